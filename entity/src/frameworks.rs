@@ -1,0 +1,27 @@
+//! The `frameworks` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "frameworks")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub code: String,
+    pub title: String,
+    pub adopted_on: Option<Date>,
+    pub adopted_at: Option<String>,
+    pub start_date: Date,
+    pub end_date: Date,
+    /// Level names from the root down, separated by `/`.
+    pub levels: String,
+    /// Review milestones separated by `;`.
+    pub reviews: String,
+    pub note: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,15 @@
+//! Schema migrations, written with sea-query's schema DSL only (no backend-specific SQL), so the
+//! same migrations build the schema on SQLite and on PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_initial;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_initial::Migration)]
+    }
+}

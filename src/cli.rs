@@ -1,0 +1,222 @@
+//! The command line: `serve`, `migrate`, `user add`. Every option can also come from an
+//! environment variable (shown in `--help`). Output for people goes to stdout, diagnostics to
+//! stderr; a command that fails exits non-zero with one line saying why.
+
+use std::io::Write;
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::domain::{Role, StateCode};
+use crate::service::{NewAccount, ServiceError, Tracker};
+
+/// The default database: a SQLite file in the working directory, created on first run.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://blueprint-tracker.db?mode=rwc";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "blueprint-tracker",
+    version,
+    about = "Tracks the implementation of the ASEAN Socio-Cultural Community's strategic measures",
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Database URL: `sqlite://FILE?mode=rwc` (default, created if missing) or `postgres://…`.
+    #[arg(long, env = "DATABASE_URL", global = true, default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API: creates the database, migrates it and loads the reference data first.
+    Serve(ServeArgs),
+    /// Create or upgrade the schema and load the reference data, then exit.
+    Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port, printed on start).
+    #[arg(long, env = "BLUEPRINT_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Also load the illustrative demo scenario (invented status reports, clearly labelled).
+    #[arg(long, env = "BLUEPRINT_DEMO")]
+    pub demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account and print its API token (the last line of the output; shown once).
+    Add(UserAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// The account's name (unique).
+    pub name: String,
+    /// What the account may do.
+    #[arg(long, value_enum, env = "BLUEPRINT_USER_ROLE")]
+    pub role: RoleArg,
+    /// The member state of a focal point (alpha-3 code, e.g. VNM).
+    #[arg(long, env = "BLUEPRINT_USER_STATE")]
+    pub state: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    Secretariat,
+    #[value(name = "focal_point", alias = "focal-point")]
+    FocalPoint,
+    Viewer,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Secretariat => Role::Secretariat,
+            RoleArg::FocalPoint => Role::FocalPoint,
+            RoleArg::Viewer => Role::Viewer,
+        }
+    }
+}
+
+/// Runs a parsed command line.
+///
+/// # Errors
+/// Whatever the command failed on, with context for the user.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve(&cli.database_url, args).await,
+        Command::Migrate => {
+            let (_, loaded) = open(&cli.database_url).await?;
+            println!(
+                "database ready: {} frameworks, {} nodes, {} member states, {} sectoral bodies, {} activities added",
+                loaded.frameworks,
+                loaded.nodes,
+                loaded.member_states,
+                loaded.sectoral_bodies,
+                loaded.activities
+            );
+            Ok(())
+        }
+        Command::User(UserCommand::Add(args)) => {
+            let (tracker, _) = open(&cli.database_url).await?;
+            let state = args
+                .state
+                .as_deref()
+                .map(str::parse::<StateCode>)
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("--state: {e}"))?;
+            let account = NewAccount {
+                name: args.name,
+                role: args.role.into(),
+                state,
+            };
+            let (user, token) = tracker.add_account(&account).await.map_err(explain)?;
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "created account `{}` (role {})", user.name, user.role)?;
+            if let Some(state) = &user.state {
+                writeln!(out, "member state: {state}")?;
+            }
+            writeln!(
+                out,
+                "API token (shown once; send it as `Authorization: Bearer <token>`):"
+            )?;
+            writeln!(out, "{token}")?;
+            Ok(())
+        }
+    }
+}
+
+async fn open(database_url: &str) -> anyhow::Result<(Tracker, crate::store::LoadSummary)> {
+    Tracker::open(database_url)
+        .await
+        .with_context(|| format!("opening the database at {}", redact(database_url)))
+}
+
+/// A service error as one readable message (validation issues listed).
+fn explain(e: ServiceError) -> anyhow::Error {
+    match e {
+        ServiceError::Invalid(issues) => anyhow::anyhow!(
+            "{}",
+            issues
+                .iter()
+                .map(|i| format!("{}: {}", i.field, i.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        other => anyhow::Error::new(other),
+    }
+}
+
+/// A database URL with its password hidden, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
+    let (tracker, loaded) = open(database_url).await?;
+    tracing::info!(
+        database = %redact(database_url),
+        backend = tracker.store().backend(),
+        frameworks_added = loaded.frameworks,
+        nodes_added = loaded.nodes,
+        "database ready"
+    );
+    if args.demo {
+        let added = tracker.load_demo().await.map_err(explain)?;
+        tracing::info!(
+            reports_added = added,
+            "demo scenario loaded (illustrative, not official data)"
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("binding {}", args.bind))?;
+    let addr = listener.local_addr()?;
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "blueprint-tracker listening on http://{addr}")?;
+        out.flush()?;
+    }
+    crate::http::serve(tracker.clone(), listener, shutdown_signal()).await?;
+    tracker.store().clone().close().await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,175 @@
+//! The things the service tracks, as plain data: frameworks and their nodes, member states,
+//! sectoral bodies, participation, status reports and accounts.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use super::vocabulary::{Role, Scope, StateCode, Status};
+
+/// A plan (the Blueprint 2025, the Strategic Plan) with its period and level names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Framework {
+    #[serde(skip)]
+    pub id: i32,
+    pub code: String,
+    pub title: String,
+    pub adopted_on: Option<NaiveDate>,
+    pub adopted_at: Option<String>,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    /// Level names from the root down; the last is the level of the strategic measures.
+    pub levels: Vec<String>,
+    pub reviews: Vec<String>,
+    pub note: Option<String>,
+}
+
+impl Framework {
+    /// Whether `date` falls inside the framework's period (both ends included).
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        self.start_date <= date && date <= self.end_date
+    }
+}
+
+/// A framework with the number of its strategic measures, as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct FrameworkSummary {
+    #[serde(flatten)]
+    pub framework: Framework,
+    pub measure_count: usize,
+}
+
+/// One entry of a framework's tree. Leaves at the last level are strategic measures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Node {
+    #[serde(skip)]
+    pub id: i32,
+    pub code: String,
+    pub parent: Option<String>,
+    pub level: String,
+    pub depth: u16,
+    pub title: String,
+    pub note: Option<String>,
+    pub is_measure: bool,
+    /// Codes of the sectoral bodies that lead work under this node.
+    pub lead_bodies: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberState {
+    #[serde(skip)]
+    pub id: i32,
+    pub code: StateCode,
+    pub iso2: String,
+    pub numeric_code: String,
+    pub name: String,
+    pub official_name: String,
+    pub joined_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SectoralBody {
+    #[serde(skip)]
+    pub id: i32,
+    pub code: String,
+    pub name: String,
+    pub senior_officials_body: Option<String>,
+    pub sector: Option<String>,
+}
+
+/// A member state counted by a framework from `from_date` (until `until_date`, if set).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Participation {
+    pub state: StateCode,
+    pub from_date: NaiveDate,
+    pub until_date: Option<NaiveDate>,
+}
+
+impl Participation {
+    pub fn active_on(&self, date: NaiveDate) -> bool {
+        self.from_date <= date && self.until_date.is_none_or(|until| date <= until)
+    }
+}
+
+/// The member states a framework counts on `date`, each once, in code order.
+pub fn participants_as_of(participations: &[Participation], date: NaiveDate) -> Vec<StateCode> {
+    let mut states: Vec<StateCode> = participations
+        .iter()
+        .filter(|p| p.active_on(date))
+        .map(|p| p.state.clone())
+        .collect();
+    states.sort();
+    states.dedup();
+    states
+}
+
+/// A validated report about to be recorded (the server adds who and when).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewStatusReport {
+    pub measure: String,
+    pub scope: Scope,
+    pub status: Status,
+    pub progress: Option<u8>,
+    pub effective_date: NaiveDate,
+    pub note: Option<String>,
+    pub evidence_url: Option<String>,
+}
+
+/// An append-only fact: from `effective_date` on, `measure` had `status` in `scope`, as recorded
+/// by `recorded_by` at `recorded_at` (server clock). A correction is a newer report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatusReport {
+    pub id: i64,
+    pub framework: String,
+    pub measure: String,
+    pub scope: Scope,
+    pub status: Status,
+    pub progress: Option<u8>,
+    pub effective_date: NaiveDate,
+    pub note: Option<String>,
+    pub evidence_url: Option<String>,
+    pub recorded_by: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// An account that can record status (with its role and, for a focal point, its state).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: i32,
+    pub name: String,
+    pub role: Role,
+    pub state: Option<StateCode>,
+    pub disabled: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn participants_are_those_active_on_the_date() {
+        let p = |code: &str, from: &str, until: Option<&str>| Participation {
+            state: code.parse().unwrap(),
+            from_date: d(from),
+            until_date: until.map(d),
+        };
+        let all = [
+            p("VNM", "2016-01-01", None),
+            p("TLS", "2026-01-01", None),
+            p("MMR", "2016-01-01", Some("2020-12-31")),
+        ];
+        let codes = |date| {
+            participants_as_of(&all, d(date))
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(codes("2015-12-31"), Vec::<String>::new());
+        assert_eq!(codes("2020-12-31"), ["MMR", "VNM"]);
+        assert_eq!(codes("2021-01-01"), ["VNM"]);
+        assert_eq!(codes("2026-06-30"), ["TLS", "VNM"]);
+    }
+}

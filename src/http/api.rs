@@ -1,0 +1,121 @@
+//! The handlers of `/healthz` and `/api/v1`.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::AppState;
+use super::extract::{Caller, JsonBody, Params};
+use super::problem::Problem;
+use crate::domain::Scope;
+use crate::service::{MeasureFilter, Recorded, today};
+
+type ApiResult = Result<Response, Problem>;
+
+pub async fn healthz(State(state): State<AppState>) -> ApiResult {
+    state.tracker.health().await?;
+    Ok(Json(json!({"status": "ok"})).into_response())
+}
+
+pub async fn frameworks(State(state): State<AppState>) -> ApiResult {
+    let frameworks = state.tracker.frameworks().await?;
+    Ok(Json(json!({ "frameworks": frameworks })).into_response())
+}
+
+pub async fn framework(State(state): State<AppState>, Path(fw): Path<String>) -> ApiResult {
+    Ok(Json(state.tracker.framework_tree(&fw).await?).into_response())
+}
+
+pub async fn measures(
+    State(state): State<AppState>,
+    Path(fw): Path<String>,
+    params: Params,
+) -> ApiResult {
+    let filter = MeasureFilter {
+        node: params.text("node").map(str::to_owned),
+        body: params.text("body").map(str::to_owned),
+        q: params.text("q").map(str::to_owned),
+    };
+    let measures = state.tracker.measures(&fw, &filter).await?;
+    Ok(
+        Json(json!({ "framework": fw, "count": measures.len(), "measures": measures }))
+            .into_response(),
+    )
+}
+
+pub async fn member_states(State(state): State<AppState>) -> ApiResult {
+    let states = state.tracker.member_states().await?;
+    Ok(Json(json!({ "member_states": states })).into_response())
+}
+
+pub async fn participants(
+    State(state): State<AppState>,
+    Path(fw): Path<String>,
+    params: Params,
+) -> ApiResult {
+    let as_of = params.date("as_of")?.unwrap_or_else(today);
+    Ok(Json(state.tracker.participants(&fw, as_of).await?).into_response())
+}
+
+pub async fn record_status(
+    State(state): State<AppState>,
+    Path(fw): Path<String>,
+    Caller(caller): Caller,
+    JsonBody(body): JsonBody,
+) -> ApiResult {
+    Ok(match state.tracker.record(&caller, &fw, body).await? {
+        Recorded::One(report) => (StatusCode::CREATED, Json(report)).into_response(),
+        Recorded::Many(reports) => (
+            StatusCode::CREATED,
+            Json(json!({ "count": reports.len(), "reports": reports })),
+        )
+            .into_response(),
+    })
+}
+
+pub async fn measure_status(
+    State(state): State<AppState>,
+    Path((fw, code)): Path<(String, String)>,
+    params: Params,
+) -> ApiResult {
+    let as_of = params.date("as_of")?.unwrap_or_else(today);
+    let known_at = params.instant("known_at")?;
+    Ok(Json(
+        state
+            .tracker
+            .measure_status(&fw, &code, as_of, known_at)
+            .await?,
+    )
+    .into_response())
+}
+
+pub async fn measure_history(
+    State(state): State<AppState>,
+    Path((fw, code)): Path<(String, String)>,
+    params: Params,
+) -> ApiResult {
+    let scope = params
+        .text("scope")
+        .map(|s| {
+            s.parse::<Scope>()
+                .map_err(|e| Problem::bad_query("scope", e.0))
+        })
+        .transpose()?;
+    Ok(Json(
+        state
+            .tracker
+            .measure_history(&fw, &code, scope.as_ref())
+            .await?,
+    )
+    .into_response())
+}
+
+pub async fn not_found() -> Problem {
+    Problem::not_found_route()
+}
+
+pub async fn method_not_allowed() -> Problem {
+    Problem::method_not_allowed()
+}

@@ -1,0 +1,12 @@
+//! blueprint-tracker: tracks how the ASEAN Socio-Cultural Community's strategic measures are
+//! implemented. Layers (DESIGN.md §5), dependencies pointing one way:
+//! `cli`, `http` → `service` → `store` (sea-orm) → `entity`; everything → `domain` / `engine` (pure).
+
+pub mod cli;
+pub mod demo;
+pub mod domain;
+pub mod engine;
+pub mod http;
+pub mod reference;
+pub mod service;
+pub mod store;

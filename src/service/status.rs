@@ -1,0 +1,334 @@
+//! Recording status reports and reading a measure's status and history.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{ServiceError, ServiceResult, Tracker, now, today};
+use crate::demo;
+use crate::domain::{
+    BodyShapeError, Framework, IssueKind, MAX_BULK_REPORTS, Node, RecordContext, Role, Scope,
+    StateCode, Status, StatusReport, User, parse_record_body, participants_as_of, validate_report,
+};
+use crate::engine;
+use crate::store::{NewUser, ReportRow};
+
+/// What a status request stored: one report, or a bulk.
+#[derive(Debug, Clone)]
+pub enum Recorded {
+    One(StatusReport),
+    Many(Vec<StatusReport>),
+}
+
+/// A measure's status in one scope as of a date (`report` is `None` when nothing was reported:
+/// the status is then `not_started`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ScopeStatus {
+    pub scope: Scope,
+    pub status: Status,
+    pub progress: Option<u8>,
+    pub effective_date: Option<NaiveDate>,
+    pub report: Option<StatusReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasureStatus {
+    pub framework: String,
+    pub measure: String,
+    pub title: String,
+    pub as_of: NaiveDate,
+    pub known_at: Option<DateTime<Utc>>,
+    /// `ASEAN` first, then every participant as of the date.
+    pub scopes: Vec<ScopeStatus>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasureHistory {
+    pub framework: String,
+    pub measure: String,
+    pub title: String,
+    /// Every report, oldest (first recorded) first.
+    pub reports: Vec<StatusReport>,
+}
+
+impl Tracker {
+    async fn measure_node(&self, fw: &Framework, code: &str) -> ServiceResult<Node> {
+        self.store
+            .nodes(fw.id)
+            .await?
+            .into_iter()
+            .find(|n| n.code == code && n.is_measure)
+            .ok_or_else(|| ServiceError::UnknownMeasure {
+                framework: fw.code.clone(),
+                code: code.to_owned(),
+            })
+    }
+
+    /// Records one report or a bulk (`{"reports":[…]}`) for `caller`: all or nothing.
+    ///
+    /// Checks, in order: the body's shape, the caller's right to write each scope (403), then
+    /// every field of every report (404 when only references are unknown, else 422).
+    ///
+    /// # Errors
+    /// `UnknownFramework`, `TooManyReports`, `Invalid`, `Forbidden`, `UnknownReferences`, or the
+    /// store fails (nothing is stored then).
+    pub async fn record(
+        &self,
+        caller: &User,
+        framework: &str,
+        body: Value,
+    ) -> ServiceResult<Recorded> {
+        let fw = self.framework(framework).await?;
+        let bulk = body.get("reports").is_some();
+        let items = parse_record_body(body).map_err(|e| match e {
+            BodyShapeError::TooMany(count) => ServiceError::TooManyReports {
+                count,
+                max: MAX_BULK_REPORTS,
+            },
+            BodyShapeError::NotAnObject => {
+                ServiceError::Invalid(vec![crate::domain::FieldIssue::invalid(
+                    "body",
+                    "the body is a status report object, or {\"reports\": [...]}",
+                )])
+            }
+            BodyShapeError::Invalid(issue) => ServiceError::Invalid(vec![issue]),
+        })?;
+
+        // Authorisation first: a caller learns nothing about values it may not write.
+        for (prefix, item) in &items {
+            let scope = item
+                .get("scope")
+                .and_then(Value::as_str)
+                .and_then(|s| s.parse::<Scope>().ok());
+            if let Some(scope) = scope
+                && !caller.role.may_record(caller.state.as_ref(), &scope)
+            {
+                return Err(ServiceError::Forbidden(forbidden_message(
+                    caller, &scope, prefix,
+                )));
+            }
+        }
+        if caller.role == Role::Viewer {
+            return Err(ServiceError::Forbidden(format!(
+                "`{}` is a viewer account: viewers cannot record status",
+                caller.name
+            )));
+        }
+
+        let nodes = self.store.nodes(fw.id).await?;
+        let by_code: HashMap<&str, &Node> = nodes.iter().map(|n| (n.code.as_str(), n)).collect();
+        let known_states: HashSet<StateCode> = self
+            .store
+            .member_states()
+            .await?
+            .into_iter()
+            .map(|s| s.code)
+            .collect();
+        let participations = self.store.participations(fw.id).await?;
+        let ctx = RecordContext {
+            framework: &fw,
+            nodes: &by_code,
+            known_states: &known_states,
+            participations: &participations,
+            today: today(),
+        };
+        let mut issues = Vec::new();
+        let mut valid = Vec::with_capacity(items.len());
+        for (prefix, item) in &items {
+            match validate_report(item, prefix, &ctx) {
+                Ok(report) => valid.push(report),
+                Err(mut found) => issues.append(&mut found),
+            }
+        }
+        if !issues.is_empty() {
+            return Err(if issues.iter().all(|i| i.kind != IssueKind::Invalid) {
+                ServiceError::UnknownReferences(issues)
+            } else {
+                ServiceError::Invalid(issues)
+            });
+        }
+
+        let recorded_at = now();
+        let mut measure_codes = HashMap::new();
+        let mut rows = Vec::with_capacity(valid.len());
+        for report in valid {
+            let Some(node) = by_code.get(report.measure.as_str()) else {
+                continue; // validated above
+            };
+            measure_codes.insert(node.id, node.code.clone());
+            rows.push(ReportRow {
+                measure_id: node.id,
+                report,
+                recorded_at,
+            });
+        }
+        let mut stored = self
+            .store
+            .record_reports(&fw, &measure_codes, rows, Some((caller.id, &caller.name)))
+            .await?;
+        Ok(if bulk {
+            Recorded::Many(stored)
+        } else {
+            match stored.pop() {
+                Some(one) => Recorded::One(one),
+                None => Recorded::Many(Vec::new()),
+            }
+        })
+    }
+
+    /// A measure's status in `ASEAN` and in every participant as of `as_of` (and as known at
+    /// `known_at`, if given).
+    ///
+    /// # Errors
+    /// `UnknownFramework`, `UnknownMeasure`, or the store fails.
+    pub async fn measure_status(
+        &self,
+        framework: &str,
+        measure: &str,
+        as_of: NaiveDate,
+        known_at: Option<DateTime<Utc>>,
+    ) -> ServiceResult<MeasureStatus> {
+        let fw = self.framework(framework).await?;
+        let node = self.measure_node(&fw, measure).await?;
+        let reports = self.store.measure_reports(&fw, &node).await?;
+        let participations = self.store.participations(fw.id).await?;
+        let scopes = std::iter::once(Scope::Asean)
+            .chain(
+                participants_as_of(&participations, as_of)
+                    .into_iter()
+                    .map(Scope::State),
+            )
+            .map(|scope| {
+                let in_force =
+                    engine::in_force(reports.iter().filter(|r| r.scope == scope), as_of, known_at);
+                ScopeStatus {
+                    status: in_force.map_or(Status::NotStarted, |r| r.status),
+                    progress: in_force.and_then(|r| r.progress),
+                    effective_date: in_force.map(|r| r.effective_date),
+                    report: in_force.cloned(),
+                    scope,
+                }
+            })
+            .collect();
+        Ok(MeasureStatus {
+            framework: fw.code,
+            measure: node.code,
+            title: node.title,
+            as_of,
+            known_at,
+            scopes,
+        })
+    }
+
+    /// Every report of a measure, oldest first; optionally of one scope only.
+    ///
+    /// # Errors
+    /// `UnknownFramework`, `UnknownMeasure`, or the store fails.
+    pub async fn measure_history(
+        &self,
+        framework: &str,
+        measure: &str,
+        scope: Option<&Scope>,
+    ) -> ServiceResult<MeasureHistory> {
+        let fw = self.framework(framework).await?;
+        let node = self.measure_node(&fw, measure).await?;
+        let mut reports = self.store.measure_reports(&fw, &node).await?;
+        if let Some(scope) = scope {
+            reports.retain(|r| &r.scope == scope);
+        }
+        Ok(MeasureHistory {
+            framework: fw.code,
+            measure: node.code,
+            title: node.title,
+            reports,
+        })
+    }
+
+    /// Adds the illustrative demo scenario (see [`crate::demo`]) once; returns how many reports
+    /// were stored (0 when it is there already).
+    ///
+    /// # Errors
+    /// The store fails.
+    pub async fn load_demo(&self) -> ServiceResult<usize> {
+        let user = match self.store.user_by_name(demo::DEMO_USER).await? {
+            Some(user) => {
+                if self.store.count_reports_by(user.id).await? > 0 {
+                    return Ok(0);
+                }
+                user
+            }
+            None => {
+                self.store
+                    .add_user(
+                        NewUser {
+                            name: demo::DEMO_USER,
+                            role: Role::Secretariat,
+                            state: None,
+                            disabled: true,
+                            token: None,
+                        },
+                        now(),
+                    )
+                    .await?
+            }
+        };
+        let mut stored = 0;
+        for summary in self.store.frameworks().await? {
+            let fw = summary.framework;
+            let nodes = self.store.nodes(fw.id).await?;
+            let measures: Vec<&str> = nodes
+                .iter()
+                .filter(|n| n.is_measure)
+                .map(|n| n.code.as_str())
+                .collect();
+            let ids: HashMap<&str, i32> = nodes.iter().map(|n| (n.code.as_str(), n.id)).collect();
+            let participants =
+                participants_as_of(&self.store.participations(fw.id).await?, fw.start_date);
+            let rows: Vec<ReportRow> = demo::scenario(
+                &fw.code,
+                fw.start_date,
+                fw.end_date,
+                &measures,
+                &participants,
+            )
+            .into_iter()
+            .filter_map(|d| {
+                ids.get(d.report.measure.as_str()).map(|id| ReportRow {
+                    measure_id: *id,
+                    report: d.report,
+                    recorded_at: d.recorded_at,
+                })
+            })
+            .collect();
+            let codes: HashMap<i32, String> =
+                nodes.iter().map(|n| (n.id, n.code.clone())).collect();
+            stored += self
+                .store
+                .record_reports(&fw, &codes, rows, Some((user.id, &user.name)))
+                .await?
+                .len();
+        }
+        Ok(stored)
+    }
+}
+
+fn forbidden_message(caller: &User, scope: &Scope, prefix: &str) -> String {
+    let at = if prefix.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", prefix.trim_end_matches('.'))
+    };
+    match (caller.role, &caller.state) {
+        (Role::FocalPoint, Some(own)) => format!(
+            "`{}` is the focal point of {own} and cannot record status for {scope}{at}",
+            caller.name
+        ),
+        (Role::Viewer, _) => format!(
+            "`{}` is a viewer account: viewers cannot record status",
+            caller.name
+        ),
+        _ => format!("`{}` cannot record status for {scope}{at}", caller.name),
+    }
+}

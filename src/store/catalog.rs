@@ -1,0 +1,199 @@
+//! Reading the catalogue: frameworks, their node trees, member states, sectoral bodies and
+//! participation.
+
+use std::collections::HashMap;
+
+use entity::{frameworks, member_states, node_bodies, nodes, participations, sectoral_bodies};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+
+use super::{Store, StoreError, StoreResult};
+use crate::domain::{
+    Framework, FrameworkSummary, MemberState, Node, Participation, SectoralBody, StateCode,
+};
+
+pub(super) fn framework_from(m: frameworks::Model) -> Framework {
+    let split = |s: &str, sep: char| -> Vec<String> {
+        s.split(sep)
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    Framework {
+        id: m.id,
+        levels: split(&m.levels, '/'),
+        reviews: split(&m.reviews, ';'),
+        code: m.code,
+        title: m.title,
+        adopted_on: m.adopted_on,
+        adopted_at: m.adopted_at,
+        start_date: m.start_date,
+        end_date: m.end_date,
+        note: m.note,
+    }
+}
+
+pub(super) fn state_code(table: &'static str, code: &str) -> StoreResult<StateCode> {
+    code.parse()
+        .map_err(|e: crate::domain::ParseError| StoreError::corrupt(table, e.0))
+}
+
+impl Store {
+    /// Every framework with its number of strategic measures, by start date.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn frameworks(&self) -> StoreResult<Vec<FrameworkSummary>> {
+        let rows = frameworks::Entity::find()
+            .order_by_asc(frameworks::Column::StartDate)
+            .all(self.conn())
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let measure_count = nodes::Entity::find()
+                .filter(nodes::Column::FrameworkId.eq(row.id))
+                .filter(nodes::Column::IsMeasure.eq(true))
+                .count(self.conn())
+                .await?;
+            out.push(FrameworkSummary {
+                framework: framework_from(row),
+                measure_count: usize::try_from(measure_count).unwrap_or(usize::MAX),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The framework with this code, if any.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn framework(&self, code: &str) -> StoreResult<Option<Framework>> {
+        Ok(frameworks::Entity::find()
+            .filter(frameworks::Column::Code.eq(code))
+            .one(self.conn())
+            .await?
+            .map(framework_from))
+    }
+
+    /// The nodes of a framework in tree order (parents before children, siblings in file order),
+    /// each with its parent's code and its lead bodies.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn nodes(&self, framework_id: i32) -> StoreResult<Vec<Node>> {
+        let rows = nodes::Entity::find()
+            .filter(nodes::Column::FrameworkId.eq(framework_id))
+            .order_by_asc(nodes::Column::Position)
+            .all(self.conn())
+            .await?;
+        let codes: HashMap<i32, String> = rows.iter().map(|n| (n.id, n.code.clone())).collect();
+        let bodies: HashMap<i32, String> = sectoral_bodies::Entity::find()
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(|b| (b.id, b.code))
+            .collect();
+        let mut leads: HashMap<i32, Vec<String>> = HashMap::new();
+        for link in node_bodies::Entity::find()
+            .filter(node_bodies::Column::NodeId.is_in(codes.keys().copied()))
+            .all(self.conn())
+            .await?
+        {
+            if let Some(code) = bodies.get(&link.sectoral_body_id) {
+                leads.entry(link.node_id).or_default().push(code.clone());
+            }
+        }
+        Ok(rows
+            .into_iter()
+            .map(|n| {
+                let mut lead_bodies = leads.remove(&n.id).unwrap_or_default();
+                lead_bodies.sort();
+                Node {
+                    id: n.id,
+                    parent: n.parent_id.and_then(|p| codes.get(&p).cloned()),
+                    depth: u16::try_from(n.depth).unwrap_or_default(),
+                    code: n.code,
+                    level: n.level,
+                    title: n.title,
+                    note: n.note,
+                    is_measure: n.is_measure,
+                    lead_bodies,
+                }
+            })
+            .collect())
+    }
+
+    /// The member states, in code order.
+    ///
+    /// # Errors
+    /// The database fails or holds a malformed code.
+    pub async fn member_states(&self) -> StoreResult<Vec<MemberState>> {
+        member_states::Entity::find()
+            .order_by_asc(member_states::Column::Code)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(|m| {
+                Ok(MemberState {
+                    id: m.id,
+                    code: state_code("member_states", &m.code)?,
+                    iso2: m.iso2,
+                    numeric_code: m.numeric_code,
+                    name: m.short_name,
+                    official_name: m.official_name,
+                    joined_on: m.joined_on,
+                })
+            })
+            .collect()
+    }
+
+    /// The sectoral bodies, in code order.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn sectoral_bodies(&self) -> StoreResult<Vec<SectoralBody>> {
+        Ok(sectoral_bodies::Entity::find()
+            .order_by_asc(sectoral_bodies::Column::Code)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(|b| SectoralBody {
+                id: b.id,
+                code: b.code,
+                name: b.name,
+                senior_officials_body: b.senior_officials_body,
+                sector: b.sector,
+            })
+            .collect())
+    }
+
+    /// Which member states a framework counts, and from when.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn participations(&self, framework_id: i32) -> StoreResult<Vec<Participation>> {
+        let states: HashMap<i32, String> = member_states::Entity::find()
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m.code))
+            .collect();
+        participations::Entity::find()
+            .filter(participations::Column::FrameworkId.eq(framework_id))
+            .order_by_asc(participations::Column::FromDate)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(|p| {
+                let code = states.get(&p.member_state_id).ok_or_else(|| {
+                    StoreError::corrupt("participations", "unknown member state id")
+                })?;
+                Ok(Participation {
+                    state: state_code("participations", code)?,
+                    from_date: p.from_date,
+                    until_date: p.until_date,
+                })
+            })
+            .collect()
+    }
+}
