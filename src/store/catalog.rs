@@ -3,7 +3,10 @@
 
 use std::collections::HashMap;
 
-use entity::{frameworks, member_states, node_bodies, nodes, participations, sectoral_bodies};
+use entity::{
+    activities, activity_nodes, activity_status_reports, frameworks, member_states, node_bodies,
+    nodes, participations, sectoral_bodies,
+};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use super::{Store, StoreError, StoreResult};
@@ -195,5 +198,19 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// How many activities, activity↔node links and activity status reports are stored.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn count_activities(&self) -> StoreResult<(u64, u64, u64)> {
+        Ok((
+            activities::Entity::find().count(self.conn()).await?,
+            activity_nodes::Entity::find().count(self.conn()).await?,
+            activity_status_reports::Entity::find()
+                .count(self.conn())
+                .await?,
+        ))
     }
 }

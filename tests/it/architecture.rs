@@ -1,0 +1,94 @@
+//! The layers of DESIGN.md §5, checked by reading the sources: sea-orm only in `store` (and the
+//! `entity`/`migration` crates), axum only in `http`/`web`, and a pure engine and domain.
+
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read source folder") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files
+}
+
+/// Source files under `src/` that mention any of `needles`, outside the allowed top-level
+/// modules.
+fn offenders(needles: &[&str], allowed: &[&str]) -> Vec<String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    rust_files(&src)
+        .into_iter()
+        .filter(|path| {
+            let relative = path.strip_prefix(&src).expect("under src");
+            let top = relative
+                .components()
+                .next()
+                .and_then(|c| c.as_os_str().to_str())
+                .unwrap_or_default()
+                .trim_end_matches(".rs")
+                .to_owned();
+            !allowed.contains(&top.as_str())
+        })
+        .filter(|path| {
+            let text = std::fs::read_to_string(path).expect("read source");
+            needles.iter().any(|needle| text.contains(needle))
+        })
+        .map(|path| path.display().to_string())
+        .collect()
+}
+
+#[test]
+fn sea_orm_is_used_only_in_the_store() {
+    assert_eq!(
+        offenders(
+            &["sea_orm", "sea_query", "sqlx", "entity::", "migration::"],
+            &["store"]
+        ),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn axum_is_used_only_in_http_and_web() {
+    assert_eq!(
+        offenders(&["axum", "tower_http", "tower::"], &["http", "web"]),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn the_engine_and_domain_are_pure() {
+    let impure = [
+        "sea_orm",
+        "axum",
+        "tokio",
+        "std::fs",
+        "std::net",
+        "std::io",
+        "Utc::now",
+        "Local::now",
+        "SystemTime",
+        "Instant::now",
+        "reqwest",
+        "crate::store",
+        "crate::service",
+        "crate::http",
+    ];
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = Vec::new();
+    for layer in ["engine", "domain"] {
+        for path in rust_files(&src.join(layer)) {
+            let text = std::fs::read_to_string(&path).expect("read source");
+            for needle in impure {
+                if text.contains(needle) {
+                    found.push(format!("{} uses {needle}", path.display()));
+                }
+            }
+        }
+    }
+    assert_eq!(found, Vec::<String>::new());
+}

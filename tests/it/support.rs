@@ -1,0 +1,235 @@
+//! `TestApp`: a running server on its own database, and helpers to call it.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use blueprint_tracker::domain::{Role, StateCode};
+use blueprint_tracker::service::{NewAccount, Tracker};
+use reqwest::{Client, Response};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::Value;
+use tempfile::TempDir;
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// Where a test's database lives; dropping it removes the database.
+pub enum TestDb {
+    Sqlite { _dir: TempDir },
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDb {
+    /// A fresh, empty database and its URL.
+    pub async fn fresh() -> (Self, String) {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(admin_url) if admin_url.starts_with("postgres") => {
+                let name = format!(
+                    "bt_test_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::SeqCst)
+                );
+                let admin = Database::connect(&admin_url)
+                    .await
+                    .expect("connect to PostgreSQL");
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+                    .await
+                    .expect("drop old test database");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create test database");
+                admin.close().await.ok();
+                let mut url = url::Url::parse(&admin_url).expect("TEST_DATABASE_URL is a URL");
+                url.set_path(&format!("/{name}"));
+                (TestDb::Postgres { admin_url, name }, url.to_string())
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("temporary folder");
+                let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+                (TestDb::Sqlite { _dir: dir }, url)
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let TestDb::Postgres { admin_url, name } = self {
+            let (admin_url, name) = (admin_url.clone(), name.clone());
+            // The test's runtime is ending; drop the database from a runtime of our own.
+            let _ = std::thread::spawn(move || {
+                let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
+                    return;
+                };
+                rt.block_on(async {
+                    if let Ok(admin) = Database::connect(&admin_url).await {
+                        let _ = admin
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .await;
+                        let _ = admin.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: Client,
+    pub tracker: Tracker,
+    pub database_url: String,
+    server: tokio::task::JoinHandle<()>,
+    _db: TestDb,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl TestApp {
+    /// A server on a fresh database holding the reference data only.
+    pub async fn spawn() -> Self {
+        let (db, database_url) = TestDb::fresh().await;
+        let (tracker, _) = Tracker::open(&database_url)
+            .await
+            .expect("open the tracker");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a free port");
+        let base = format!("http://{}", listener.local_addr().expect("local address"));
+        let server = tokio::spawn({
+            let tracker = tracker.clone();
+            async move {
+                let _ =
+                    blueprint_tracker::http::serve(tracker, listener, std::future::pending()).await;
+            }
+        });
+        Self {
+            base,
+            client: Client::new(),
+            tracker,
+            database_url,
+            server,
+            _db: db,
+        }
+    }
+
+    /// A server whose database also holds the demo scenario.
+    pub async fn spawn_with_demo() -> Self {
+        let app = Self::spawn().await;
+        app.tracker.load_demo().await.expect("load the demo");
+        app
+    }
+
+    /// A new account's API token.
+    pub async fn token(&self, name: &str, role: Role, state: Option<&str>) -> String {
+        let account = NewAccount {
+            name: name.to_owned(),
+            role,
+            state: state.map(|s| s.parse::<StateCode>().expect("state code")),
+        };
+        self.tracker
+            .add_account(&account)
+            .await
+            .expect("add account")
+            .1
+    }
+
+    /// An account of each role: (admin, secretariat, Viet Nam's focal point, viewer).
+    pub async fn tokens(&self) -> Tokens {
+        Tokens {
+            admin: self.token("admin", Role::Admin, None).await,
+            secretariat: self.token("asec", Role::Secretariat, None).await,
+            vnm: self.token("vnm-focal", Role::FocalPoint, Some("VNM")).await,
+            viewer: self.token("reader", Role::Viewer, None).await,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    pub async fn get_json(&self, path: &str) -> Value {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.expect("JSON body")
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        let mut request = self.client.post(format!("{}{path}", self.base)).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("POST")
+    }
+
+    /// Records status in the Strategic Plan.
+    pub async fn record(&self, token: &str, body: &Value) -> Response {
+        self.post(
+            "/api/v1/frameworks/ascc-strategic-plan/status",
+            Some(token),
+            body,
+        )
+        .await
+    }
+
+    pub async fn stored_reports(&self) -> u64 {
+        self.tracker
+            .store()
+            .count_status_reports()
+            .await
+            .expect("count reports")
+    }
+}
+
+pub struct Tokens {
+    pub admin: String,
+    pub secretariat: String,
+    pub vnm: String,
+    pub viewer: String,
+}
+
+/// Asserts a problem answer: status, content type and stable code; returns the body.
+pub async fn assert_problem(response: Response, status: u16, code: &str) -> Value {
+    assert_eq!(response.status(), status, "status");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = response.json().await.expect("problem body");
+    assert_eq!(body["code"], code, "problem {body}");
+    assert_eq!(body["status"], status);
+    assert!(body["title"].is_string() && body["detail"].is_string() && body["type"].is_string());
+    body
+}
+
+/// The `field` members of a problem's `errors`, sorted.
+pub fn error_fields(problem: &Value) -> Vec<String> {
+    let mut fields: Vec<String> = problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .filter_map(|e| e["field"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    fields.sort();
+    fields
+}
