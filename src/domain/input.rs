@@ -241,7 +241,11 @@ pub fn validate_report(
             Ok(scope) => Some(scope),
         }
     });
-    if let (Some(Scope::State(code)), Some(date)) = (&scope, effective_date) {
+    // Participation is judged only on a date inside the period: outside it, the date is the
+    // one problem, and saying that no state participates then would only add noise.
+    if let (Some(Scope::State(code)), Some(date)) = (&scope, effective_date)
+        && ctx.framework.covers(date)
+    {
         let participates = ctx
             .participations
             .iter()

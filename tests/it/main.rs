@@ -2,6 +2,12 @@
 //! (port 0) against its own fresh database: a SQLite file in a temporary folder, or, when
 //! `TEST_DATABASE_URL` names a PostgreSQL server, a database of its own on that server.
 
+#![expect(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "set-up helpers outside #[test] functions: a failure to set up is a failed test"
+)]
+
 mod architecture;
 mod as_of;
 mod authorization;

@@ -144,7 +144,7 @@ async fn history_lists_every_report_oldest_first_and_filters_by_scope() {
     };
     assert_eq!(dates(&all), ["2026-03-31", "2026-02-28", "2026-01-31"]);
     assert_eq!(dates(&regional), ["2026-03-31", "2026-01-31"]);
-    assert_eq!(all["title"].as_str().unwrap().is_empty(), false);
+    assert!(!all["title"].as_str().unwrap().is_empty());
 }
 
 #[tokio::test]
