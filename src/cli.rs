@@ -185,6 +185,8 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
             "demo scenario loaded (illustrative, not official data)"
         );
     }
+    let indexed = tracker.warm_figures().await.map_err(explain)?;
+    tracing::info!(reports = indexed, "figures ready");
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("binding {}", args.bind))?;

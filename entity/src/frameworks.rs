@@ -19,6 +19,8 @@ pub struct Model {
     /// Review milestones separated by `;`.
     pub reviews: String,
     pub note: Option<String>,
+    /// Bumped by every write that changes the framework's figures (see the migration).
+    pub revision: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

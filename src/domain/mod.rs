@@ -10,7 +10,7 @@ pub use input::{
     validate_report,
 };
 pub use model::{
-    Framework, FrameworkSummary, MemberState, NewStatusReport, Node, Participation, SectoralBody,
-    StatusReport, User, participants_as_of,
+    Framework, FrameworkSummary, MemberState, NewStatusReport, Node, Participation, ReportFact,
+    SectoralBody, StatusReport, User, participants_as_of,
 };
 pub use vocabulary::{ParseError, Role, Scope, StateCode, Status};

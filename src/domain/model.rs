@@ -131,6 +131,19 @@ pub struct StatusReport {
     pub recorded_at: DateTime<Utc>,
 }
 
+/// A status report reduced to what the figures need: which measure (the store's node id), where,
+/// what, from when, and when it was recorded. `id` is the recording sequence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportFact {
+    pub id: i64,
+    pub measure_id: i32,
+    pub scope: Scope,
+    pub status: Status,
+    pub progress: Option<u8>,
+    pub effective_date: NaiveDate,
+    pub recorded_at: DateTime<Utc>,
+}
+
 /// An account that can record status (with its role and, for a focal point, its state).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct User {

@@ -1,6 +1,17 @@
 //! The results-framework engine: pure functions from plain data to figures. No I/O, no clock:
 //! the dates it computes for are parameters.
 
+mod figures;
+mod index;
+mod rates;
+
+pub use figures::{
+    Comparison, Every, NodeRate, Outline, OutlineNode, Point, Progress, SelectError, Selection,
+    StateRate, compare, period_ends, progress, timeline,
+};
+pub use index::{At, Cell, ScopeSlot, StatusIndex};
+pub use rates::{MeanRate, Rate, Rule, Tally, percent, percent_of, progress_points, ratio};
+
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::domain::StatusReport;

@@ -9,8 +9,9 @@ use serde_json::json;
 use super::AppState;
 use super::extract::{Caller, JsonBody, Params};
 use super::problem::Problem;
-use crate::domain::Scope;
-use crate::service::{MeasureFilter, Recorded, today};
+use crate::domain::{Scope, StateCode};
+use crate::engine::Every;
+use crate::service::{FigureQuery, MeasureFilter, Recorded, Span, today};
 
 type ApiResult = Result<Response, Problem>;
 
@@ -107,6 +108,90 @@ pub async fn measure_history(
         state
             .tracker
             .measure_history(&fw, &code, scope.as_ref())
+            .await?,
+    )
+    .into_response())
+}
+
+/// The query parameters every figure takes: `as_of`, `known_at`, `node`, `body`, `level`.
+fn figure_query(params: &Params) -> Result<FigureQuery, Problem> {
+    Ok(FigureQuery {
+        as_of: params.date("as_of")?,
+        known_at: params.instant("known_at")?,
+        node: params.text("node").map(str::to_owned),
+        body: params.text("body").map(str::to_owned),
+        level: params.text("level").map(str::to_owned),
+    })
+}
+
+/// `scope`: `ASEAN` (the default) or a member state's code.
+fn scope_param(params: &Params) -> Result<Scope, Problem> {
+    params.text("scope").map_or(Ok(Scope::Asean), |s| {
+        s.parse::<Scope>()
+            .map_err(|e| Problem::bad_query("scope", e.0))
+    })
+}
+
+pub async fn progress(
+    State(state): State<AppState>,
+    Path(fw): Path<String>,
+    params: Params,
+) -> ApiResult {
+    let query = figure_query(&params)?;
+    let scope = scope_param(&params)?;
+    Ok(Json(state.tracker.progress(&fw, &scope, &query, today()).await?).into_response())
+}
+
+pub async fn compare(
+    State(state): State<AppState>,
+    Path(fw): Path<String>,
+    params: Params,
+) -> ApiResult {
+    let query = figure_query(&params)?;
+    let states = params
+        .text("states")
+        .map(|list| {
+            list.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    s.parse::<StateCode>()
+                        .map_err(|e| Problem::bad_query("states", e.0))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?;
+    Ok(Json(
+        state
+            .tracker
+            .compare(&fw, states.as_deref(), &query, today())
+            .await?,
+    )
+    .into_response())
+}
+
+pub async fn timeline(
+    State(state): State<AppState>,
+    Path(fw): Path<String>,
+    params: Params,
+) -> ApiResult {
+    let query = figure_query(&params)?;
+    let scope = scope_param(&params)?;
+    let span = Span {
+        from: params.date("from")?,
+        to: params.date("to")?,
+        every: params
+            .text("every")
+            .map(|e| {
+                e.parse::<Every>()
+                    .map_err(|m| Problem::bad_query("every", m))
+            })
+            .transpose()?,
+    };
+    Ok(Json(
+        state
+            .tracker
+            .timeline(&fw, &scope, span, &query, today())
             .await?,
     )
     .into_response())

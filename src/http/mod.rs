@@ -41,6 +41,9 @@ pub fn router(tracker: Tracker) -> Router {
             get(api::measure_history),
         )
         .route("/frameworks/{fw}/participants", get(api::participants))
+        .route("/frameworks/{fw}/progress", get(api::progress))
+        .route("/frameworks/{fw}/compare", get(api::compare))
+        .route("/frameworks/{fw}/timeline", get(api::timeline))
         .route("/frameworks/{fw}/status", post(api::record_status))
         .route("/member-states", get(api::member_states));
     Router::new()

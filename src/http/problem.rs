@@ -155,6 +155,7 @@ impl From<ServiceError> for Problem {
                 )
                 .with_errors(issues)
             }
+            ServiceError::InvalidQuery { field, message } => Problem::bad_query(&field, message),
             ServiceError::TooManyReports { .. } => {
                 Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "too_many_reports", detail)
             }

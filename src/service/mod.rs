@@ -4,6 +4,7 @@
 
 mod accounts;
 mod catalog;
+mod figures;
 mod status;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, SubsecRound, Utc};
@@ -15,6 +16,9 @@ use crate::store::{LoadSummary, Store, StoreError};
 pub use accounts::NewAccount;
 pub use catalog::{
     FrameworkTree, MeasureFilter, MeasureView, ParticipantView, Participants, TreeNode,
+};
+pub use figures::{
+    CompareView, FigureQuery, MAX_TIMELINE_POINTS, ProgressView, Span, TimelineView,
 };
 pub use status::{MeasureHistory, MeasureStatus, Recorded, ScopeStatus};
 
@@ -35,6 +39,8 @@ pub enum ServiceError {
     UnknownReferences(Vec<FieldIssue>),
     #[error("the request has invalid values")]
     Invalid(Vec<FieldIssue>),
+    #[error("query parameter `{field}`: {message}")]
+    InvalidQuery { field: String, message: String },
     #[error("a bulk may hold at most {max} reports; this one holds {count}")]
     TooManyReports { count: usize, max: usize },
     #[error("this request needs `Authorization: Bearer <token>`")]
@@ -66,6 +72,7 @@ pub type ServiceResult<T> = Result<T, ServiceError>;
 #[derive(Clone, Debug)]
 pub struct Tracker {
     store: Store,
+    figures: figures::FigureCache,
 }
 
 /// The easternmost ASEAN time zone (UTC+9: eastern Indonesia and Timor-Leste). "Today" is taken
@@ -89,7 +96,10 @@ pub fn today() -> NaiveDate {
 
 impl Tracker {
     pub fn new(store: Store) -> Self {
-        Self { store }
+        Self {
+            store,
+            figures: figures::FigureCache::default(),
+        }
     }
 
     /// Connects, migrates and loads the shipped reference data (idempotent): what `serve` does

@@ -8,6 +8,7 @@
 
 mod accounts;
 mod catalog;
+mod figures;
 mod reference;
 mod reports;
 

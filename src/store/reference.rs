@@ -142,7 +142,12 @@ async fn upsert_framework(
         .await?;
     let created = existing.is_none();
     let mut model = existing.map_or_else(<frameworks::ActiveModel as Default>::default, |m| {
-        m.into_active_model()
+        let revision = m.revision;
+        let mut model = m.into_active_model();
+        // The tree or the participants may change with the data: figures kept in memory by
+        // any server on this database must be rebuilt.
+        model.revision = Set(revision + 1);
+        model
     });
     model.code = Set(row.code.clone());
     model.title = Set(row.title.clone());

@@ -69,6 +69,7 @@ impl Store {
             .into_iter()
             .collect();
         let tx = self.begin_write().await?;
+        super::figures::bump_revision(&tx, framework.id).await?;
         let mut stored = Vec::with_capacity(rows.len());
         let mut rows = rows.into_iter().peekable();
         while rows.peek().is_some() {

@@ -1,0 +1,439 @@
+//! Progress, comparison and timeline figures, computed by the engine from a per-framework
+//! in-memory [`StatusIndex`].
+//!
+//! Why in memory: the as-of rule over a million reports takes the best SQL hundreds of
+//! milliseconds (every (measure, scope) pair needs its latest report), while a sorted index in
+//! memory answers a whole framework in about a millisecond.
+//!
+//! Why it is never stale: every write that changes a framework's figures bumps the framework's
+//! `revision` in its own transaction (see the store). Each read first reads that revision (one
+//! primary-key lookup); if it differs from the one the index was built at, the reports recorded
+//! since (ids above the index's last id: the store allocates them in commit order) are read and
+//! taken in, and the tree and participants reloaded. So a write is visible to the next read in
+//! this process and in any other process on the same database, and a restart rebuilds the index
+//! from the database on first use.
+
+use std::collections::HashMap;
+use std::sync::{Arc, PoisonError, RwLock};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use super::{ServiceError, ServiceResult, Tracker};
+use crate::domain::{Framework, Participation, Scope, StateCode, participants_as_of};
+use crate::engine::{
+    self, At, Comparison, Every, Outline, Point, Progress, SelectError, Selection, StatusIndex,
+};
+
+/// The most points a timeline may have.
+pub const MAX_TIMELINE_POINTS: usize = 1_000;
+
+/// One framework's figures state, as of a revision.
+#[derive(Debug)]
+struct FrameworkState {
+    revision: i64,
+    outline: Outline,
+    participations: Vec<Participation>,
+    index: StatusIndex,
+}
+
+/// The per-framework states; cheap to clone (shared).
+#[derive(Debug, Default, Clone)]
+pub(super) struct FigureCache {
+    states: Arc<RwLock<HashMap<i32, Arc<RwLock<FrameworkState>>>>>,
+    /// Serialises refreshes so that concurrent first reads load the reports once.
+    refresh: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// What a figure is asked for: the date, the known-at instant, and the measures (a node's
+/// subtree, a sectoral body's measures) with the level of the rollup.
+#[derive(Debug, Clone, Default)]
+pub struct FigureQuery {
+    pub as_of: Option<NaiveDate>,
+    pub known_at: Option<DateTime<Utc>>,
+    pub node: Option<String>,
+    pub body: Option<String>,
+    pub level: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgressView {
+    pub framework: String,
+    pub as_of: NaiveDate,
+    pub known_at: Option<DateTime<Utc>>,
+    pub scope: Scope,
+    pub level: String,
+    pub node: Option<String>,
+    pub body: Option<String>,
+    #[serde(flatten)]
+    pub progress: Progress,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CompareView {
+    pub framework: String,
+    pub as_of: NaiveDate,
+    pub known_at: Option<DateTime<Utc>>,
+    pub node: Option<String>,
+    pub body: Option<String>,
+    #[serde(flatten)]
+    pub comparison: Comparison,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineView {
+    pub framework: String,
+    pub scope: Scope,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub every: &'static str,
+    pub known_at: Option<DateTime<Utc>>,
+    pub node: Option<String>,
+    pub body: Option<String>,
+    pub points: Vec<Point>,
+}
+
+/// A timeline's span and step.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Span {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub every: Option<Every>,
+}
+
+fn every_name(every: Every) -> &'static str {
+    match every {
+        Every::Month => "month",
+        Every::Quarter => "quarter",
+        Every::Year => "year",
+    }
+}
+
+impl Tracker {
+    /// The framework's figures state, brought up to the database's current revision.
+    async fn figures_state(&self, fw: &Framework) -> ServiceResult<Arc<RwLock<FrameworkState>>> {
+        let revision = self.store.framework_revision(fw.id).await?;
+        if let Some(state) = self.current_state(fw.id, revision) {
+            return Ok(state);
+        }
+        let _refreshing = self.figures.refresh.lock().await;
+        if let Some(state) = self.current_state(fw.id, revision) {
+            return Ok(state); // another request refreshed it meanwhile
+        }
+        // Read the revision again under the refresh lock: what is read below is at least as
+        // new as it, so the state can be marked with it.
+        let revision = self.store.framework_revision(fw.id).await?;
+        let existing = self
+            .figures
+            .states
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&fw.id)
+            .cloned();
+        let last_id = existing.as_ref().map_or(0, |s| {
+            s.read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .index
+                .last_id()
+        });
+        let nodes = self.store.nodes(fw.id).await?;
+        let participations = self.store.participations(fw.id).await?;
+        let facts = self.store.report_facts(fw.id, last_id).await?;
+        let outline = Outline::new(fw.levels.clone(), &nodes);
+        let state = match existing {
+            Some(state) => {
+                {
+                    let mut s = state.write().unwrap_or_else(PoisonError::into_inner);
+                    s.index.extend(&facts);
+                    s.outline = outline;
+                    s.participations = participations;
+                    s.revision = s.revision.max(revision);
+                }
+                state
+            }
+            None => {
+                let mut index = StatusIndex::default();
+                index.extend(&facts);
+                let state = Arc::new(RwLock::new(FrameworkState {
+                    revision,
+                    outline,
+                    participations,
+                    index,
+                }));
+                self.figures
+                    .states
+                    .write()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(fw.id, Arc::clone(&state));
+                state
+            }
+        };
+        Ok(state)
+    }
+
+    fn current_state(
+        &self,
+        framework_id: i32,
+        revision: i64,
+    ) -> Option<Arc<RwLock<FrameworkState>>> {
+        let states = self
+            .figures
+            .states
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        let state = states.get(&framework_id)?;
+        let fresh = state
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .revision
+            >= revision;
+        fresh.then(|| Arc::clone(state))
+    }
+
+    /// Builds the in-memory figures of every framework (what `serve` does at start, so that
+    /// the first request is fast).
+    ///
+    /// # Errors
+    /// The store fails.
+    pub async fn warm_figures(&self) -> ServiceResult<usize> {
+        let mut reports = 0;
+        for summary in self.store.frameworks().await? {
+            let state = self.figures_state(&summary.framework).await?;
+            reports += state
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .index
+                .len();
+        }
+        Ok(reports)
+    }
+
+    /// Checks the body filter against the known sectoral bodies.
+    async fn check_body(&self, body: Option<&str>) -> ServiceResult<()> {
+        if let Some(body) = body {
+            let bodies = self.store.sectoral_bodies().await?;
+            if !bodies.iter().any(|b| b.code.eq_ignore_ascii_case(body)) {
+                return Err(ServiceError::UnknownBody(body.to_owned()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks that `scope` is `ASEAN` or a participant of the framework on every date given.
+    async fn check_scope(
+        &self,
+        fw: &Framework,
+        participations: &[Participation],
+        scope: &Scope,
+        dates: &[NaiveDate],
+    ) -> ServiceResult<()> {
+        let Scope::State(code) = scope else {
+            return Ok(());
+        };
+        if !self
+            .store
+            .member_states()
+            .await?
+            .iter()
+            .any(|s| &s.code == code)
+        {
+            return Err(ServiceError::UnknownState(code.to_string()));
+        }
+        if let Some(date) = dates.iter().find(|d| {
+            !participations
+                .iter()
+                .any(|p| &p.state == code && p.active_on(**d))
+        }) {
+            return Err(ServiceError::Invalid(vec![
+                crate::domain::FieldIssue::invalid(
+                    "scope",
+                    format!(
+                        "{code} does not participate in `{}` on {date}: national figures count participants only",
+                        fw.code
+                    ),
+                ),
+            ]));
+        }
+        Ok(())
+    }
+
+    fn selection(
+        fw: &Framework,
+        outline: &Outline,
+        query: &FigureQuery,
+    ) -> ServiceResult<Selection> {
+        outline
+            .select(
+                query.node.as_deref(),
+                query.body.as_deref(),
+                query.level.as_deref(),
+            )
+            .map_err(|e| match e {
+                SelectError::UnknownNode(code) => ServiceError::UnknownNode {
+                    framework: fw.code.clone(),
+                    code,
+                },
+                SelectError::UnknownLevel(level) => ServiceError::InvalidQuery {
+                    field: "level".into(),
+                    message: format!(
+                        "`{level}` is not a level of `{}`: use one of {}",
+                        fw.code,
+                        fw.levels.join(", ")
+                    ),
+                },
+            })
+    }
+
+    /// Rates in one scope (`ASEAN` or a participant) as of a date, overall and per node of the
+    /// level asked for (the top level by default).
+    ///
+    /// # Errors
+    /// `UnknownFramework`, `UnknownNode`, `UnknownBody`, `UnknownState`, `InvalidQuery` (level),
+    /// `Invalid` (a state that does not participate on the date), or the store fails.
+    pub async fn progress(
+        &self,
+        framework: &str,
+        scope: &Scope,
+        query: &FigureQuery,
+        today: NaiveDate,
+    ) -> ServiceResult<ProgressView> {
+        let fw = self.framework(framework).await?;
+        self.check_body(query.body.as_deref()).await?;
+        let as_of = query.as_of.unwrap_or(today);
+        let state = self.figures_state(&fw).await?;
+        let participations = read(&state).participations.clone();
+        self.check_scope(&fw, &participations, scope, &[as_of])
+            .await?;
+        let s = read(&state);
+        let selection = Self::selection(&fw, &s.outline, query)?;
+        let at = At {
+            as_of,
+            known_at: query.known_at,
+        };
+        let progress = engine::progress(&s.outline, &selection, &s.index, scope, at);
+        Ok(ProgressView {
+            level: fw.levels.get(selection.depth).cloned().unwrap_or_default(),
+            framework: fw.code,
+            as_of,
+            known_at: query.known_at,
+            scope: scope.clone(),
+            node: query.node.clone(),
+            body: query.body.clone(),
+            progress,
+        })
+    }
+
+    /// Every participant's rates as of a date, side by side, with `all_states`,
+    /// `mean_of_states` and `cells` over the states compared and the regional figures beside
+    /// them. `states` narrows the comparison to some participants (all by default).
+    ///
+    /// # Errors
+    /// As [`Tracker::progress`]; `Invalid` when a state named does not participate.
+    pub async fn compare(
+        &self,
+        framework: &str,
+        states: Option<&[StateCode]>,
+        query: &FigureQuery,
+        today: NaiveDate,
+    ) -> ServiceResult<CompareView> {
+        let fw = self.framework(framework).await?;
+        self.check_body(query.body.as_deref()).await?;
+        let as_of = query.as_of.unwrap_or(today);
+        let state = self.figures_state(&fw).await?;
+        let participations = read(&state).participations.clone();
+        let compared = match states {
+            None => participants_as_of(&participations, as_of),
+            Some(chosen) => {
+                for code in chosen {
+                    self.check_scope(&fw, &participations, &Scope::State(code.clone()), &[as_of])
+                        .await?;
+                }
+                let mut chosen = chosen.to_vec();
+                chosen.sort();
+                chosen.dedup();
+                chosen
+            }
+        };
+        let s = read(&state);
+        let selection = Self::selection(&fw, &s.outline, query)?;
+        let at = At {
+            as_of,
+            known_at: query.known_at,
+        };
+        let comparison = engine::compare(&s.outline, &selection, &s.index, &compared, at);
+        Ok(CompareView {
+            framework: fw.code,
+            as_of,
+            known_at: query.known_at,
+            node: query.node.clone(),
+            body: query.body.clone(),
+            comparison,
+        })
+    }
+
+    /// The overall rates in one scope at the end of every month, quarter (default) or year from
+    /// `from` (default: the framework's start) to `to` (default: today, or the framework's end
+    /// if earlier), and at `to`.
+    ///
+    /// # Errors
+    /// As [`Tracker::progress`]; `InvalidQuery` when `from` is after `to` or there would be
+    /// more than [`MAX_TIMELINE_POINTS`] points.
+    pub async fn timeline(
+        &self,
+        framework: &str,
+        scope: &Scope,
+        span: Span,
+        query: &FigureQuery,
+        today: NaiveDate,
+    ) -> ServiceResult<TimelineView> {
+        let fw = self.framework(framework).await?;
+        self.check_body(query.body.as_deref()).await?;
+        let from = span.from.unwrap_or(fw.start_date);
+        let to = span.to.unwrap_or_else(|| today.min(fw.end_date));
+        let every = span.every.unwrap_or(Every::Quarter);
+        if from > to {
+            return Err(ServiceError::InvalidQuery {
+                field: "from".into(),
+                message: format!("`from` ({from}) is after `to` ({to})"),
+            });
+        }
+        let dates = engine::period_ends(from, to, every, MAX_TIMELINE_POINTS).map_err(|count| {
+            ServiceError::InvalidQuery {
+                field: "every".into(),
+                message: format!(
+                    "{count} points from {from} to {to} by {}: a timeline has at most {MAX_TIMELINE_POINTS}",
+                    every_name(every)
+                ),
+            }
+        })?;
+        let state = self.figures_state(&fw).await?;
+        let participations = read(&state).participations.clone();
+        self.check_scope(&fw, &participations, scope, &dates)
+            .await?;
+        let s = read(&state);
+        let selection = Self::selection(&fw, &s.outline, query)?;
+        let points = engine::timeline(
+            &s.outline,
+            &selection,
+            &s.index,
+            scope,
+            &dates,
+            query.known_at,
+        );
+        Ok(TimelineView {
+            framework: fw.code,
+            scope: scope.clone(),
+            from,
+            to,
+            every: every_name(every),
+            known_at: query.known_at,
+            node: query.node.clone(),
+            body: query.body.clone(),
+            points,
+        })
+    }
+}
+
+fn read(state: &RwLock<FrameworkState>) -> std::sync::RwLockReadGuard<'_, FrameworkState> {
+    state.read().unwrap_or_else(PoisonError::into_inner)
+}

@@ -1,0 +1,99 @@
+//! What the figures are computed from: a framework's revision (its change marker) and its status
+//! reports reduced to facts, read in id order from a given id on.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{frameworks, status_reports};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait},
+};
+
+use super::{Store, StoreError, StoreResult};
+use crate::domain::{ReportFact, Scope, Status};
+
+/// Bumps a framework's revision; called first in every write transaction that changes its
+/// figures. On PostgreSQL the row lock it takes also serialises the framework's writers, so
+/// report ids are allocated in commit order (SQLite's immediate transactions already do).
+pub(super) async fn bump_revision(tx: &impl ConnectionTrait, framework_id: i32) -> StoreResult<()> {
+    frameworks::Entity::update_many()
+        .col_expr(
+            frameworks::Column::Revision,
+            Expr::col(frameworks::Column::Revision).add(1),
+        )
+        .filter(frameworks::Column::Id.eq(framework_id))
+        .exec(tx)
+        .await?;
+    Ok(())
+}
+
+type FactRow = (
+    i32,
+    i32,
+    String,
+    String,
+    Option<i16>,
+    NaiveDate,
+    DateTime<Utc>,
+);
+
+impl Store {
+    /// The framework's revision: it changes whenever its figures may have.
+    ///
+    /// # Errors
+    /// The database fails, or the framework does not exist.
+    pub async fn framework_revision(&self, framework_id: i32) -> StoreResult<i64> {
+        frameworks::Entity::find_by_id(framework_id)
+            .select_only()
+            .column(frameworks::Column::Revision)
+            .into_tuple::<i64>()
+            .one(self.conn())
+            .await?
+            .ok_or_else(|| StoreError::corrupt("frameworks", format!("no id {framework_id}")))
+    }
+
+    /// The framework's status reports with an id greater than `after_id`, in id order, reduced
+    /// to what the figures need.
+    ///
+    /// # Errors
+    /// The database fails or holds a value that is not a scope or status.
+    pub async fn report_facts(
+        &self,
+        framework_id: i32,
+        after_id: i64,
+    ) -> StoreResult<Vec<ReportFact>> {
+        use status_reports::Column as C;
+        let rows: Vec<FactRow> = status_reports::Entity::find()
+            .select_only()
+            .columns([
+                C::Id,
+                C::MeasureId,
+                C::Scope,
+                C::Status,
+                C::Progress,
+                C::EffectiveDate,
+                C::RecordedAt,
+            ])
+            .filter(C::FrameworkId.eq(framework_id))
+            .filter(C::Id.gt(after_id))
+            .order_by_asc(C::Id)
+            .into_tuple()
+            .all(self.conn())
+            .await?;
+        let corrupt = |message: String| StoreError::corrupt("status_reports", message);
+        rows.into_iter()
+            .map(
+                |(id, measure_id, scope, status, progress, effective_date, recorded_at)| {
+                    Ok(ReportFact {
+                        id: i64::from(id),
+                        measure_id,
+                        scope: scope.parse::<Scope>().map_err(|e| corrupt(e.0))?,
+                        status: status.parse::<Status>().map_err(|e| corrupt(e.0))?,
+                        progress: progress.and_then(|p| u8::try_from(p).ok()),
+                        effective_date,
+                        recorded_at,
+                    })
+                },
+            )
+            .collect()
+    }
+}
