@@ -4,6 +4,8 @@
 mod figures;
 mod index;
 mod rates;
+#[cfg(test)]
+mod tests;
 
 pub use figures::{
     Comparison, Every, NodeRate, Outline, OutlineNode, Point, Progress, SelectError, Selection,

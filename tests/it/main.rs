@@ -12,6 +12,7 @@ mod architecture;
 mod as_of;
 mod authorization;
 mod durability;
+mod figures;
 mod recording;
 mod reference_data;
 mod support;

@@ -1,0 +1,1 @@
+//! Progress, comparison and timeline over HTTP (being written).
