@@ -5,7 +5,7 @@ mod figures;
 mod index;
 mod rates;
 #[cfg(test)]
-mod tests;
+mod scenarios;
 
 pub use figures::{
     Comparison, Every, NodeRate, Outline, OutlineNode, Point, Progress, SelectError, Selection,
