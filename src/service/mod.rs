@@ -20,7 +20,7 @@ pub use catalog::{
 pub use figures::{
     CompareView, FigureQuery, MAX_TIMELINE_POINTS, ProgressView, Span, TimelineView,
 };
-pub use status::{MeasureHistory, MeasureStatus, Recorded, ScopeStatus};
+pub use status::{MeasureHistory, MeasureStatus, Recorded, ScopeStatus, SyntheticSummary};
 
 /// What can go wrong in a use case; mapped once to HTTP problems or CLI messages.
 #[derive(Debug, thiserror::Error)]

@@ -314,6 +314,82 @@ impl Tracker {
     }
 }
 
+/// What `demo --synthetic` stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyntheticSummary {
+    pub measures: usize,
+    pub scopes: usize,
+    pub reports: usize,
+}
+
+impl Tracker {
+    /// Adds the synthetic benchmark framework (see [`demo::synthetic`]) with `measures`
+    /// measures and `per_pair` reports per (measure, scope) pair, in transactions of about
+    /// 50,000 reports. Once: if the framework already holds reports, nothing is added.
+    ///
+    /// # Errors
+    /// The store fails.
+    pub async fn load_synthetic(
+        &self,
+        measures: usize,
+        per_pair: usize,
+    ) -> ServiceResult<SyntheticSummary> {
+        use crate::reference::ReferenceData;
+        let shipped = ReferenceData::shipped()?;
+        let bodies: Vec<String> = shipped
+            .sectoral_bodies
+            .iter()
+            .map(|b| b.code.clone())
+            .collect();
+        let data = ReferenceData {
+            frameworks: vec![demo::synthetic::framework(measures, &bodies)],
+            milestones: Vec::new(),
+            ..shipped
+        };
+        self.store.load_reference(&data, now()).await?;
+        let fw = self.framework(demo::synthetic::SYNTHETIC_FRAMEWORK).await?;
+        let nodes = self.store.nodes(fw.id).await?;
+        let measure_nodes: Vec<&Node> = nodes.iter().filter(|n| n.is_measure).collect();
+        let scopes: Vec<Scope> = std::iter::once(Scope::Asean)
+            .chain(
+                participants_as_of(&self.store.participations(fw.id).await?, fw.start_date)
+                    .into_iter()
+                    .map(Scope::State),
+            )
+            .collect();
+        let mut summary = SyntheticSummary {
+            measures: measure_nodes.len(),
+            scopes: scopes.len(),
+            reports: 0,
+        };
+        if self.store.count_framework_reports(fw.id).await? > 0 {
+            return Ok(summary);
+        }
+        let cutoff = demo::DEMO_CUTOFF.parse().unwrap_or(fw.start_date);
+        let mut batch = Vec::new();
+        for (i, node) in measure_nodes.iter().enumerate() {
+            for scope in &scopes {
+                batch.extend(
+                    demo::synthetic::pair_reports(&node.code, scope, per_pair, cutoff)
+                        .into_iter()
+                        .map(|d| ReportRow {
+                            measure_id: node.id,
+                            report: d.report,
+                            recorded_at: d.recorded_at,
+                        }),
+                );
+            }
+            if batch.len() >= 50_000 || i + 1 == measure_nodes.len() {
+                summary.reports += self
+                    .store
+                    .append_reports(&fw, std::mem::take(&mut batch), None)
+                    .await?;
+            }
+        }
+        Ok(summary)
+    }
+}
+
 fn forbidden_message(caller: &User, scope: &Scope, prefix: &str) -> String {
     let at = if prefix.is_empty() {
         String::new()

@@ -51,7 +51,69 @@ fn report_from(
     })
 }
 
+/// The row to insert for a validated report.
+fn active_model(
+    framework_id: i32,
+    row: ReportRow,
+    recorded_by: Option<i32>,
+) -> status_reports::ActiveModel {
+    let r = row.report;
+    status_reports::ActiveModel {
+        id: NotSet,
+        framework_id: Set(framework_id),
+        measure_id: Set(row.measure_id),
+        scope: Set(r.scope.to_string()),
+        status: Set(r.status.as_str().to_owned()),
+        progress: Set(r.progress.map(i16::from)),
+        effective_date: Set(r.effective_date),
+        note: Set(r.note),
+        evidence_url: Set(r.evidence_url),
+        recorded_by: Set(recorded_by),
+        recorded_at: Set(row.recorded_at),
+    }
+}
+
 impl Store {
+    /// Appends many reports in one immediate transaction without reading them back (bulk
+    /// loads: the synthetic benchmark data, imports); returns how many were stored.
+    ///
+    /// # Errors
+    /// The database fails; nothing is stored then.
+    pub async fn append_reports(
+        &self,
+        framework: &Framework,
+        rows: Vec<ReportRow>,
+        recorded_by: Option<i32>,
+    ) -> StoreResult<usize> {
+        let count = rows.len();
+        let tx = self.begin_write().await?;
+        super::figures::bump_revision(&tx, framework.id).await?;
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let chunk: Vec<_> = rows
+                .by_ref()
+                .take(INSERT_CHUNK)
+                .map(|row| active_model(framework.id, row, recorded_by))
+                .collect();
+            status_reports::Entity::insert_many(chunk)
+                .exec_without_returning(&tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(count)
+    }
+
+    /// How many status reports a framework holds.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn count_framework_reports(&self, framework_id: i32) -> StoreResult<u64> {
+        Ok(status_reports::Entity::find()
+            .filter(status_reports::Column::FrameworkId.eq(framework_id))
+            .count(self.conn())
+            .await?)
+    }
+
     /// Appends reports in one immediate transaction: all are stored, or none.
     /// `measures` maps the ids used in `rows` to their codes (for the answer).
     ///
@@ -73,22 +135,10 @@ impl Store {
         let mut stored = Vec::with_capacity(rows.len());
         let mut rows = rows.into_iter().peekable();
         while rows.peek().is_some() {
-            let chunk = rows.by_ref().take(INSERT_CHUNK).map(|row| {
-                let r = row.report;
-                status_reports::ActiveModel {
-                    id: NotSet,
-                    framework_id: Set(framework.id),
-                    measure_id: Set(row.measure_id),
-                    scope: Set(r.scope.to_string()),
-                    status: Set(r.status.as_str().to_owned()),
-                    progress: Set(r.progress.map(i16::from)),
-                    effective_date: Set(r.effective_date),
-                    note: Set(r.note),
-                    evidence_url: Set(r.evidence_url),
-                    recorded_by: Set(recorded_by.map(|(id, _)| id)),
-                    recorded_at: Set(row.recorded_at),
-                }
-            });
+            let chunk = rows
+                .by_ref()
+                .take(INSERT_CHUNK)
+                .map(|row| active_model(framework.id, row, recorded_by.map(|(id, _)| id)));
             // RETURNING gives the rows in no particular order: map measures by id, sort after.
             let models = status_reports::Entity::insert_many(chunk.collect::<Vec<_>>())
                 .exec_with_returning(&tx)

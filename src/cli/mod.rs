@@ -1,6 +1,8 @@
-//! The command line: `serve`, `migrate`, `user add`. Every option can also come from an
+//! The command line: `serve`, `migrate`, `user add`, `progress`, `demo`. Every option can also come from an
 //! environment variable (shown in `--help`). Output for people goes to stdout, diagnostics to
 //! stderr; a command that fails exits non-zero with one line saying why.
+
+mod figures;
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -8,8 +10,10 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::domain::{Role, StateCode};
-use crate::service::{NewAccount, ServiceError, Tracker};
+use crate::domain::{Role, Scope, StateCode};
+use crate::service::{FigureQuery, NewAccount, ServiceError, Tracker, today};
+
+pub use figures::Format;
 
 /// The default database: a SQLite file in the working directory, created on first run.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://blueprint-tracker.db?mode=rwc";
@@ -39,6 +43,52 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Print a framework's rates in one scope, overall and per node (as `GET …/progress`).
+    Progress(ProgressArgs),
+    /// Load the illustrative demo scenario, or (`--synthetic`) a synthetic framework of any
+    /// size for benchmarks.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ProgressArgs {
+    /// The framework's code (`ascc-strategic-plan`, `ascc-blueprint-2025`).
+    #[arg(long, env = "BLUEPRINT_FRAMEWORK")]
+    pub framework: String,
+    /// The date the figures hold on (YYYY-MM-DD; default: today in UTC+9).
+    #[arg(long)]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Count only reports recorded by this instant (RFC 3339), to reproduce a publication.
+    #[arg(long)]
+    pub known_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// `ASEAN` (regional, the default) or a participating member state (alpha-3 code).
+    #[arg(long, default_value = "ASEAN")]
+    pub scope: String,
+    /// The level of the rows (a level name such as goal, objective, measure; default: the top).
+    #[arg(long)]
+    pub level: Option<String>,
+    /// Only the measures under this node.
+    #[arg(long)]
+    pub node: Option<String>,
+    /// Only the measures led by this sectoral body.
+    #[arg(long)]
+    pub body: Option<String>,
+    /// How to print.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Load the synthetic benchmark framework (`synthetic`) instead of the demo scenario.
+    #[arg(long)]
+    pub synthetic: bool,
+    /// Synthetic: how many strategic measures.
+    #[arg(long, default_value_t = 2000, requires = "synthetic")]
+    pub measures: usize,
+    /// Synthetic: how many reports per (measure, scope) pair (12 scopes).
+    #[arg(long, default_value_t = 40, requires = "synthetic")]
+    pub reports_per_pair: usize,
 }
 
 #[derive(Debug, Args)]
@@ -132,6 +182,50 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "API token (shown once; send it as `Authorization: Bearer <token>`):"
             )?;
             writeln!(out, "{token}")?;
+            Ok(())
+        }
+        Command::Progress(args) => {
+            let (tracker, _) = open(&cli.database_url).await?;
+            let scope: Scope = args
+                .scope
+                .parse()
+                .map_err(|e| anyhow::anyhow!("--scope: {e}"))?;
+            let query = FigureQuery {
+                as_of: args.as_of,
+                known_at: args.known_at,
+                node: args.node,
+                body: args.body,
+                level: args.level,
+            };
+            let view = tracker
+                .progress(&args.framework, &scope, &query, today())
+                .await
+                .map_err(explain)?;
+            let mut out = std::io::stdout().lock();
+            figures::write_progress(&mut out, &view, args.format)?;
+            out.flush()?;
+            Ok(())
+        }
+        Command::Demo(args) => {
+            let (tracker, _) = open(&cli.database_url).await?;
+            if args.synthetic {
+                let started = std::time::Instant::now();
+                let summary = tracker
+                    .load_synthetic(args.measures, args.reports_per_pair)
+                    .await
+                    .map_err(explain)?;
+                println!(
+                    "synthetic framework `{}`: {} measures × {} scopes; {} reports added in {:.1} s",
+                    crate::demo::synthetic::SYNTHETIC_FRAMEWORK,
+                    summary.measures,
+                    summary.scopes,
+                    summary.reports,
+                    started.elapsed().as_secs_f64()
+                );
+            } else {
+                let added = tracker.load_demo().await.map_err(explain)?;
+                println!("demo scenario: {added} reports added (illustrative, not official data)");
+            }
             Ok(())
         }
     }
