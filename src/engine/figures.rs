@@ -446,10 +446,19 @@ pub fn period_ends(
 ) -> Result<Vec<NaiveDate>, usize> {
     let step = every.months();
     let month_index = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
-    // Period ends in [from, to] number about (months spanned / step) + 1, plus `to` itself.
-    let estimate = (month_index(to) - month_index(from)).max(0) / i64::from(step) + 2;
-    if usize::try_from(estimate).unwrap_or(usize::MAX) > max + 1 {
-        return Err(usize::try_from(estimate - 1).unwrap_or(usize::MAX));
+    // Exactly one date per calendar period touched by [from, to]: the end of each period but
+    // the last, and for the last its end if that is `to`, else `to` itself. (An estimate from
+    // the months spanned alone misses a period when the range straddles a boundary, and then
+    // reported one date too few.)
+    let period = |d: NaiveDate| month_index(d).div_euclid(i64::from(step));
+    let count = if from <= to {
+        period(to) - period(from) + 1
+    } else {
+        0
+    };
+    let count = usize::try_from(count).unwrap_or(usize::MAX);
+    if count > max {
+        return Err(count);
     }
     // The first period end on or after `from` closes the calendar period holding `from`.
     let mut start = NaiveDate::from_ymd_opt(from.year(), (from.month0() / step) * step + 1, 1);

@@ -25,6 +25,9 @@ use crate::engine::{
     self, At, Comparison, Every, Outline, Point, Progress, SelectError, Selection, StatusIndex,
 };
 
+/// How many reports are read from the database at a time when the figures are built.
+const REPORT_PAGE: u64 = 20_000;
+
 /// The most points a timeline may have.
 pub const MAX_TIMELINE_POINTS: usize = 1_000;
 
@@ -138,13 +141,19 @@ impl Tracker {
         });
         let nodes = self.store.nodes(fw.id).await?;
         let participations = self.store.participations(fw.id).await?;
-        let facts = self.store.report_facts(fw.id, last_id).await?;
         let outline = Outline::new(fw.levels.clone(), &nodes);
         let state = match existing {
             Some(state) => {
+                self.take_in_reports(fw.id, last_id, |facts| {
+                    state
+                        .write()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .index
+                        .extend(facts);
+                })
+                .await?;
                 {
                     let mut s = state.write().unwrap_or_else(PoisonError::into_inner);
-                    s.index.extend(&facts);
                     s.outline = outline;
                     s.participations = participations;
                     s.revision = s.revision.max(revision);
@@ -153,7 +162,8 @@ impl Tracker {
             }
             None => {
                 let mut index = StatusIndex::default();
-                index.extend(&facts);
+                self.take_in_reports(fw.id, 0, |facts| index.extend(facts))
+                    .await?;
                 let state = Arc::new(RwLock::new(FrameworkState {
                     revision,
                     outline,
@@ -169,6 +179,31 @@ impl Tracker {
             }
         };
         Ok(state)
+    }
+
+    /// Reads the framework's reports after `after_id` page by page, handing each page to
+    /// `take`.
+    async fn take_in_reports(
+        &self,
+        framework_id: i32,
+        after_id: i64,
+        mut take: impl FnMut(&[crate::domain::ReportFact]),
+    ) -> ServiceResult<()> {
+        let mut after = after_id;
+        loop {
+            let page = self
+                .store
+                .report_facts(framework_id, after, REPORT_PAGE)
+                .await?;
+            let Some(last) = page.last() else {
+                return Ok(());
+            };
+            after = last.id;
+            take(&page);
+            if (page.len() as u64) < REPORT_PAGE {
+                return Ok(());
+            }
+        }
     }
 
     fn current_state(

@@ -51,8 +51,9 @@ impl Store {
             .ok_or_else(|| StoreError::corrupt("frameworks", format!("no id {framework_id}")))
     }
 
-    /// The framework's status reports with an id greater than `after_id`, in id order, reduced
-    /// to what the figures need.
+    /// At most `limit` of the framework's status reports with an id greater than `after_id`,
+    /// in id order, reduced to what the figures need (read page by page, so that building the
+    /// figures of a million reports never holds them all in memory twice).
     ///
     /// # Errors
     /// The database fails or holds a value that is not a scope or status.
@@ -60,6 +61,7 @@ impl Store {
         &self,
         framework_id: i32,
         after_id: i64,
+        limit: u64,
     ) -> StoreResult<Vec<ReportFact>> {
         use status_reports::Column as C;
         let rows: Vec<FactRow> = status_reports::Entity::find()
@@ -76,6 +78,7 @@ impl Store {
             .filter(C::FrameworkId.eq(framework_id))
             .filter(C::Id.gt(after_id))
             .order_by_asc(C::Id)
+            .limit(limit)
             .into_tuple()
             .all(self.conn())
             .await?;

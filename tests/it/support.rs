@@ -130,6 +130,37 @@ impl TestApp {
         app
     }
 
+    /// Another server on the database at `database_url` (another app's), as a second process
+    /// would run: its own connections and its own figures in memory. It owns no database:
+    /// dropping it leaves the database to the app that created it.
+    pub async fn spawn_on(database_url: &str) -> Self {
+        let (tracker, _) = Tracker::open(database_url)
+            .await
+            .expect("open the tracker on the shared database");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a free port");
+        let base = format!("http://{}", listener.local_addr().expect("local address"));
+        let server = tokio::spawn({
+            let tracker = tracker.clone();
+            async move {
+                let _ =
+                    blueprint_tracker::http::serve(tracker, listener, std::future::pending()).await;
+            }
+        });
+        Self {
+            base,
+            client: Client::new(),
+            tracker,
+            database_url: database_url.to_owned(),
+            server,
+            // An empty folder of its own: what a dropped `TestDb::Sqlite` removes.
+            _db: TestDb::Sqlite {
+                _dir: tempfile::tempdir().expect("temporary folder"),
+            },
+        }
+    }
+
     /// A new account's API token.
     pub async fn token(&self, name: &str, role: Role, state: Option<&str>) -> String {
         let account = NewAccount {
