@@ -119,13 +119,16 @@ fn report_at(
 /// The scenario for one framework: for the `ASEAN` scope and each participant, a trajectory per
 /// measure from not started through ongoing (with rising progress) to completed, reported at
 /// quarter ends up to [`DEMO_CUTOFF`] (or the framework's end). A few pairs are not applicable,
-/// a few are never reported, a few reports are corrected later.
+/// a few are never reported, a few reports are corrected later. No report is said to be
+/// recorded after `now` (the load instant): a report "recorded in the future" would outrank,
+/// on its effective date, a real report recorded today.
 pub fn scenario(
     framework: &str,
     start: NaiveDate,
     end: NaiveDate,
     measures: &[&str],
     participants: &[StateCode],
+    now: DateTime<Utc>,
 ) -> Vec<DemoReport> {
     let cutoff = DEMO_CUTOFF.parse().unwrap_or(end).min(end);
     let quarters = quarter_ends(start, cutoff);
@@ -216,6 +219,9 @@ pub fn scenario(
             }
         }
     }
+    for report in &mut out {
+        report.recorded_at = report.recorded_at.min(now);
+    }
     out
 }
 
@@ -241,8 +247,9 @@ mod tests {
         let states: Vec<StateCode> = vec!["VNM".parse().unwrap(), "THA".parse().unwrap()];
         let start = "2016-01-01".parse().unwrap();
         let end = "2025-12-31".parse().unwrap();
-        let a = scenario("fw", start, end, &["A.1.i", "A.1.ii"], &states);
-        let b = scenario("fw", start, end, &["A.1.i", "A.1.ii"], &states);
+        let now = "2030-01-01T00:00:00Z".parse().unwrap();
+        let a = scenario("fw", start, end, &["A.1.i", "A.1.ii"], &states, now);
+        let b = scenario("fw", start, end, &["A.1.i", "A.1.ii"], &states, now);
         assert_eq!(a, b);
         assert!(!a.is_empty());
         for r in &a {
@@ -251,5 +258,21 @@ mod tests {
             assert!(r.report.progress.is_none() || r.report.status == Status::Ongoing);
             assert!(r.recorded_at.date_naive() > r.report.effective_date);
         }
+    }
+
+    #[test]
+    fn no_demo_report_is_recorded_after_the_load_instant() {
+        let states: Vec<StateCode> = vec!["VNM".parse().unwrap()];
+        let start = "2026-01-01".parse().unwrap();
+        let end = "2035-12-31".parse().unwrap();
+        // A load just after the cut-off: some reports would be recorded up to 69 days later.
+        let now: DateTime<Utc> = "2026-10-01T12:00:00Z".parse().unwrap();
+        let measures: Vec<String> = (1..=40).map(|i| format!("1.1.{i}")).collect();
+        let measures: Vec<&str> = measures.iter().map(String::as_str).collect();
+
+        let reports = scenario("fw", start, end, &measures, &states, now);
+
+        assert!(reports.iter().any(|r| r.recorded_at == now));
+        assert!(reports.iter().all(|r| r.recorded_at <= now));
     }
 }

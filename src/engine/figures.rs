@@ -118,8 +118,9 @@ impl Outline {
 
     /// The measures under `node` (the node itself if it is a measure; the whole framework when
     /// `None`) that `body` leads (every measure when `None`), rolled up at `level` (the top
-    /// level when `None`). Rows are the nodes at that level within `node`, or the ancestor of
-    /// `node` at that level when the level is above it; a row may hold no measure.
+    /// level when `None`). Rows are the nodes at that level within `node`, or `node` itself
+    /// when the level is above it (the rows' level is then the node's); a row may hold no
+    /// measure.
     ///
     /// # Errors
     /// An unknown node code or level name.
@@ -154,14 +155,17 @@ impl Outline {
                 })
             })
             .collect();
-        let rows = match within {
-            Some(w) if self.nodes[w].depth > depth => {
-                self.ancestor_at(w, depth).into_iter().collect()
-            }
-            _ => (0..self.nodes.len())
-                .filter(|&i| self.nodes[i].depth == depth)
-                .filter(|&i| within.is_none_or(|w| self.is_within(i, w)))
-                .collect(),
+        // A level above the node asked for would label its one row with the ancestor's code
+        // while the row holds only the node's measures: the node itself is the row then.
+        let (rows, depth) = match within {
+            Some(w) if self.nodes[w].depth > depth => (vec![w], self.nodes[w].depth),
+            _ => (
+                (0..self.nodes.len())
+                    .filter(|&i| self.nodes[i].depth == depth)
+                    .filter(|&i| within.is_none_or(|w| self.is_within(i, w)))
+                    .collect(),
+                depth,
+            ),
         };
         Ok(Selection {
             measures,

@@ -1354,11 +1354,11 @@ fn a_node_filter_counts_only_the_measures_under_that_node() {
     let cases: [(&str, Option<&str>, Figures, Rows<'_>); 5] = [
         // B by element: B.1 holds all of B's measures, B.2 none.
         ("B", Some("element"), b, &[("B.1", b), ("B.2", none)]),
-        // a level above the node: the row is the node's ancestor, counting only the node's
-        // measures (A.1's two, not A.2.1)
-        ("A.1", Some("characteristic"), a1, &[("A", a1)]),
-        // a measure with no level given: its characteristic, counting that measure alone
-        ("A.1.2", None, a12, &[("A", a12)]),
+        // a level above the node: the row is the node itself, counting its measures only
+        // (A.1's two, not A.2.1), not its ancestor A, whose label would claim all of A
+        ("A.1", Some("characteristic"), a1, &[("A.1", a1)]),
+        // a measure with no level given: the measure itself, alone
+        ("A.1.2", None, a12, &[("A.1.2", a12)]),
         (
             "A",
             Some("measure"),

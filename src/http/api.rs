@@ -159,6 +159,16 @@ pub async fn compare(
                         .map_err(|e| Problem::bad_query("states", e.0))
                 })
                 .collect::<Result<Vec<_>, _>>()
+                .and_then(|states| {
+                    if states.is_empty() {
+                        Err(Problem::bad_query(
+                            "states",
+                            "name at least one member state (states=VNM,THA), or leave `states` out to compare every participant",
+                        ))
+                    } else {
+                        Ok(states)
+                    }
+                })
         })
         .transpose()?;
     Ok(Json(

@@ -427,9 +427,25 @@ impl Tracker {
         let to = span.to.unwrap_or_else(|| today.min(fw.end_date));
         let every = span.every.unwrap_or(Every::Quarter);
         if from > to {
+            // Name the parameter the caller gave: the other one is a default.
+            let (field, message) = match (span.from, span.to) {
+                (None, Some(_)) => (
+                    "to",
+                    format!(
+                        "`to` ({to}) is before the framework's start ({from}), the default `from`"
+                    ),
+                ),
+                (Some(_), None) => (
+                    "from",
+                    format!(
+                        "`from` ({from}) is after the default `to` ({to}: today or the framework's end)"
+                    ),
+                ),
+                _ => ("from", format!("`from` ({from}) is after `to` ({to})")),
+            };
             return Err(ServiceError::InvalidQuery {
-                field: "from".into(),
-                message: format!("`from` ({from}) is after `to` ({to})"),
+                field: field.into(),
+                message,
             });
         }
         let dates = engine::period_ends(from, to, every, MAX_TIMELINE_POINTS).map_err(|count| {

@@ -277,6 +277,9 @@ impl Tracker {
         let mut stored = 0;
         for summary in self.store.frameworks().await? {
             let fw = summary.framework;
+            if fw.code == demo::synthetic::SYNTHETIC_FRAMEWORK {
+                continue; // benchmark data, not a plan to illustrate
+            }
             let nodes = self.store.nodes(fw.id).await?;
             let measures: Vec<&str> = nodes
                 .iter()
@@ -292,6 +295,7 @@ impl Tracker {
                 fw.end_date,
                 &measures,
                 &participants,
+                now(),
             )
             .into_iter()
             .filter_map(|d| {

@@ -1348,6 +1348,23 @@ async fn bad_figure_queries_are_answered_with_4xx_problems_naming_the_parameter(
             "invalid_query",
             &["states"],
         ),
+        (
+            PLAN,
+            "compare",
+            "states=,",
+            400,
+            "invalid_query",
+            &["states"],
+        ),
+        // Only `to` given, before the start: the problem names `to`, not the default `from`.
+        (
+            PLAN,
+            "timeline",
+            "to=2025-06-30",
+            400,
+            "invalid_query",
+            &["to"],
+        ),
         (PLAN, "progress", "scope=FRA", 404, "unknown_state", &[]),
         (PLAN, "timeline", "scope=FRA", 404, "unknown_state", &[]),
         (PLAN, "compare", "states=VNM,FRA", 404, "unknown_state", &[]),
