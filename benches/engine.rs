@@ -82,6 +82,7 @@ fn main() {
     let build = Instant::now();
     let mut index = StatusIndex::default();
     index.extend(&facts);
+    index.merge();
     let built = build.elapsed();
     drop(facts);
     let selection = outline.select(None, None, Some("objective")).unwrap();

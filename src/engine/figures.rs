@@ -336,27 +336,37 @@ pub fn compare(
     at: At,
 ) -> Comparison {
     let resolved = Resolved::new(outline, selection, index);
-    let mut weakest_cells: Vec<Option<Cell>> = vec![None; selection.measures.len()];
-    let mut state_tallies = Vec::with_capacity(states.len());
-    let mut pooled = Tally::default();
-    for state in states {
-        let cells = resolved.cells(&Scope::State(state.clone()), at);
-        for (w, cell) in weakest_cells.iter_mut().zip(&cells) {
-            *w = weakest(*w, *cell);
-        }
-        let tally = tally_of(&cells);
-        pooled.merge(&tally);
-        state_tallies.push(tally);
-    }
+    let slots: Vec<_> = states
+        .iter()
+        .map(|state| index.scope_slot(&Scope::State(state.clone())))
+        .collect();
+    let regional_slot = index.scope_slot(&Scope::Asean);
+    let not_applicable = Cell {
+        status: Status::NotApplicable,
+        progress: None,
+    };
+    let mut state_tallies = vec![Tally::default(); states.len()];
     let mut all_states = Tally::default();
-    for cell in &weakest_cells {
-        let cell = cell.unwrap_or(Cell {
-            status: Status::NotApplicable,
-            progress: None,
-        });
-        all_states.add(cell.status, cell.progress);
+    let mut regional = Tally::default();
+    let mut row_cells = Vec::with_capacity(states.len());
+    // Measure by measure, every state at once: the index is laid out that way.
+    for &row in &resolved.rows {
+        row_cells.clear();
+        index.row_cells(row, &slots, at, &mut row_cells);
+        let mut least = None;
+        for (tally, cell) in state_tallies.iter_mut().zip(&row_cells) {
+            tally.add(cell.status, cell.progress);
+            least = weakest(least, *cell);
+        }
+        let least = least.unwrap_or(not_applicable);
+        all_states.add(least.status, least.progress);
+        let cell = index.cell(row, regional_slot, at);
+        regional.add(cell.status, cell.progress);
     }
-    let regional = tally_of(&resolved.cells(&Scope::Asean, at));
+    let mut pooled = Tally::default();
+    for tally in &state_tallies {
+        pooled.merge(tally);
+    }
     Comparison {
         mean_of_states: MeanRate::of(&state_tallies),
         states: states

@@ -65,25 +65,40 @@ impl At {
 pub struct ScopeSlot(usize);
 
 /// Every report of one framework, by (measure, scope).
+///
+/// Two tiers, for speed and for cheap appends. The *settled* tier holds the reports in one
+/// contiguous array ordered by (measure row, scope slot, effective date, recorded at, id), with
+/// the effective days in a parallel array and an offset per pair: the as-of lookup for a pair is
+/// a binary search over a few cache lines, and a pass over the measures reads memory in order.
+/// The *recent* tier holds the reports taken in since the last [`StatusIndex::settle`], per
+/// pair; a lookup consults both and keeps the later report under the as-of order. Settling
+/// merges the recent tier into the settled one once it is large enough to be worth it.
 #[derive(Debug, Clone, Default)]
 pub struct StatusIndex {
-    /// Store id of a measure → its row in `pairs`.
+    /// Store id of a measure → its row.
     measures: HashMap<i32, usize>,
     scopes: Vec<Scope>,
-    /// `pairs[measure row][scope slot]`, each sorted by (effective, recorded, id).
-    pairs: Vec<Vec<Vec<Entry>>>,
+    /// Rows and slots of the settled tier (new rows or scopes may have come since).
+    settled_rows: usize,
+    settled_slots: usize,
+    /// `offsets[row * settled_slots + slot]..offsets[… + 1]` delimit a pair's reports.
+    offsets: Vec<usize>,
+    days: Vec<i32>,
+    entries: Vec<Entry>,
+    /// (row, slot) → reports taken in since the last settle, in no order.
+    recent: HashMap<(usize, usize), Vec<Entry>>,
+    recent_len: usize,
     last_id: i64,
-    len: usize,
 }
 
 impl StatusIndex {
     /// How many reports the index holds.
     pub fn len(&self) -> usize {
-        self.len
+        self.entries.len() + self.recent_len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
 
     /// The greatest report id taken in so far (0 when empty).
@@ -94,7 +109,7 @@ impl StatusIndex {
     /// Takes in reports. Reports whose id is not greater than [`Self::last_id`] are already in
     /// and are skipped, so the same batch can be offered twice; new reports must therefore
     /// carry ids greater than every id taken in before (the store guarantees this: its writers
-    /// are serialised per framework).
+    /// are serialised per framework). Call [`Self::settle`] after a batch.
     pub fn extend<'a>(&mut self, facts: impl IntoIterator<Item = &'a ReportFact>) {
         let floor = self.last_id;
         for fact in facts {
@@ -106,11 +121,8 @@ impl StatusIndex {
     }
 
     fn insert(&mut self, fact: &ReportFact) {
-        let next_row = self.pairs.len();
+        let next_row = self.measures.len();
         let row = *self.measures.entry(fact.measure_id).or_insert(next_row);
-        if row == next_row {
-            self.pairs.push(Vec::new());
-        }
         let slot = match self.scopes.iter().position(|s| s == &fact.scope) {
             Some(slot) => slot,
             None => {
@@ -118,26 +130,70 @@ impl StatusIndex {
                 self.scopes.len() - 1
             }
         };
-        let Some(scopes) = self.pairs.get_mut(row) else {
-            return;
-        };
-        if scopes.len() <= slot {
-            scopes.resize_with(slot + 1, Vec::new);
-        }
-        let Some(entries) = scopes.get_mut(slot) else {
-            return;
-        };
-        let entry = Entry {
+        self.recent.entry((row, slot)).or_default().push(Entry {
             effective: fact.effective_date.num_days_from_ce(),
             recorded: fact.recorded_at.timestamp_micros(),
             id: fact.id,
             status: fact.status,
             progress: fact.progress,
-        };
-        let at = entries.partition_point(|e| e.order() <= entry.order());
-        entries.insert(at, entry);
+        });
+        self.recent_len += 1;
         self.last_id = self.last_id.max(fact.id);
-        self.len += 1;
+    }
+
+    /// Merges the recent tier into the settled one when it holds more than 1/32 of the
+    /// settled reports (or 4,096): a single new report is then looked up in a small hash map,
+    /// and the merge's cost is spread over many writes.
+    pub fn settle(&mut self) {
+        if self.recent_len > (self.entries.len() / 32).max(4_096) {
+            self.merge();
+        }
+    }
+
+    /// Merges the recent tier into the settled one now.
+    pub fn merge(&mut self) {
+        let (rows, slots) = (self.measures.len(), self.scopes.len());
+        let pairs = rows * slots;
+        let mut offsets = vec![0_usize; pairs + 1];
+        for row in 0..rows {
+            for slot in 0..slots {
+                let count = self.settled_range(row, slot).map_or(0, |r| r.len())
+                    + self.recent.get(&(row, slot)).map_or(0, Vec::len);
+                offsets[row * slots + slot + 1] = count;
+            }
+        }
+        for i in 1..=pairs {
+            offsets[i] += offsets[i - 1];
+        }
+        let total = offsets[pairs];
+        let mut entries = Vec::with_capacity(total);
+        for row in 0..rows {
+            for slot in 0..slots {
+                let start = entries.len();
+                if let Some(range) = self.settled_range(row, slot) {
+                    entries.extend_from_slice(&self.entries[range]);
+                }
+                if let Some(recent) = self.recent.get(&(row, slot)) {
+                    entries.extend_from_slice(recent);
+                    entries[start..].sort_unstable_by_key(Entry::order);
+                }
+            }
+        }
+        self.days = entries.iter().map(|e| e.effective).collect();
+        self.entries = entries;
+        self.offsets = offsets;
+        self.settled_rows = rows;
+        self.settled_slots = slots;
+        self.recent.clear();
+        self.recent_len = 0;
+    }
+
+    fn settled_range(&self, row: usize, slot: usize) -> Option<std::ops::Range<usize>> {
+        if row >= self.settled_rows || slot >= self.settled_slots {
+            return None;
+        }
+        let pair = row * self.settled_slots + slot;
+        Some(*self.offsets.get(pair)?..*self.offsets.get(pair + 1)?)
     }
 
     /// The slot of `scope`, if any report names it.
@@ -158,22 +214,70 @@ impl StatusIndex {
         let (Some(row), Some(ScopeSlot(slot))) = (row, slot) else {
             return Cell::NOT_STARTED;
         };
-        let Some(entries) = self.pairs.get(row).and_then(|s| s.get(slot)) else {
-            return Cell::NOT_STARTED;
-        };
-        let day = at.as_of.num_days_from_ce();
-        let candidates = &entries[..entries.partition_point(|e| e.effective <= day)];
-        let found = match at.known_at {
-            None => candidates.last(),
-            Some(t) => {
-                let t = t.timestamp_micros();
-                candidates.iter().rev().find(|e| e.recorded <= t)
+        self.cell_at(row, slot, Query::new(at))
+    }
+
+    fn cell_at(&self, row: usize, slot: usize, q: Query) -> Cell {
+        let settled = self.settled_range(row, slot).and_then(|range| {
+            let days = self.days.get(range.clone())?;
+            let entries = self.entries.get(range)?;
+            let candidates = &entries[..days.partition_point(|d| *d <= q.day)];
+            match q.known_at {
+                None => candidates.last(),
+                Some(t) => candidates.iter().rev().find(|e| e.recorded <= t),
             }
+        });
+        let recent = if self.recent_len == 0 {
+            None
+        } else {
+            self.recent.get(&(row, slot)).and_then(|entries| {
+                entries
+                    .iter()
+                    .filter(|e| e.effective <= q.day && q.known_at.is_none_or(|t| e.recorded <= t))
+                    .max_by_key(|e| e.order())
+            })
+        };
+        let found = match (settled, recent) {
+            (Some(a), Some(b)) => Some(if b.order() > a.order() { b } else { a }),
+            (a, b) => a.or(b),
         };
         found.map_or(Cell::NOT_STARTED, |e| Cell {
             status: e.status,
             progress: e.progress,
         })
+    }
+
+    /// The status in force of one measure row in each of `slots`, appended to `out` (one cell
+    /// per slot, `not_started` for a missing row or slot). Reading a row's scopes together
+    /// reads the settled tier in memory order.
+    pub fn row_cells(
+        &self,
+        row: Option<usize>,
+        slots: &[Option<ScopeSlot>],
+        at: At,
+        out: &mut Vec<Cell>,
+    ) {
+        let q = Query::new(at);
+        out.extend(slots.iter().map(|slot| match (row, slot) {
+            (Some(row), Some(ScopeSlot(slot))) => self.cell_at(row, *slot, q),
+            _ => Cell::NOT_STARTED,
+        }));
+    }
+}
+
+/// An [`At`] in the index's units.
+#[derive(Debug, Clone, Copy)]
+struct Query {
+    day: i32,
+    known_at: Option<i64>,
+}
+
+impl Query {
+    fn new(at: At) -> Self {
+        Self {
+            day: at.as_of.num_days_from_ce(),
+            known_at: at.known_at.map(|t| t.timestamp_micros()),
+        }
     }
 }
 
@@ -220,6 +324,14 @@ mod tests {
         let mut index = StatusIndex::default();
         index.extend(&facts);
         index.extend(&facts); // offered twice: taken once
+        let recent_only = index.clone();
+        index.merge();
+        for other in [&recent_only, &index] {
+            assert_eq!(
+                status(other, "VNM", "2026-04-30", Some("2026-07-15T00:00:00Z")),
+                Ongoing
+            );
+        }
 
         assert_eq!(index.len(), 4);
         assert_eq!(index.last_id(), 4);

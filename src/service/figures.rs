@@ -154,6 +154,7 @@ impl Tracker {
                 .await?;
                 {
                     let mut s = state.write().unwrap_or_else(PoisonError::into_inner);
+                    s.index.settle();
                     s.outline = outline;
                     s.participations = participations;
                     s.revision = s.revision.max(revision);
@@ -164,6 +165,7 @@ impl Tracker {
                 let mut index = StatusIndex::default();
                 self.take_in_reports(fw.id, 0, |facts| index.extend(facts))
                     .await?;
+                index.merge();
                 let state = Arc::new(RwLock::new(FrameworkState {
                     revision,
                     outline,
