@@ -113,6 +113,31 @@ def api_figures(compare):
     return figures
 
 
+def time_read_after_write(binary, url, port, runs):
+    """Each run records one report, then times the comparison that must already count it."""
+    out = subprocess.run(
+        [binary, "--database-url", url, "user", "add", f"bench-{time.time_ns()}", "--role", "secretariat"],
+        env=dict(os.environ, RUST_LOG="warn"), capture_output=True, text=True, check=True,
+    )
+    token = out.stdout.strip().splitlines()[-1]
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    samples = []
+    for i in range(runs):
+        body = json.dumps({"measure": f"G1.1.{i % 20 + 1}", "scope": "VNM", "status": "completed",
+                           "effective_date": "2026-06-30"})
+        conn.request("POST", f"/api/v1/frameworks/{FRAMEWORK}/status", body=body,
+                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        response = conn.getresponse()
+        response.read()
+        if response.status != 201:
+            sys.exit(f"write refused: {response.status}")
+        t = time.perf_counter()
+        get(conn, f"/api/v1/frameworks/{FRAMEWORK}/compare?as_of=2026-09-30")
+        samples.append(time.perf_counter() - t)
+    conn.close()
+    return samples
+
+
 def peak_rss_mb(pid):
     status = Path(f"/proc/{pid}/status").read_text()
     m = re.search(r"VmHWM:\s+(\d+) kB", status)
@@ -175,6 +200,7 @@ def main():
         progress = time_http(port, f"/api/v1/frameworks/{FRAMEWORK}/progress?as_of=2026-06-30&level=objective", args.runs)
         progress_state = time_http(port, f"/api/v1/frameworks/{FRAMEWORK}/progress?as_of=2026-06-30&scope=VNM&level=measure", args.runs)
         timeline = time_http(port, f"/api/v1/frameworks/{FRAMEWORK}/timeline?from=2026-01-01&to=2026-09-30&every=month", args.runs)
+        after_write = time_read_after_write(args.binary, url, port, args.runs)
         rss = peak_rss_mb(server.pid)
     finally:
         server.terminate()
@@ -196,6 +222,7 @@ def main():
     print(f"- /progress ASEAN, 100 objective rows: median {median_ms(progress):.2f} ms (p95 {p95_ms(progress):.2f})")
     print(f"- /progress VNM, 2,000 measure rows: median {median_ms(progress_state):.2f} ms (p95 {p95_ms(progress_state):.2f})")
     print(f"- /timeline monthly, 9 points: median {median_ms(timeline):.2f} ms (p95 {p95_ms(timeline):.2f})")
+    print(f"- /compare right after a write (the write taken in first): median {median_ms(after_write):.2f} ms (p95 {p95_ms(after_write):.2f})")
     print(f"- server peak resident memory (VmHWM): {rss:.0f} MB")
 
 

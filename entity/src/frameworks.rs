@@ -21,6 +21,8 @@ pub struct Model {
     pub note: Option<String>,
     /// Bumped by every write that changes the framework's figures (see the migration).
     pub revision: i64,
+    /// Bumped by every write to the framework's tree or participants.
+    pub tree_revision: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,10 +6,11 @@
 //! memory answers a whole framework in about a millisecond.
 //!
 //! Why it is never stale: every write that changes a framework's figures bumps the framework's
-//! `revision` in its own transaction (see the store). Each read first reads that revision (one
-//! primary-key lookup); if it differs from the one the index was built at, the reports recorded
-//! since (ids above the index's last id: the store allocates them in commit order) are read and
-//! taken in, and the tree and participants reloaded. So a write is visible to the next read in
+//! `revision` in its own transaction, and a write to its tree or participants also its
+//! `tree_revision` (see the store). Each read first reads them (one primary-key lookup); if they
+//! differ from those the state was built at, the reports recorded since (ids above the index's
+//! last id: the store allocates them in commit order) are read and taken in, and the tree and
+//! participants reloaded if the tree revision moved. So a write is visible to the next read in
 //! this process and in any other process on the same database, and a restart rebuilds the index
 //! from the database on first use.
 
@@ -24,6 +25,7 @@ use crate::domain::{Framework, Participation, Scope, StateCode, participants_as_
 use crate::engine::{
     self, At, Comparison, Every, Outline, Point, Progress, SelectError, Selection, StatusIndex,
 };
+use crate::store::Revision;
 
 /// How many reports are read from the database at a time when the figures are built.
 const REPORT_PAGE: u64 = 20_000;
@@ -34,7 +36,7 @@ pub const MAX_TIMELINE_POINTS: usize = 1_000;
 /// One framework's figures state, as of a revision.
 #[derive(Debug)]
 struct FrameworkState {
-    revision: i64,
+    revision: Revision,
     outline: Outline,
     participations: Vec<Participation>,
     index: StatusIndex,
@@ -133,54 +135,68 @@ impl Tracker {
             .unwrap_or_else(PoisonError::into_inner)
             .get(&fw.id)
             .cloned();
-        let last_id = existing.as_ref().map_or(0, |s| {
-            s.read()
+        let Some(state) = existing else {
+            let outline = self.outline(fw).await?;
+            let participations = self.store.participations(fw.id).await?;
+            let mut index = StatusIndex::default();
+            self.take_in_reports(fw.id, 0, |facts| index.extend(facts))
+                .await?;
+            index.merge();
+            let state = Arc::new(RwLock::new(FrameworkState {
+                revision,
+                outline,
+                participations,
+                index,
+            }));
+            self.figures
+                .states
+                .write()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(fw.id, Arc::clone(&state));
+            return Ok(state);
+        };
+        let (last_id, tree_revision) = {
+            let s = read(&state);
+            (s.index.last_id(), s.revision.tree)
+        };
+        // The tree and participants are reloaded only when they changed: reports alone are the
+        // common case, and a tree of 2,000 measures takes longer to read than the new reports.
+        let tree = if revision.tree > tree_revision {
+            Some((
+                self.outline(fw).await?,
+                self.store.participations(fw.id).await?,
+            ))
+        } else {
+            None
+        };
+        self.take_in_reports(fw.id, last_id, |facts| {
+            state
+                .write()
                 .unwrap_or_else(PoisonError::into_inner)
                 .index
-                .last_id()
-        });
-        let nodes = self.store.nodes(fw.id).await?;
-        let participations = self.store.participations(fw.id).await?;
-        let outline = Outline::new(fw.levels.clone(), &nodes);
-        let state = match existing {
-            Some(state) => {
-                self.take_in_reports(fw.id, last_id, |facts| {
-                    state
-                        .write()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .index
-                        .extend(facts);
-                })
-                .await?;
-                {
-                    let mut s = state.write().unwrap_or_else(PoisonError::into_inner);
-                    s.index.settle();
-                    s.outline = outline;
-                    s.participations = participations;
-                    s.revision = s.revision.max(revision);
-                }
-                state
+                .extend(facts);
+        })
+        .await?;
+        {
+            let mut s = state.write().unwrap_or_else(PoisonError::into_inner);
+            s.index.settle();
+            if let Some((outline, participations)) = tree {
+                s.outline = outline;
+                s.participations = participations;
             }
-            None => {
-                let mut index = StatusIndex::default();
-                self.take_in_reports(fw.id, 0, |facts| index.extend(facts))
-                    .await?;
-                index.merge();
-                let state = Arc::new(RwLock::new(FrameworkState {
-                    revision,
-                    outline,
-                    participations,
-                    index,
-                }));
-                self.figures
-                    .states
-                    .write()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .insert(fw.id, Arc::clone(&state));
-                state
-            }
-        };
+            s.revision = Revision {
+                figures: s.revision.figures.max(revision.figures),
+                tree: s.revision.tree.max(revision.tree),
+            };
+        }
         Ok(state)
+    }
+
+    async fn outline(&self, fw: &Framework) -> ServiceResult<Outline> {
+        Ok(Outline::new(
+            fw.levels.clone(),
+            &self.store.nodes(fw.id).await?,
+        ))
     }
 
     /// Reads the framework's reports after `after_id` page by page, handing each page to
@@ -211,7 +227,7 @@ impl Tracker {
     fn current_state(
         &self,
         framework_id: i32,
-        revision: i64,
+        revision: Revision,
     ) -> Option<Arc<RwLock<FrameworkState>>> {
         let states = self
             .figures
@@ -219,11 +235,8 @@ impl Tracker {
             .read()
             .unwrap_or_else(PoisonError::into_inner);
         let state = states.get(&framework_id)?;
-        let fresh = state
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .revision
-            >= revision;
+        let known = read(state).revision;
+        let fresh = known.figures >= revision.figures && known.tree >= revision.tree;
         fresh.then(|| Arc::clone(state))
     }
 

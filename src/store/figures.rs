@@ -26,6 +26,15 @@ pub(super) async fn bump_revision(tx: &impl ConnectionTrait, framework_id: i32) 
     Ok(())
 }
 
+/// A framework's change markers (see the migration that adds them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Revision {
+    /// Bumped by every write that changes the figures.
+    pub figures: i64,
+    /// Bumped by every write to the tree or the participants.
+    pub tree: i64,
+}
+
 type FactRow = (
     i32,
     i32,
@@ -37,17 +46,20 @@ type FactRow = (
 );
 
 impl Store {
-    /// The framework's revision: it changes whenever its figures may have.
+    /// The framework's revisions: the first changes whenever its figures may have, the second
+    /// whenever its tree or participants may have.
     ///
     /// # Errors
     /// The database fails, or the framework does not exist.
-    pub async fn framework_revision(&self, framework_id: i32) -> StoreResult<i64> {
+    pub async fn framework_revision(&self, framework_id: i32) -> StoreResult<Revision> {
         frameworks::Entity::find_by_id(framework_id)
             .select_only()
             .column(frameworks::Column::Revision)
-            .into_tuple::<i64>()
+            .column(frameworks::Column::TreeRevision)
+            .into_tuple::<(i64, i64)>()
             .one(self.conn())
             .await?
+            .map(|(figures, tree)| Revision { figures, tree })
             .ok_or_else(|| StoreError::corrupt("frameworks", format!("no id {framework_id}")))
     }
 

@@ -22,6 +22,7 @@ use sea_orm::{
 };
 
 pub use accounts::{NewToken, NewUser};
+pub use figures::Revision;
 pub use reference::LoadSummary;
 pub use reports::ReportRow;
 

@@ -142,11 +142,12 @@ async fn upsert_framework(
         .await?;
     let created = existing.is_none();
     let mut model = existing.map_or_else(<frameworks::ActiveModel as Default>::default, |m| {
-        let revision = m.revision;
+        let (revision, tree_revision) = (m.revision, m.tree_revision);
         let mut model = m.into_active_model();
         // The tree or the participants may change with the data: figures kept in memory by
         // any server on this database must be rebuilt.
         model.revision = Set(revision + 1);
+        model.tree_revision = Set(tree_revision + 1);
         model
     });
     model.code = Set(row.code.clone());
