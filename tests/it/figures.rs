@@ -1467,3 +1467,77 @@ async fn a_timeline_of_exactly_1000_points_is_answered() {
     assert_eq!(most["points"].as_array().unwrap().len(), 1000);
     assert_problem(one_more, 400, "invalid_query").await;
 }
+
+/// Runs `blueprint-tracker progress …` on the app's database; returns stdout.
+fn cli_progress(app: &TestApp, args: &[&str]) -> String {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_blueprint-tracker"))
+        .arg("progress")
+        .args(args)
+        .env("DATABASE_URL", &app.database_url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn the_cli_prints_the_same_figures_as_the_api() {
+    let app = TestApp::spawn_with_demo().await;
+    let args = [
+        "--framework",
+        "ascc-blueprint-2025",
+        "--as-of",
+        "2020-12-31",
+        "--scope",
+        "IDN",
+        "--level",
+        "element",
+    ];
+    let api = app
+        .get_json(
+            "/api/v1/frameworks/ascc-blueprint-2025/progress?as_of=2020-12-31&scope=IDN&level=element",
+        )
+        .await;
+
+    let json: Value = serde_json::from_str(&cli_progress(
+        &app,
+        &[&args[..], &["--format", "json"]].concat(),
+    ))
+    .unwrap();
+    let table = cli_progress(&app, &args);
+    let csv = cli_progress(&app, &[&args[..], &["--format", "csv"]].concat());
+
+    assert_eq!(json, api);
+    let overall = &api["overall"];
+    let count = |k: &str| overall[k].as_u64().unwrap();
+    let percent = |n: u64, d: u64| blueprint_tracker::engine::percent(n, d).unwrap();
+    let overall_line = table
+        .lines()
+        .find(|l| l.starts_with("overall"))
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let expected = format!(
+        "overall all measures selected {} {} {} {} {} {} {} {} {}",
+        count("measures"),
+        count("applicable"),
+        count("completed"),
+        count("ongoing"),
+        count("not_started"),
+        count("not_applicable"),
+        percent(count("completed"), count("applicable")),
+        percent(count("completed") + count("ongoing"), count("applicable")),
+        percent(count("progress_points"), count("applicable") * 100),
+    );
+    assert_eq!(overall_line, expected);
+    assert!(table.starts_with("ascc-blueprint-2025 — IDN as of 2020-12-31 (rule: scope)"));
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows.len(), 2 + api["nodes"].as_array().unwrap().len());
+    assert!(rows[1].starts_with("ascc-blueprint-2025,2020-12-31,IDN,scope,overall,,"));
+}
