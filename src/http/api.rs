@@ -1,13 +1,13 @@
 //! The handlers of `/healthz` and `/api/v1`.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::AppState;
-use super::extract::{Caller, JsonBody, Params};
+use super::extract::{ApiPath as Path, Caller, JsonBody, Params};
 use super::problem::Problem;
 use crate::domain::{Scope, StateCode};
 use crate::engine::Every;
@@ -205,6 +205,18 @@ pub async fn timeline(
             .await?,
     )
     .into_response())
+}
+
+/// The OpenAPI 3.1 description of the API, written by hand beside the routes and checked
+/// against them by the tests (`tests/it/openapi.rs`).
+const OPENAPI: &str = include_str!("openapi.json");
+
+pub async fn openapi() -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        OPENAPI,
+    )
+        .into_response()
 }
 
 pub async fn not_found() -> Problem {

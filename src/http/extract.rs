@@ -37,6 +37,30 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// Path parameters, with a problem (not axum's plain text) when a segment cannot be read,
+/// e.g. `%FF` that is not UTF-8.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T> FromRequestParts<S> for ApiPath<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| ApiPath(value))
+            .map_err(|rejection| {
+                Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_path",
+                    format!("the path cannot be read: {}", rejection.body_text()),
+                )
+            })
+    }
+}
+
 /// Query parameters, parsed leniently here and checked field by field by the handlers.
 pub struct Params(HashMap<String, String>);
 

@@ -45,7 +45,8 @@ pub fn router(tracker: Tracker) -> Router {
         .route("/frameworks/{fw}/compare", get(api::compare))
         .route("/frameworks/{fw}/timeline", get(api::timeline))
         .route("/frameworks/{fw}/status", post(api::record_status))
-        .route("/member-states", get(api::member_states));
+        .route("/member-states", get(api::member_states))
+        .route("/openapi.json", get(api::openapi));
     Router::new()
         .route("/healthz", get(api::healthz))
         .nest("/api/v1", api)

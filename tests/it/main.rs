@@ -13,6 +13,7 @@ mod as_of;
 mod authorization;
 mod durability;
 mod figures;
+mod openapi;
 mod recording;
 mod reference_data;
 mod support;

@@ -103,6 +103,14 @@ async fn unknown_paths_in_reads_are_answered_404() {
     )
     .await;
     assert_problem(app.get("/api/v2/frameworks").await, 404, "not_found").await;
+    assert_problem(
+        app.get("/api/v1/frameworks/ascc-strategic-plan/measures/1.1.2/history?scope=XYZ")
+            .await,
+        404,
+        "unknown_state",
+    )
+    .await;
+    assert_problem(app.get("/api/v1/frameworks/%FF").await, 400, "invalid_path").await;
 }
 
 #[tokio::test]
