@@ -45,6 +45,11 @@ pub enum Command {
     User(UserCommand),
     /// Print a framework's rates in one scope, overall and per node (as `GET …/progress`).
     Progress(ProgressArgs),
+    /// Render the review report of a framework as of a date into a folder.
+    Report(ReportArgs),
+    /// Draw the report's charts from a report's JSON figures (`report --format json`), without
+    /// a database.
+    Charts(ChartsArgs),
     /// Load the illustrative demo scenario, or (`--synthetic`) a synthetic framework of any
     /// size for benchmarks.
     Demo(DemoArgs),
@@ -76,6 +81,41 @@ pub struct ProgressArgs {
     /// How to print.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The framework's code (`ascc-strategic-plan`, `ascc-blueprint-2025`).
+    #[arg(long, env = "BLUEPRINT_FRAMEWORK")]
+    pub framework: String,
+    /// The date the figures hold on (YYYY-MM-DD; default: today in UTC+9).
+    #[arg(long)]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Count only reports recorded by this instant (RFC 3339), to reproduce a publication.
+    #[arg(long)]
+    pub known_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Formats, comma-separated: html, pdf, csv, json, png (every chart), svg (every chart).
+    #[arg(long, value_delimiter = ',', default_value = "html,pdf")]
+    pub format: Vec<String>,
+    /// The folder to write into (created if missing).
+    #[arg(long, default_value = ".")]
+    pub out: std::path::PathBuf,
+    /// The generation time printed on the cover (default: now); fixed for reproducible examples.
+    #[arg(long, env = "BLUEPRINT_GENERATED_AT")]
+    pub generated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Debug, Args)]
+pub struct ChartsArgs {
+    /// A report's figures as JSON (`report --format json`).
+    #[arg(long)]
+    pub data: std::path::PathBuf,
+    /// png, svg, or both (comma-separated).
+    #[arg(long, value_delimiter = ',', default_value = "png")]
+    pub format: Vec<String>,
+    /// The folder to write into (created if missing).
+    #[arg(long, default_value = ".")]
+    pub out: std::path::PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -206,6 +246,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             out.flush()?;
             Ok(())
         }
+        Command::Report(args) => report(&cli.database_url, args).await,
+        Command::Charts(args) => charts(&args),
         Command::Demo(args) => {
             let (tracker, _) = open(&cli.database_url).await?;
             if args.synthetic {
@@ -229,6 +271,91 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Parses `--format` values.
+fn formats(values: &[String]) -> anyhow::Result<Vec<crate::report::bundle::Format>> {
+    values
+        .iter()
+        .map(|f| f.parse().map_err(|e| anyhow::anyhow!("--format: {e}")))
+        .collect()
+}
+
+/// Writes rendered files into `out`; returns their paths.
+fn write_files(
+    out: &std::path::Path,
+    files: Vec<crate::report::bundle::ReportFile>,
+) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    files
+        .into_iter()
+        .map(|file| {
+            let path = out.join(&file.name);
+            std::fs::write(&path, &file.bytes)
+                .with_context(|| format!("writing {}", path.display()))?;
+            Ok(path)
+        })
+        .collect()
+}
+
+/// `report`: gathers the figures, renders each format with a progress bar on the terminal
+/// (stderr; hidden when stderr is not a terminal), and writes the files.
+async fn report(database_url: &str, args: ReportArgs) -> anyhow::Result<()> {
+    let formats = formats(&args.format)?;
+    let bar = indicatif::ProgressBar::new(formats.len() as u64 + 1);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_message("gathering the figures");
+    let (tracker, _) = open(database_url).await?;
+    let as_of = args.as_of.unwrap_or_else(today);
+    let generated_at = args.generated_at.unwrap_or_else(crate::service::now);
+    bar.inc(1);
+    let mut written = Vec::new();
+    for format in formats {
+        bar.set_message(format!("rendering {}", format.name()));
+        let files = tracker
+            .report_files(
+                &args.framework,
+                as_of,
+                args.known_at,
+                generated_at,
+                vec![format],
+            )
+            .await
+            .map_err(explain)?;
+        written.extend(write_files(&args.out, files)?);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let mut out = std::io::stdout().lock();
+    for path in written {
+        writeln!(out, "{}", path.display())?;
+    }
+    Ok(())
+}
+
+/// `charts`: the report's charts from its JSON figures, with no database.
+fn charts(args: &ChartsArgs) -> anyhow::Result<()> {
+    use crate::report::bundle::{self, Format};
+    let text =
+        std::fs::read(&args.data).with_context(|| format!("reading {}", args.data.display()))?;
+    let data: crate::report::ReviewData = serde_json::from_slice(&text)
+        .with_context(|| format!("{} is not a report's JSON figures", args.data.display()))?;
+    let svgs = bundle::chart_svgs(&data)?;
+    let mut files = Vec::new();
+    for format in formats(&args.format)? {
+        if !matches!(format, Format::Png | Format::Svg) {
+            anyhow::bail!("--format: charts are png or svg");
+        }
+        files.extend(bundle::render(&data, format, &svgs)?);
+    }
+    let mut out = std::io::stdout().lock();
+    for path in write_files(&args.out, files)? {
+        writeln!(out, "{}", path.display())?;
+    }
+    Ok(())
 }
 
 async fn open(database_url: &str) -> anyhow::Result<(Tracker, crate::store::LoadSummary)> {

@@ -3,7 +3,7 @@
 //! participants, the reports (a [`StatusIndex`]) and the dates are parameters.
 
 use chrono::{Datelike, Months, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::index::{At, Cell, StatusIndex};
 use super::rates::{MeanRate, Rate, Rule, Tally};
@@ -176,7 +176,7 @@ impl Outline {
 }
 
 /// The figures for one row of a rollup.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NodeRate {
     pub code: String,
     pub title: String,
@@ -193,7 +193,7 @@ pub struct Progress {
 }
 
 /// One member state's figures in a comparison.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StateRate {
     pub state: StateCode,
     #[serde(flatten)]
@@ -202,7 +202,7 @@ pub struct StateRate {
 
 /// The member states side by side, with the cross-state figures under each rule and the
 /// regional figures beside them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Comparison {
     pub states: Vec<StateRate>,
     pub all_states: Rate,
@@ -212,7 +212,7 @@ pub struct Comparison {
 }
 
 /// One date of a timeline.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Point {
     pub date: NaiveDate,
     #[serde(flatten)]
@@ -381,6 +381,43 @@ pub fn compare(
         cells: pooled.rate(Rule::Cells),
         regional: regional.rate(Rule::Regional),
     }
+}
+
+/// One selected measure's status in each of several scopes, and its latest report date.
+#[derive(Debug, Clone)]
+pub struct MeasureCells {
+    /// Index into [`Outline::nodes`].
+    pub measure: usize,
+    /// In the order of the scopes asked for.
+    pub cells: Vec<Cell>,
+    /// The latest effective date of any of its reports (any scope) on or before the date.
+    pub latest: Option<NaiveDate>,
+}
+
+/// Every selected measure's status in each of `scopes` as of `at`, in selection order.
+pub fn measure_cells(
+    outline: &Outline,
+    selection: &Selection,
+    index: &StatusIndex,
+    scopes: &[Scope],
+    at: At,
+) -> Vec<MeasureCells> {
+    let resolved = Resolved::new(outline, selection, index);
+    let slots: Vec<_> = scopes.iter().map(|s| index.scope_slot(s)).collect();
+    selection
+        .measures
+        .iter()
+        .zip(&resolved.rows)
+        .map(|(&measure, &row)| {
+            let mut cells = Vec::with_capacity(slots.len());
+            index.row_cells(row, &slots, at, &mut cells);
+            MeasureCells {
+                measure,
+                cells,
+                latest: index.latest_effective(row, at),
+            }
+        })
+        .collect()
 }
 
 /// The overall rates for `scope` at each of `dates` (as known at `known_at`, if given).

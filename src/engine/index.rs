@@ -247,6 +247,32 @@ impl StatusIndex {
         })
     }
 
+    /// The latest effective date, on or before the date (and known at the instant, if given),
+    /// of any report of one measure row in any scope; `None` when it has none.
+    pub fn latest_effective(&self, row: Option<usize>, at: At) -> Option<NaiveDate> {
+        let row = row?;
+        let q = Query::new(at);
+        let known = |e: &&Entry| q.known_at.is_none_or(|t| e.recorded <= t);
+        let mut latest: Option<i32> = None;
+        for slot in 0..self.scopes.len() {
+            if let Some(range) = self.settled_range(row, slot)
+                && let (Some(days), Some(entries)) =
+                    (self.days.get(range.clone()), self.entries.get(range))
+            {
+                let candidates = &entries[..days.partition_point(|d| *d <= q.day)];
+                if let Some(e) = candidates.iter().rev().find(known) {
+                    latest = latest.max(Some(e.effective));
+                }
+            }
+            if let Some(recent) = self.recent.get(&(row, slot)) {
+                for e in recent.iter().filter(|e| e.effective <= q.day).filter(known) {
+                    latest = latest.max(Some(e.effective));
+                }
+            }
+        }
+        latest.and_then(NaiveDate::from_num_days_from_ce_opt)
+    }
+
     /// The status in force of one measure row in each of `slots`, appended to `out` (one cell
     /// per slot, `not_started` for a missing row or slot). Reading a row's scopes together
     /// reads the settled tier in memory order.
@@ -297,6 +323,10 @@ mod tests {
         }
     }
 
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
     fn status(index: &StatusIndex, scope: &str, as_of: &str, known_at: Option<&str>) -> Status {
         let at = At {
             as_of: as_of.parse().unwrap(),
@@ -344,5 +374,23 @@ mod tests {
         assert_eq!(status(&index, "VNM", "2026-06-30", None), Completed);
         assert_eq!(status(&index, "ASEAN", "2026-12-31", None), Ongoing);
         assert_eq!(status(&index, "THA", "2026-12-31", None), NotStarted);
+        let latest = |as_of: &str, known_at: Option<&str>| {
+            let at = At {
+                as_of: as_of.parse().unwrap(),
+                known_at: known_at.map(|t| t.parse().unwrap()),
+            };
+            index
+                .latest_effective(index.measure_row(7), at)
+                .map(|d| d.to_string())
+        };
+        assert_eq!(latest("2026-01-30", None), None);
+        assert_eq!(latest("2026-05-31", None).as_deref(), Some("2026-03-31"));
+        assert_eq!(latest("2026-12-31", None).as_deref(), Some("2026-06-30"));
+        // known before the June report was recorded: March (VNM) is the latest
+        assert_eq!(
+            latest("2026-12-31", Some("2026-06-15T00:00:00Z")).as_deref(),
+            Some("2026-03-31")
+        );
+        assert_eq!(index.latest_effective(None, At::on(d("2026-12-31"))), None);
     }
 }

@@ -8,8 +8,8 @@ mod rates;
 mod scenarios;
 
 pub use figures::{
-    Comparison, Every, NodeRate, Outline, OutlineNode, Point, Progress, SelectError, Selection,
-    StateRate, compare, period_ends, progress, timeline,
+    Comparison, Every, MeasureCells, NodeRate, Outline, OutlineNode, Point, Progress, SelectError,
+    Selection, StateRate, compare, measure_cells, period_ends, progress, timeline,
 };
 pub use index::{At, Cell, ScopeSlot, StatusIndex};
 pub use rates::{MeanRate, Rate, Rule, Tally, percent, percent_of, progress_points, ratio};

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -11,7 +11,9 @@ use super::extract::{ApiPath as Path, Caller, JsonBody, Params};
 use super::problem::Problem;
 use crate::domain::{Scope, StateCode};
 use crate::engine::Every;
-use crate::service::{FigureQuery, MeasureFilter, Recorded, Span, today};
+use crate::report::bundle::Format;
+use crate::report::charts::Chart;
+use crate::service::{FigureQuery, MeasureFilter, Recorded, Span, now, today};
 
 type ApiResult = Result<Response, Problem>;
 
@@ -205,6 +207,87 @@ pub async fn timeline(
             .await?,
     )
     .into_response())
+}
+
+/// `GET …/report?as_of=&known_at=&format=html|pdf|csv|json`: the review report as one
+/// document (HTML by default).
+pub async fn report(
+    State(state): State<AppState>,
+    Path(fw): Path<String>,
+    params: Params,
+) -> ApiResult {
+    let as_of = params.date("as_of")?.unwrap_or_else(today);
+    let known_at = params.instant("known_at")?;
+    let format = match params.text("format") {
+        None => Format::Html,
+        Some(f) => match f.parse::<Format>() {
+            Ok(format @ (Format::Html | Format::Pdf | Format::Csv | Format::Json)) => format,
+            _ => {
+                return Err(Problem::bad_query(
+                    "format",
+                    format!(
+                        "`{f}` is not a report format here: use html, pdf, csv or json (charts: …/charts/NAME.svg|png)"
+                    ),
+                ));
+            }
+        },
+    };
+    let mut files = state
+        .tracker
+        .report_files(&fw, as_of, known_at, now(), vec![format])
+        .await?;
+    let Some(file) = files.pop() else {
+        return Err(Problem::from(crate::service::ServiceError::Render(
+            "no file rendered".into(),
+        )));
+    };
+    let disposition = if format == Format::Html || format == Format::Json {
+        format!("inline; filename=\"{}\"", file.name)
+    } else {
+        format!("attachment; filename=\"{}\"", file.name)
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, file.media_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        file.bytes,
+    )
+        .into_response())
+}
+
+/// `GET …/charts/{name}.svg|png?as_of=`: one chart of the review report.
+pub async fn chart(
+    State(state): State<AppState>,
+    Path((fw, file)): Path<(String, String)>,
+    params: Params,
+) -> ApiResult {
+    let as_of = params.date("as_of")?.unwrap_or_else(today);
+    let (name, extension) = file.rsplit_once('.').unwrap_or((file.as_str(), ""));
+    let png = match extension.to_ascii_lowercase().as_str() {
+        "png" => true,
+        "svg" => false,
+        _ => {
+            return Err(Problem::new(
+                StatusCode::NOT_FOUND,
+                "unknown_chart",
+                format!("`{file}`: a chart is NAME.svg or NAME.png"),
+            ));
+        }
+    };
+    let Some(chart) = Chart::from_name(name) else {
+        return Err(Problem::new(
+            StatusCode::NOT_FOUND,
+            "unknown_chart",
+            format!(
+                "there is no chart `{name}`: the charts are {}",
+                Chart::ALL.map(Chart::name).join(", ")
+            ),
+        ));
+    };
+    let bytes = state.tracker.chart(&fw, chart, png, as_of, now()).await?;
+    let media_type = if png { "image/png" } else { "image/svg+xml" };
+    Ok(([(header::CONTENT_TYPE, media_type)], bytes).into_response())
 }
 
 /// The OpenAPI 3.1 description of the API, written by hand beside the routes and checked

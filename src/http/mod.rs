@@ -44,6 +44,8 @@ pub fn router(tracker: Tracker) -> Router {
         .route("/frameworks/{fw}/progress", get(api::progress))
         .route("/frameworks/{fw}/compare", get(api::compare))
         .route("/frameworks/{fw}/timeline", get(api::timeline))
+        .route("/frameworks/{fw}/report", get(api::report))
+        .route("/frameworks/{fw}/charts/{file}", get(api::chart))
         .route("/frameworks/{fw}/status", post(api::record_status))
         .route("/member-states", get(api::member_states))
         .route("/openapi.json", get(api::openapi));

@@ -172,7 +172,7 @@ impl From<ServiceError> for Problem {
                 Problem::new(StatusCode::FORBIDDEN, "forbidden", detail)
             }
             ServiceError::Conflict(_) => Problem::new(StatusCode::CONFLICT, "conflict", detail),
-            ServiceError::Reference(_) | ServiceError::Store(_) => {
+            ServiceError::Reference(_) | ServiceError::Store(_) | ServiceError::Render(_) => {
                 tracing::error!(error = %detail, "internal error");
                 Problem::new(
                     StatusCode::INTERNAL_SERVER_ERROR,

@@ -36,11 +36,11 @@ pub const MAX_TIMELINE_POINTS: usize = 1_000;
 
 /// One framework's figures state, as of a revision.
 #[derive(Debug)]
-struct FrameworkState {
+pub(super) struct FrameworkState {
     revision: Revision,
-    outline: Outline,
-    participations: Vec<Participation>,
-    index: StatusIndex,
+    pub(super) outline: Outline,
+    pub(super) participations: Vec<Participation>,
+    pub(super) index: StatusIndex,
 }
 
 /// The per-framework states; cheap to clone (shared).
@@ -117,7 +117,10 @@ fn every_name(every: Every) -> &'static str {
 
 impl Tracker {
     /// The framework's figures state, brought up to the database's current revision.
-    async fn figures_state(&self, fw: &Framework) -> ServiceResult<Arc<RwLock<FrameworkState>>> {
+    pub(super) async fn figures_state(
+        &self,
+        fw: &Framework,
+    ) -> ServiceResult<Arc<RwLock<FrameworkState>>> {
         let revision = self.store.framework_revision(fw.id).await?;
         if let Some(state) = self.current_state(fw.id, revision) {
             return Ok(state);
@@ -503,6 +506,8 @@ impl Tracker {
     }
 }
 
-fn read(state: &RwLock<FrameworkState>) -> std::sync::RwLockReadGuard<'_, FrameworkState> {
+pub(super) fn read(
+    state: &RwLock<FrameworkState>,
+) -> std::sync::RwLockReadGuard<'_, FrameworkState> {
     state.read().unwrap_or_else(PoisonError::into_inner)
 }

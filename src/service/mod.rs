@@ -5,6 +5,7 @@
 mod accounts;
 mod catalog;
 mod figures;
+mod review;
 mod status;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, SubsecRound, Utc};
@@ -51,6 +52,8 @@ pub enum ServiceError {
     Forbidden(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("rendering the report failed: {0}")]
+    Render(String),
     #[error("reference data: {0}")]
     Reference(#[from] ReferenceError),
     #[error(transparent)]

@@ -1,0 +1,153 @@
+//! A review report in the formats asked for, as named files: what the CLI writes to a folder
+//! and the API sends. File names are stable (`review-FW-DATE.html`, `…-rates.png`), so the
+//! examples in `reports/examples/` can be regenerated and compared.
+
+use super::ReviewData;
+use super::charts::{self, Chart};
+use super::html::ReportError;
+
+/// Why a report could not be rendered (a bug or a resource problem, never the user's input).
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("chart: {0}")]
+    Chart(String),
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    #[error("JSON: {0}")]
+    Json(String),
+}
+
+/// A format a report can be rendered in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    Html,
+    Pdf,
+    Csv,
+    Json,
+    /// Every chart as a PNG image.
+    Png,
+    /// Every chart as an SVG image.
+    Svg,
+}
+
+impl Format {
+    pub const ALL: [Format; 6] = [
+        Format::Html,
+        Format::Pdf,
+        Format::Csv,
+        Format::Json,
+        Format::Png,
+        Format::Svg,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Pdf => "pdf",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Png => "png",
+            Format::Svg => "svg",
+        }
+    }
+
+    /// The media type of one file of this format.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Html => "text/html; charset=utf-8",
+            Format::Pdf => "application/pdf",
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Json => "application/json",
+            Format::Png => "image/png",
+            Format::Svg => "image/svg+xml",
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| {
+                format!("`{s}` is not a report format: use html, pdf, csv, json, png or svg")
+            })
+    }
+}
+
+/// One rendered file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportFile {
+    pub name: String,
+    pub media_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// The stem of every file of a report: `review-FW-DATE`.
+pub fn stem(data: &ReviewData) -> String {
+    format!("review-{}-{}", data.framework.code, data.as_of)
+}
+
+/// Every chart as SVG, in [`Chart::ALL`] order.
+///
+/// # Errors
+/// A chart cannot be drawn.
+pub fn chart_svgs(data: &ReviewData) -> Result<Vec<(Chart, String)>, RenderError> {
+    Chart::ALL
+        .into_iter()
+        .map(|chart| {
+            charts::svg(chart, data)
+                .map(|svg| (chart, svg))
+                .map_err(|e| RenderError::Chart(e.to_string()))
+        })
+        .collect()
+}
+
+/// The files of `format`. HTML and PDF embed the charts; PNG and SVG give one file per chart.
+///
+/// # Errors
+/// A chart, the HTML, the PDF or the CSV cannot be rendered.
+pub fn render(
+    data: &ReviewData,
+    format: Format,
+    svgs: &[(Chart, String)],
+) -> Result<Vec<ReportFile>, RenderError> {
+    let stem = stem(data);
+    let one = |extension: &str, bytes: Vec<u8>| {
+        vec![ReportFile {
+            name: format!("{stem}.{extension}"),
+            media_type: format.media_type(),
+            bytes,
+        }]
+    };
+    Ok(match format {
+        Format::Html => one("html", super::html::render(data, svgs)?.into_bytes()),
+        Format::Pdf => one("pdf", super::pdf::render(data, svgs)?),
+        Format::Csv => one("csv", super::csv::figures(data)?.into_bytes()),
+        Format::Json => one(
+            "json",
+            serde_json::to_vec_pretty(data).map_err(|e| RenderError::Json(e.to_string()))?,
+        ),
+        Format::Svg => svgs
+            .iter()
+            .map(|(chart, svg)| ReportFile {
+                name: format!("{stem}-{}.svg", chart.name()),
+                media_type: format.media_type(),
+                bytes: svg.clone().into_bytes(),
+            })
+            .collect(),
+        Format::Png => Chart::ALL
+            .into_iter()
+            .map(|chart| {
+                charts::png(chart, data)
+                    .map(|bytes| ReportFile {
+                        name: format!("{stem}-{}.png", chart.name()),
+                        media_type: format.media_type(),
+                        bytes,
+                    })
+                    .map_err(|e| RenderError::Chart(e.to_string()))
+            })
+            .collect::<Result<_, _>>()?,
+    })
+}

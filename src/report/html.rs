@@ -1,0 +1,923 @@
+//! The review report as one self-contained, printable HTML document (askama template
+//! `reports/templates/review.html`), and the wording the HTML and the PDF share: section
+//! titles, the figures written out with their counts, the rows of the tables, the methods note.
+//! The PDF ([`super::pdf`]) is laid out from the same [`Report`] so the formats never disagree.
+//! Nothing here computes a rate (the engine did); this only formats.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use askama::Template;
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::charts::Chart;
+use super::{MeasureLine, ReviewData};
+use crate::domain::{StateCode, Status};
+use crate::engine::{MeanRate, Rate, Rule, percent, percent_of};
+
+/// Why a report could not be rendered. Rendering fails only on a bug or a broken resource
+/// (the template, the compiled-in font, a chart's SVG), never because of the figures.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("HTML template: {0}")]
+    Template(#[from] askama::Error),
+    #[error("PDF: {0}")]
+    Pdf(String),
+    #[error("font: {0}")]
+    Font(String),
+    #[error("chart `{chart}` cannot be drawn in the PDF: {message}")]
+    Chart { chart: String, message: String },
+    #[error("CSV: {0}")]
+    Csv(String),
+}
+
+/// Renders the review report as a self-contained HTML document: the CSS inline, the charts
+/// inline as SVG (`charts` in any order; a chart missing from the list is left out), no
+/// external resource, and a print stylesheet for A4.
+///
+/// # Errors
+/// The template fails to render (a bug).
+pub fn render(data: &ReviewData, charts: &[(Chart, String)]) -> Result<String, ReportError> {
+    let report = Report::new(data, charts);
+    Ok(ReviewPage { r: &report }.render()?)
+}
+
+#[derive(Template)]
+#[template(path = "review.html")]
+struct ReviewPage<'a> {
+    r: &'a Report,
+}
+
+impl ReviewPage<'_> {
+    /// The figure drawn in `place`, if its chart was given.
+    fn figure(&self, place: &str) -> Option<&Figure> {
+        self.r.figures.iter().find(|f| f.place == place)
+    }
+}
+
+/// A numbered section of the report.
+#[derive(Debug, Clone)]
+pub(crate) struct Section {
+    /// The HTML anchor (`summary`).
+    pub id: &'static str,
+    pub number: usize,
+    pub title: String,
+    /// Whether it starts on a new page in print (short sections follow the one before).
+    pub new_page: bool,
+}
+
+/// One of the three headline rates.
+#[derive(Debug, Clone)]
+pub(crate) struct Headline {
+    pub label: &'static str,
+    /// "41.7%", or "–" when nothing is applicable.
+    pub value: String,
+    /// "5 of 12 applicable measures completed".
+    pub detail: String,
+}
+
+/// What a row of a rate table stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RowKind {
+    /// A node, a member state or a date.
+    Item,
+    /// A cross-state figure (`all_states`, `mean_of_states`, `cells`) or the regional one.
+    Rule,
+    /// The total under a table.
+    Total,
+}
+
+/// One row of a rate table, every cell ready to print.
+#[derive(Debug, Clone)]
+pub(crate) struct RateRow {
+    pub kind: RowKind,
+    pub code: String,
+    pub label: String,
+    /// The rule that produced the figures (`regional`, `scope`, `all_states`, …).
+    pub rule: &'static str,
+    /// measures, applicable, completed, ongoing, not started, not applicable; `None` for
+    /// `mean_of_states`, which has no counts of its own.
+    pub counts: Option<[String; 6]>,
+    /// Said instead of the counts when there are none ("mean of 4 states").
+    pub note: String,
+    pub completion: String,
+    pub implementation: String,
+    pub progress: String,
+}
+
+/// The second-level rows under one top-level node.
+#[derive(Debug, Clone)]
+pub(crate) struct Group {
+    pub code: String,
+    pub title: String,
+    pub rows: Vec<RateRow>,
+}
+
+/// One status of the distribution table.
+#[derive(Debug, Clone)]
+pub(crate) struct DistributionRow {
+    pub status: &'static str,
+    /// The CSS class of its colour swatch (`not-started`).
+    pub class: &'static str,
+    pub measures: String,
+    /// Share of all measures (applicable or not).
+    pub share: String,
+}
+
+/// A strategic measure in one of the lists.
+#[derive(Debug, Clone)]
+pub(crate) struct MeasureRow {
+    pub code: String,
+    pub title: String,
+    pub regional: &'static str,
+    /// "TLS, VNM", or "none".
+    pub states: String,
+    /// "2026-06-30", or "never".
+    pub last_report: String,
+}
+
+/// A chart placed in the report.
+#[derive(Debug, Clone)]
+pub(crate) struct Figure {
+    /// Where it goes: `top`, `comparison`, `heatmap`, `distribution`, `timeline`.
+    pub place: &'static str,
+    pub number: usize,
+    pub title: String,
+    /// "Figure 2. Completion and implementation by member state."
+    pub caption: String,
+    pub svg: String,
+    /// The chart's file name (`rates`), for the PDF's error messages.
+    pub name: String,
+}
+
+/// A term of the methods note and its definition.
+#[derive(Debug, Clone)]
+pub(crate) struct Definition {
+    pub term: String,
+    pub text: String,
+}
+
+/// Everything the report prints, worded once for every format.
+#[derive(Debug, Clone)]
+pub(crate) struct Report {
+    pub title: String,
+    pub code: String,
+    /// "2027-12-31".
+    pub as_of: String,
+    /// "Review report as of 31 December 2027".
+    pub subtitle: String,
+    /// "2026-01-01 to 2035-12-31".
+    pub period: String,
+    /// "goal / objective / measure".
+    pub levels: String,
+    /// "2028-01-15 09:00 UTC".
+    pub generated: String,
+    pub known_at: Option<String>,
+    pub source: String,
+    pub note: Option<String>,
+    pub sections: Vec<Section>,
+    pub headlines: Vec<Headline>,
+    /// The summary's paragraphs, the figures written out with their counts.
+    pub summary: Vec<String>,
+    /// The name of the top level, capitalised ("Goal").
+    pub top_level: String,
+    pub second_level: String,
+    pub top: Vec<RateRow>,
+    pub overall: RateRow,
+    pub groups: Vec<Group>,
+    pub comparison: Vec<RateRow>,
+    pub heat_intro: String,
+    pub distribution: Vec<DistributionRow>,
+    pub distribution_total: String,
+    /// "100.0%", or "–" when there is no measure at all.
+    pub distribution_total_share: String,
+    pub timeline: Vec<RateRow>,
+    pub timeline_intro: String,
+    pub not_started: Vec<MeasureRow>,
+    pub not_started_intro: String,
+    pub stale: Vec<MeasureRow>,
+    pub stale_intro: String,
+    pub indicators: String,
+    pub methods: Vec<Definition>,
+    pub figures: Vec<Figure>,
+    /// Printed at the foot of the HTML document.
+    pub colophon: String,
+}
+
+impl Report {
+    pub(crate) fn new(data: &ReviewData, charts: &[(Chart, String)]) -> Self {
+        let fw = &data.framework;
+        let level = |i: usize, fallback: &str| {
+            capitalised(fw.levels.get(i).map_or(fallback, String::as_str))
+        };
+        let top_level = level(0, "top level");
+        let second_level = level(1, "second level");
+        let has_second = !data.second.is_empty();
+
+        let mut titles = vec![
+            ("summary", "Summary".to_owned()),
+            ("top", format!("Progress by {}", top_level.to_lowercase())),
+        ];
+        if has_second {
+            titles.push((
+                "second",
+                format!("Progress by {}", second_level.to_lowercase()),
+            ));
+        }
+        titles.extend([
+            ("states", "Member states compared".to_owned()),
+            ("distribution", "Status distribution".to_owned()),
+            ("timeline", "Progress over time".to_owned()),
+            ("not-started", "Measures not started".to_owned()),
+            ("stale", "Measures without a recent report".to_owned()),
+            ("indicators", "Indicators".to_owned()),
+            ("methods", "Methods and definitions".to_owned()),
+        ]);
+        let sections = titles
+            .into_iter()
+            .enumerate()
+            .map(|(i, (id, title))| Section {
+                id,
+                number: i + 1,
+                title,
+                new_page: !matches!(id, "stale" | "indicators"),
+            })
+            .collect();
+
+        let mut groups: Vec<Group> = data
+            .top
+            .iter()
+            .map(|node| Group {
+                code: node.code.clone(),
+                title: node.title.clone(),
+                rows: Vec::new(),
+            })
+            .collect();
+        for sub in &data.second {
+            let row = rate_row(
+                RowKind::Item,
+                &sub.node.code,
+                &sub.node.title,
+                &sub.node.rate,
+            );
+            match groups.iter_mut().find(|g| g.code == sub.parent) {
+                Some(group) => group.rows.push(row),
+                None => groups.push(Group {
+                    code: sub.parent.clone(),
+                    title: String::new(),
+                    rows: vec![row],
+                }),
+            }
+        }
+        groups.retain(|g| !g.rows.is_empty());
+
+        let c = &data.comparison;
+        let mut comparison: Vec<RateRow> = c
+            .states
+            .iter()
+            .map(|s| {
+                rate_row(
+                    RowKind::Item,
+                    s.state.as_str(),
+                    &state_name(&s.state),
+                    &s.rate,
+                )
+            })
+            .collect();
+        comparison.extend([
+            rate_row(
+                RowKind::Rule,
+                "all_states",
+                "All participants (weakest link)",
+                &c.all_states,
+            ),
+            mean_row(&c.mean_of_states),
+            rate_row(
+                RowKind::Rule,
+                "cells",
+                "Every (member state, measure) cell pooled",
+                &c.cells,
+            ),
+            rate_row(
+                RowKind::Rule,
+                "regional",
+                "Regional status (ASEAN)",
+                &c.regional,
+            ),
+        ]);
+
+        let o = &data.overall;
+        let distribution = [
+            (Status::Completed, o.completed),
+            (Status::Ongoing, o.ongoing),
+            (Status::NotStarted, o.not_started),
+            (Status::NotApplicable, o.not_applicable),
+        ]
+        .into_iter()
+        .map(|(status, n)| DistributionRow {
+            status: status_label(status),
+            class: match status {
+                Status::Completed => "completed",
+                Status::Ongoing => "ongoing",
+                Status::NotStarted => "not-started",
+                Status::NotApplicable => "not-applicable",
+            },
+            measures: count(n),
+            share: dash(percent(n, o.measures)),
+        })
+        .collect();
+
+        let figures = place_figures(charts);
+
+        Self {
+            title: fw.title.clone(),
+            code: fw.code.clone(),
+            as_of: data.as_of.to_string(),
+            subtitle: format!("Review report as of {}", long_date(data.as_of)),
+            period: format!("{} to {}", fw.start_date, fw.end_date),
+            levels: fw.levels.join(" / "),
+            generated: instant(data.generated_at),
+            known_at: data.known_at.map(instant),
+            source: data.source.clone(),
+            note: fw.note.clone(),
+            sections,
+            headlines: headlines(o),
+            summary: summary(data),
+            top: data
+                .top
+                .iter()
+                .map(|n| rate_row(RowKind::Item, &n.code, &n.title, &n.rate))
+                .collect(),
+            overall: rate_row(RowKind::Total, "", "All strategic measures", o),
+            groups,
+            comparison,
+            heat_intro: format!(
+                "Completion rate of each member state under each {} (rule: scope). \
+                 A blank cell means no applicable measure.",
+                top_level.to_lowercase()
+            ),
+            distribution,
+            distribution_total: count(o.measures),
+            distribution_total_share: dash(percent(o.measures, o.measures)),
+            timeline: data
+                .timeline
+                .iter()
+                .map(|p| rate_row(RowKind::Item, &p.date.to_string(), "", &p.rate))
+                .collect(),
+            timeline_intro: format!(
+                "Regional (ASEAN) figures at every quarter end from the framework's start \
+                 ({}) to {}, as recorded up to the report date.",
+                fw.start_date, data.as_of
+            ),
+            not_started: data.not_started.iter().map(measure_row).collect(),
+            not_started_intro: format!(
+                "Strategic measures whose regional (ASEAN) status is not started as of {}, \
+                 with the participating member states where they are not started either, \
+                 and the effective date of the measure's latest report in any scope.",
+                data.as_of
+            ),
+            stale: data.stale.iter().map(measure_row).collect(),
+            stale_intro: format!(
+                "Strategic measures with no report in any scope effective in the 12 months \
+                 up to {}: their figures may be out of date.",
+                data.as_of
+            ),
+            indicators: indicators_text(data.indicators),
+            methods: methods(data),
+            figures,
+            colophon: format!(
+                "{} · review report as of {} · generated {} by blueprint-tracker",
+                fw.title,
+                data.as_of,
+                instant(data.generated_at)
+            ),
+            top_level,
+            second_level,
+        }
+    }
+}
+
+/// The charts in reading order, numbered, each with the place it goes.
+fn place_figures(charts: &[(Chart, String)]) -> Vec<Figure> {
+    let place = |chart: &Chart| match chart {
+        Chart::Rates => (0, "top"),
+        Chart::Comparison => (1, "comparison"),
+        Chart::Heatmap => (2, "heatmap"),
+        Chart::Distribution => (3, "distribution"),
+        Chart::Timeline => (4, "timeline"),
+    };
+    let mut placed: Vec<_> = charts
+        .iter()
+        .map(|(chart, svg)| (place(chart), chart, svg))
+        .collect();
+    placed.sort_by_key(|((order, _), _, _)| *order);
+    placed.dedup_by_key(|((order, _), _, _)| *order);
+    placed
+        .into_iter()
+        .enumerate()
+        .map(|(i, ((_, place), chart, svg))| Figure {
+            place,
+            number: i + 1,
+            title: chart.title().to_owned(),
+            // The chart prints its own as-of date and source under the plot.
+            caption: format!("Figure {}. {}.", i + 1, chart.title().trim_end_matches('.')),
+            svg: svg.clone(),
+            name: chart.name().to_owned(),
+        })
+        .collect()
+}
+
+fn headlines(o: &Rate) -> Vec<Headline> {
+    vec![
+        Headline {
+            label: "Completion rate",
+            value: dash(o.completion_percent()),
+            detail: format!(
+                "{} of {} applicable measures completed",
+                count(o.completed),
+                count(o.applicable)
+            ),
+        },
+        Headline {
+            label: "Implementation rate",
+            value: dash(o.implementation_percent()),
+            detail: format!(
+                "{} of {} applicable measures ongoing or completed",
+                count(o.completed + o.ongoing),
+                count(o.applicable)
+            ),
+        },
+        Headline {
+            label: "Progress index",
+            value: dash(o.progress_percent()),
+            detail: format!(
+                "{} of {} progress points",
+                count(o.progress_points),
+                count(o.applicable * 100)
+            ),
+        },
+    ]
+}
+
+/// A percentage with its counts: "41.7% (5 of 12 applicable measures)"; "no applicable
+/// measure" when the rate is undefined.
+pub(crate) fn with_counts(numerator: u64, denominator: u64, unit: &str) -> String {
+    match percent(numerator, denominator) {
+        Some(p) => format!(
+            "{p} ({} of {} {unit})",
+            count(numerator),
+            count(denominator)
+        ),
+        None => format!("not defined (no {unit})"),
+    }
+}
+
+fn summary(data: &ReviewData) -> Vec<String> {
+    let o = &data.overall;
+    let mut paragraphs = vec![
+        format!(
+            "As of {}, {} strategic measures are tracked: {} completed, {} ongoing, {} not \
+             started and {} not applicable, as recorded regionally (scope ASEAN).",
+            long_date(data.as_of),
+            count(o.measures),
+            count(o.completed),
+            count(o.ongoing),
+            count(o.not_started),
+            count(o.not_applicable),
+        ),
+        format!(
+            "Completion: {} are completed. Implementation: {} are ongoing or completed, \
+             which is what ASEAN reviews call implemented. Progress index: {}.",
+            with_counts(o.completed, o.applicable, "applicable measures"),
+            with_counts(o.completed + o.ongoing, o.applicable, "applicable measures"),
+            with_counts(o.progress_points, o.applicable * 100, "progress points"),
+        ),
+    ];
+    let c = &data.comparison;
+    if !c.states.is_empty() {
+        let n = c.states.len();
+        paragraphs.push(format!(
+            "Across the {} participating member state{}, completion depends on the rule: {} \
+             when a measure counts only once every participant for which it is applicable has \
+             completed it (all_states); {} as the unweighted mean of the states' own rates \
+             over {} state{} (mean_of_states); {} pooled over every (member state, measure) \
+             cell (cells). Each figure in this report names the rule that produced it.",
+            n,
+            plural(n),
+            with_counts(
+                c.all_states.completed,
+                c.all_states.applicable,
+                "applicable measures"
+            ),
+            percent_of(c.mean_of_states.completion_rate),
+            c.mean_of_states.states,
+            plural(usize::try_from(c.mean_of_states.states).unwrap_or(usize::MAX)),
+            with_counts(c.cells.completed, c.cells.applicable, "applicable cells"),
+        ));
+    }
+    paragraphs.push(format!(
+        "{} measure{} not started regionally; {} measure{} had no report in the 12 months up \
+         to {}.",
+        count(data.not_started.len() as u64),
+        if data.not_started.len() == 1 {
+            " is"
+        } else {
+            "s are"
+        },
+        count(data.stale.len() as u64),
+        plural(data.stale.len()),
+        data.as_of,
+    ));
+    paragraphs
+}
+
+fn indicators_text(n: usize) -> String {
+    if n == 0 {
+        "No results-framework indicators are recorded yet.".to_owned()
+    } else {
+        format!(
+            "{} results-framework indicator{} recorded; their progress classes are not part \
+             of this report's data.",
+            count(n as u64),
+            if n == 1 { " is" } else { "s are" }
+        )
+    }
+}
+
+/// The methods note: the formulas and rules as README's "Figures" section states them.
+fn methods(data: &ReviewData) -> Vec<Definition> {
+    let def = |term: &str, text: String| Definition {
+        term: term.to_owned(),
+        text,
+    };
+    let mut out = vec![
+        def(
+            "Status as of a date",
+            format!(
+                "The status of a measure in a scope as of {} is that of the report with the \
+                 greatest effective date on or before that date; among reports with the same \
+                 effective date, the one recorded last. A (measure, scope) pair with no \
+                 report counts as not started.",
+                data.as_of
+            ),
+        ),
+        match data.known_at {
+            Some(t) => def(
+                "As known at",
+                format!(
+                    "Only reports recorded at or before {} count, so these figures can be \
+                     reproduced exactly later, whatever was recorded since.",
+                    instant(t)
+                ),
+            ),
+            None => def(
+                "As known at",
+                format!(
+                    "Every report recorded up to the generation of this report ({}) counts; \
+                     no earlier cut-off was asked for.",
+                    instant(data.generated_at)
+                ),
+            ),
+        },
+        def(
+            "Applicable",
+            "applicable = measures whose status is not not_applicable.".to_owned(),
+        ),
+        def(
+            "Completion rate",
+            "completion_rate = completed / applicable.".to_owned(),
+        ),
+        def(
+            "Implementation rate",
+            "implementation_rate = (ongoing + completed) / applicable. \"Implemented\" in \
+             ASEAN reviews means that work under the measure is under way or done."
+                .to_owned(),
+        ),
+        def(
+            "Progress index",
+            "progress_index = progress_points / (applicable × 100), where a measure counts 0 \
+             not started, its percent when ongoing (50 when none is given), 100 completed."
+                .to_owned(),
+        ),
+        def(
+            "Undefined rates",
+            "With nothing applicable a rate is not defined: it is shown as \"–\", never as 0."
+                .to_owned(),
+        ),
+        def(
+            "Rounding",
+            "Rates are fractions computed once from exact counts; they are shown as \
+             percentages rounded half away from zero to one decimal, beside the counts they \
+             come from."
+                .to_owned(),
+        ),
+        def(
+            "regional",
+            "What was recorded for ASEAN (scope ASEAN), never mixed into the national figures."
+                .to_owned(),
+        ),
+        def(
+            "scope",
+            "The statuses recorded in one member state.".to_owned(),
+        ),
+        def(
+            "all_states",
+            "Weakest link (the economic pillar scorecard's rule): each measure takes the \
+             least advanced status among the participants for which it is applicable, so it \
+             is completed only when every one of them completed it."
+                .to_owned(),
+        ),
+        def(
+            "mean_of_states",
+            "The unweighted mean of the states' rates, over the states with something \
+             applicable."
+                .to_owned(),
+        ),
+        def(
+            "cells",
+            "Pooled over every applicable (member state, measure) cell; measures then counts \
+             cells."
+                .to_owned(),
+        ),
+        def(
+            "Participants",
+            format!(
+                "National figures count only the framework's participants on {}.",
+                data.as_of
+            ),
+        ),
+        def(
+            "Node tables, distribution, timeline and lists",
+            "These are regional (scope ASEAN); the national picture is the member-state \
+             comparison and the heat map."
+                .to_owned(),
+        ),
+    ];
+    out.push(def(
+        "Source",
+        format!("{}.", data.source.trim_end_matches('.')),
+    ));
+    out
+}
+
+fn rate_row(kind: RowKind, code: &str, label: &str, rate: &Rate) -> RateRow {
+    RateRow {
+        kind,
+        code: code.to_owned(),
+        label: label.to_owned(),
+        rule: rate.rule.as_str(),
+        counts: Some([
+            count(rate.measures),
+            count(rate.applicable),
+            count(rate.completed),
+            count(rate.ongoing),
+            count(rate.not_started),
+            count(rate.not_applicable),
+        ]),
+        note: String::new(),
+        completion: dash(rate.completion_percent()),
+        implementation: dash(rate.implementation_percent()),
+        progress: dash(rate.progress_percent()),
+    }
+}
+
+fn mean_row(mean: &MeanRate) -> RateRow {
+    let n = usize::try_from(mean.states).unwrap_or(usize::MAX);
+    RateRow {
+        kind: RowKind::Rule,
+        code: Rule::MeanOfStates.as_str().to_owned(),
+        label: "Unweighted mean of the states' rates".to_owned(),
+        rule: mean.rule.as_str(),
+        counts: None,
+        note: format!("mean over {} state{}", count(mean.states), plural(n)),
+        completion: percent_of(mean.completion_rate),
+        implementation: percent_of(mean.implementation_rate),
+        progress: percent_of(mean.progress_index),
+    }
+}
+
+fn measure_row(line: &MeasureLine) -> MeasureRow {
+    MeasureRow {
+        code: line.code.clone(),
+        title: line.title.clone(),
+        regional: status_label(line.regional),
+        states: if line.states_not_started.is_empty() {
+            "none".to_owned()
+        } else {
+            line.states_not_started
+                .iter()
+                .map(StateCode::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
+        last_report: line
+            .last_report
+            .map_or_else(|| "never".to_owned(), |d| d.to_string()),
+    }
+}
+
+/// How a status is written in prose and tables.
+pub(crate) fn status_label(status: Status) -> &'static str {
+    match status {
+        Status::NotStarted => "Not started",
+        Status::Ongoing => "Ongoing",
+        Status::Completed => "Completed",
+        Status::NotApplicable => "Not applicable",
+    }
+}
+
+/// A member state's short name ("Viet Nam"), from the shipped reference data; the code itself
+/// for a state the reference data does not know.
+pub(crate) fn state_name(state: &StateCode) -> String {
+    static NAMES: OnceLock<HashMap<String, String>> = OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            crate::reference::ReferenceData::shipped()
+                .map(|r| {
+                    r.member_states
+                        .into_iter()
+                        .map(|s| (s.code, s.short_name))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .get(state.as_str())
+        .cloned()
+        .unwrap_or_else(|| state.as_str().to_owned())
+}
+
+/// A count with thousands separators: "1,200".
+pub(crate) fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A display percentage, or "–" when the rate is not defined.
+fn dash(p: Option<String>) -> String {
+    p.unwrap_or_else(|| "–".to_owned())
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+/// "31 December 2027".
+pub(crate) fn long_date(d: NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+/// "2028-01-15 09:00 UTC" (seconds when there are any).
+pub(crate) fn instant(t: DateTime<Utc>) -> String {
+    if t.format("%S").to_string() == "00" {
+        t.format("%Y-%m-%d %H:%M UTC").to_string()
+    } else {
+        t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::charts;
+    use crate::report::sample::sample;
+
+    fn all_charts(data: &ReviewData) -> Vec<(Chart, String)> {
+        Chart::ALL
+            .into_iter()
+            .map(|c| (c, charts::svg(c, data).unwrap()))
+            .collect()
+    }
+
+    fn html() -> String {
+        let data = sample();
+        render(&data, &all_charts(&data)).unwrap()
+    }
+
+    #[test]
+    fn the_html_has_the_cover_the_summary_figures_and_the_methods() {
+        let html = html();
+        for expected in [
+            "<h1>ASEAN Socio-Cultural Community Strategic Plan</h1>",
+            "Review report as of 31 December 2027",
+            "<time datetime=\"2027-12-31\">2027-12-31</time>",
+            "2028-01-15 09:00 UTC",
+            "blueprint-tracker status reports (sample data for tests)",
+            // the summary figures with their counts
+            "41.7% (5 of 12 applicable measures)",
+            "83.3% (10 of 12 applicable measures)",
+            "58.3% (700 of 1,200 progress points)",
+            "8.3% (1 of 12 applicable measures)",
+            "34.8% (16 of 46 applicable cells)",
+            "34.5%",
+            // the methods, as README's "Figures" section states them
+            "completion_rate = completed / applicable.",
+            "implementation_rate = (ongoing + completed) / applicable.",
+            "progress_index = progress_points / (applicable × 100)",
+            "the one recorded last",
+            "No results-framework indicators are recorded yet.",
+        ] {
+            assert!(html.contains(expected), "{expected:?} missing");
+        }
+    }
+
+    #[test]
+    fn the_html_names_every_node_state_and_rule() {
+        let html = html();
+        for code in [
+            "SG1", "SG2", "SG3", "1.1", "1.2", "2.1", "3.1", "3.2", "1.1.3", "3.1.2",
+        ] {
+            assert!(
+                html.contains(&format!("<th scope=\"row\" class=\"code\">{code}</th>")),
+                "{code} missing"
+            );
+        }
+        for (code, name) in [
+            ("IDN", "Indonesia"),
+            ("THA", "Thailand"),
+            ("TLS", "Timor-Leste"),
+            ("VNM", "Viet Nam"),
+        ] {
+            assert!(html.contains(code) && html.contains(name), "{code} missing");
+        }
+        for rule in ["all_states", "mean_of_states", "cells", "regional", "scope"] {
+            assert!(
+                html.contains(&format!("<td class=\"rule\">{rule}</td>")),
+                "{rule} missing"
+            );
+        }
+        // 3.2 has nothing applicable: its rates are undefined, not 0.
+        let row = html.split("class=\"code\">3.2</th>").nth(1).unwrap();
+        let row = row.split("</tr>").next().unwrap();
+        assert_eq!(row.matches("<td class=\"num\">–</td>").count(), 3, "{row}");
+    }
+
+    #[test]
+    fn the_html_is_self_contained_with_the_charts_inline() {
+        let html = html();
+        assert_eq!(html.matches("<svg").count(), Chart::ALL.len());
+        assert_eq!(html.matches("<figure").count(), Chart::ALL.len());
+        for chart in Chart::ALL {
+            assert!(html.contains(chart.title()), "{} missing", chart.name());
+        }
+        // Namespace names are not loaded; nothing else may point outside the document.
+        let without_namespaces = html
+            .replace("xmlns=\"http://www.w3.org/2000/svg\"", "")
+            .replace("xmlns:xlink=\"http://www.w3.org/1999/xlink\"", "");
+        assert!(!without_namespaces.contains("http://"));
+        assert!(!without_namespaces.contains("https://"));
+        assert!(!html.contains("<link") && !html.contains("<script") && !html.contains("@import"));
+        assert!(html.contains("<style>") && html.contains("@media print"));
+    }
+
+    #[test]
+    fn the_html_escapes_text() {
+        let mut data = sample();
+        data.framework.title = "Plan <b>&</b>".into();
+        let html = render(&data, &[]).unwrap();
+        assert!(
+            html.contains("Plan &#60;b&#62;&#38;&#60;/b&#62;")
+                || html.contains("Plan &lt;b&gt;&amp;&lt;/b&gt;")
+        );
+        assert!(!html.contains("<b>&</b>"));
+    }
+
+    #[test]
+    fn the_same_data_give_the_same_html() {
+        let data = sample();
+        let charts = all_charts(&data);
+        assert_eq!(
+            render(&data, &charts).unwrap(),
+            render(&data, &charts).unwrap()
+        );
+    }
+
+    #[test]
+    fn counts_have_thousands_separators() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(1200), "1,200");
+        assert_eq!(count(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn an_undefined_rate_is_said_not_printed_as_zero() {
+        assert_eq!(
+            with_counts(0, 0, "applicable measures"),
+            "not defined (no applicable measures)"
+        );
+    }
+}

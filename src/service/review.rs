@@ -1,0 +1,234 @@
+//! Gathering a review report's figures (DESIGN.md §4) from the in-memory figures of a
+//! framework; the rendering lives in [`crate::report`].
+
+use chrono::{DateTime, Months, NaiveDate, Utc};
+
+use super::figures::read;
+use super::{ServiceError, ServiceResult, Tracker};
+use crate::demo;
+use crate::domain::{Scope, Status, participants_as_of};
+use crate::engine::{self, At, Every};
+use crate::report::bundle::{self, Format, RenderError, ReportFile};
+use crate::report::charts::{self, Chart};
+use crate::report::{FrameworkInfo, HeatRow, MeasureLine, ReviewData, SubRow};
+
+/// A report is "stale" for a measure with no report effective in this many months up to the
+/// date.
+const STALE_AFTER_MONTHS: u32 = 12;
+
+impl Tracker {
+    /// Everything a review report of `framework` as of `as_of` shows (as known at `known_at`,
+    /// if given), stamped with `generated_at`.
+    ///
+    /// Decisions where DESIGN.md is silent: the report's node tables, status distribution,
+    /// timeline and measure lists are regional (`ASEAN`), the national picture being the
+    /// comparison and the heat map; "measures not started" are those not started regionally,
+    /// each with the participants where it is not started either; the timeline takes quarter
+    /// ends from the framework's start to the date.
+    ///
+    /// # Errors
+    /// `UnknownFramework`, or the store fails.
+    pub async fn review(
+        &self,
+        framework: &str,
+        as_of: NaiveDate,
+        known_at: Option<DateTime<Utc>>,
+        generated_at: DateTime<Utc>,
+    ) -> ServiceResult<ReviewData> {
+        let fw = self.framework(framework).await?;
+        let source = self.source_line(&fw.code).await?;
+        let state = self.figures_state(&fw).await?;
+        let s = read(&state);
+        let at = At { as_of, known_at };
+        let participants = participants_as_of(&s.participations, as_of);
+        let regional = Scope::Asean;
+        let select = |level: Option<&str>| {
+            s.outline
+                .select(None, None, level)
+                .map_err(|_| super::ServiceError::InvalidQuery {
+                    field: "level".into(),
+                    message: format!("`{}` has no level {level:?}", fw.code),
+                })
+        };
+
+        let top_selection = select(None)?;
+        let top = engine::progress(&s.outline, &top_selection, &s.index, &regional, at);
+        // The second level, when it is not already the level of the measures.
+        let second = match fw.levels.get(1) {
+            Some(level) if fw.levels.len() > 2 => {
+                engine::progress(&s.outline, &select(Some(level))?, &s.index, &regional, at)
+                    .nodes
+                    .into_iter()
+                    .map(|node| {
+                        let parent = s
+                            .outline
+                            .find(&node.code)
+                            .and_then(|i| s.outline.nodes[i].parent)
+                            .map(|p| s.outline.nodes[p].code.clone())
+                            .unwrap_or_default();
+                        SubRow { parent, node }
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        let comparison = engine::compare(&s.outline, &top_selection, &s.index, &participants, at);
+        let heat = participants
+            .iter()
+            .map(|state| {
+                let p = engine::progress(
+                    &s.outline,
+                    &top_selection,
+                    &s.index,
+                    &Scope::State(state.clone()),
+                    at,
+                );
+                HeatRow {
+                    state: state.clone(),
+                    completion: p.nodes.iter().map(|n| n.rate.completion_rate).collect(),
+                }
+            })
+            .collect();
+        let dates = if as_of < fw.start_date {
+            Vec::new()
+        } else {
+            engine::period_ends(fw.start_date, as_of.min(fw.end_date), Every::Quarter, 1_000)
+                .unwrap_or_default()
+        };
+        let timeline = engine::timeline(
+            &s.outline,
+            &top_selection,
+            &s.index,
+            &regional,
+            &dates,
+            known_at,
+        );
+
+        let scopes: Vec<Scope> = std::iter::once(Scope::Asean)
+            .chain(participants.iter().cloned().map(Scope::State))
+            .collect();
+        let stale_since = as_of
+            .checked_sub_months(Months::new(STALE_AFTER_MONTHS))
+            .unwrap_or(NaiveDate::MIN);
+        let mut not_started = Vec::new();
+        let mut stale = Vec::new();
+        for m in engine::measure_cells(&s.outline, &top_selection, &s.index, &scopes, at) {
+            let node = &s.outline.nodes[m.measure];
+            let regional = m.cells.first().map_or(Status::NotStarted, |c| c.status);
+            let line = MeasureLine {
+                code: node.code.clone(),
+                title: node.title.clone(),
+                regional,
+                states_not_started: participants
+                    .iter()
+                    .zip(m.cells.iter().skip(1))
+                    .filter(|(_, c)| c.status == Status::NotStarted)
+                    .map(|(state, _)| state.clone())
+                    .collect(),
+                last_report: m.latest,
+            };
+            if m.latest.is_none_or(|d| d <= stale_since) {
+                stale.push(line.clone());
+            }
+            if regional == Status::NotStarted {
+                not_started.push(line);
+            }
+        }
+
+        Ok(ReviewData {
+            framework: FrameworkInfo {
+                code: fw.code.clone(),
+                title: fw.title.clone(),
+                levels: fw.levels.clone(),
+                start_date: fw.start_date,
+                end_date: fw.end_date,
+                note: fw.note.clone(),
+            },
+            as_of,
+            known_at,
+            generated_at,
+            source,
+            overall: top.overall,
+            top: top.nodes,
+            second,
+            comparison,
+            heat,
+            timeline,
+            not_started,
+            stale,
+            indicators: 0,
+        })
+    }
+
+    /// Where a report's figures come from, saying so when the demo scenario is among them.
+    async fn source_line(&self, framework: &str) -> ServiceResult<String> {
+        let demo_loaded = match self.store.user_by_name(demo::DEMO_USER).await? {
+            Some(user) => self.store.count_reports_by(user.id).await? > 0,
+            None => false,
+        };
+        Ok(if framework == demo::synthetic::SYNTHETIC_FRAMEWORK {
+            "Source: blueprint-tracker, synthetic benchmark data (not ASEAN data)".to_owned()
+        } else if demo_loaded {
+            "Source: blueprint-tracker status reports, including the illustrative demo scenario (not official ASEAN data)".to_owned()
+        } else {
+            "Source: status reports recorded in blueprint-tracker".to_owned()
+        })
+    }
+}
+
+impl Tracker {
+    /// The review report in `formats`, rendered off the async threads.
+    ///
+    /// # Errors
+    /// As [`Tracker::review`]; `Render` when rendering fails.
+    pub async fn report_files(
+        &self,
+        framework: &str,
+        as_of: NaiveDate,
+        known_at: Option<DateTime<Utc>>,
+        generated_at: DateTime<Utc>,
+        formats: Vec<Format>,
+    ) -> ServiceResult<Vec<ReportFile>> {
+        let data = self
+            .review(framework, as_of, known_at, generated_at)
+            .await?;
+        tokio::task::spawn_blocking(move || -> Result<Vec<ReportFile>, RenderError> {
+            let svgs = bundle::chart_svgs(&data)?;
+            let mut files = Vec::new();
+            for format in formats {
+                files.extend(bundle::render(&data, format, &svgs)?);
+            }
+            Ok(files)
+        })
+        .await
+        .map_err(|e| ServiceError::Render(e.to_string()))?
+        .map_err(|e| ServiceError::Render(e.to_string()))
+    }
+
+    /// One chart of the review report, as SVG or PNG.
+    ///
+    /// # Errors
+    /// As [`Tracker::review`]; `Render` when drawing fails.
+    pub async fn chart(
+        &self,
+        framework: &str,
+        chart: Chart,
+        png: bool,
+        as_of: NaiveDate,
+        generated_at: DateTime<Utc>,
+    ) -> ServiceResult<Vec<u8>> {
+        let data = self.review(framework, as_of, None, generated_at).await?;
+        tokio::task::spawn_blocking(move || {
+            if png {
+                charts::png(chart, &data).map_err(|e| e.to_string())
+            } else {
+                charts::svg(chart, &data)
+                    .map(String::into_bytes)
+                    .map_err(|e| e.to_string())
+            }
+        })
+        .await
+        .map_err(|e| ServiceError::Render(e.to_string()))?
+        .map_err(ServiceError::Render)
+    }
+}
