@@ -4,8 +4,9 @@
 #
 #   reports/regenerate.sh [OUT_DIR]        # default: reports/examples
 #
-# Fixed dates (as of and generation time) make the output reproducible: CI renders into a
-# temporary folder and fails when anything differs from the committed examples.
+# Fixed dates (as of and generation time) make the output reproducible: the test
+# reports::the_committed_examples_are_what_the_code_renders renders them again and fails when
+# anything differs from the committed examples.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-reports/examples}"

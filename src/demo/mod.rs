@@ -174,9 +174,16 @@ pub fn scenario(
             } else {
                 rng.below(n)
             };
+            // About one pair in seven is a quick win (a declaration adopted, a one-off event):
+            // it completes within two or three quarters.
+            let quick = rng.below(7) == 0;
             let mut progress: u64 = 0;
             for q in start_q..n {
-                progress += 8 + rng.below(20);
+                progress += if quick {
+                    40 + rng.below(30)
+                } else {
+                    8 + rng.below(20)
+                };
                 let q = usize::try_from(q).unwrap_or(usize::MAX);
                 if progress >= 100 {
                     out.push(report_at(

@@ -167,11 +167,11 @@ impl Tracker {
             None => false,
         };
         Ok(if framework == demo::synthetic::SYNTHETIC_FRAMEWORK {
-            "Source: blueprint-tracker, synthetic benchmark data (not ASEAN data)".to_owned()
+            "blueprint-tracker, synthetic benchmark data (not ASEAN data)".to_owned()
         } else if demo_loaded {
-            "Source: blueprint-tracker status reports, including the illustrative demo scenario (not official ASEAN data)".to_owned()
+            "blueprint-tracker status reports, including the illustrative demo scenario (not official ASEAN data)".to_owned()
         } else {
-            "Source: status reports recorded in blueprint-tracker".to_owned()
+            "status reports recorded in blueprint-tracker".to_owned()
         })
     }
 }

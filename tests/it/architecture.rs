@@ -92,3 +92,38 @@ fn the_engine_and_domain_are_pure() {
     }
     assert_eq!(found, Vec::<String>::new());
 }
+
+#[test]
+fn the_report_renders_without_io_or_the_clock() {
+    // Rendering is plain data in, bytes out: the generation time is part of the data, the font
+    // and templates are compiled in. Test modules (which write samples for people) are skipped.
+    let impure = [
+        "sea_orm",
+        "axum",
+        "tokio",
+        "std::fs",
+        "std::net",
+        "Utc::now",
+        "Local::now",
+        "SystemTime",
+        "Instant::now",
+        "crate::store",
+        "crate::service",
+        "crate::http",
+    ];
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/report");
+    let mut found = Vec::new();
+    for path in rust_files(&src) {
+        let text = std::fs::read_to_string(&path).expect("read source");
+        let code = text
+            .split("#[cfg(test)]\nmod tests")
+            .next()
+            .unwrap_or_default();
+        for needle in impure {
+            if code.contains(needle) {
+                found.push(format!("{} uses {needle}", path.display()));
+            }
+        }
+    }
+    assert_eq!(found, Vec::<String>::new());
+}

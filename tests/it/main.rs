@@ -16,5 +16,6 @@ mod figures;
 mod openapi;
 mod recording;
 mod reference_data;
+mod reports;
 mod support;
 mod validation;
