@@ -26,6 +26,16 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(blueprint_tracker::cli::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        // A reader that stops early (`… | head`) is not an error.
+        Err(e)
+            if e.chain().any(|cause| {
+                cause
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE

@@ -343,9 +343,14 @@ fn charts(args: &ChartsArgs) -> anyhow::Result<()> {
         std::fs::read(&args.data).with_context(|| format!("reading {}", args.data.display()))?;
     let data: crate::report::ReviewData = serde_json::from_slice(&text)
         .with_context(|| format!("{} is not a report's JSON figures", args.data.display()))?;
-    let svgs = bundle::chart_svgs(&data)?;
+    let formats = formats(&args.format)?;
+    let svgs = if formats.contains(&Format::Svg) {
+        bundle::chart_svgs(&data)?
+    } else {
+        Vec::new()
+    };
     let mut files = Vec::new();
-    for format in formats(&args.format)? {
+    for format in formats {
         if !matches!(format, Format::Png | Format::Svg) {
             anyhow::bail!("--format: charts are png or svg");
         }

@@ -104,7 +104,13 @@ pub fn chart_svgs(data: &ReviewData) -> Result<Vec<(Chart, String)>, RenderError
         .collect()
 }
 
-/// The files of `format`. HTML and PDF embed the charts; PNG and SVG give one file per chart.
+/// Whether `format` needs the charts' SVGs (HTML and PDF embed them; SVG is them).
+pub fn needs_svgs(format: Format) -> bool {
+    matches!(format, Format::Html | Format::Pdf | Format::Svg)
+}
+
+/// The files of `format`. HTML and PDF embed the charts (`svgs`, see [`needs_svgs`]); PNG and
+/// SVG give one file per chart.
 ///
 /// # Errors
 /// A chart, the HTML, the PDF or the CSV cannot be rendered.
@@ -137,17 +143,26 @@ pub fn render(
                 bytes: svg.clone().into_bytes(),
             })
             .collect(),
-        Format::Png => Chart::ALL
-            .into_iter()
-            .map(|chart| {
-                charts::png(chart, data)
-                    .map(|bytes| ReportFile {
+        // Rasterising is the slow part: one thread a chart.
+        Format::Png => std::thread::scope(|scope| {
+            let drawing: Vec<_> = Chart::ALL
+                .into_iter()
+                .map(|chart| scope.spawn(move || (chart, charts::png(chart, data))))
+                .collect();
+            drawing
+                .into_iter()
+                .map(|handle| {
+                    let (chart, png) = handle
+                        .join()
+                        .map_err(|_| RenderError::Chart("a chart's thread failed".into()))?;
+                    png.map(|bytes| ReportFile {
                         name: format!("{stem}-{}.png", chart.name()),
                         media_type: format.media_type(),
                         bytes,
                     })
                     .map_err(|e| RenderError::Chart(e.to_string()))
-            })
-            .collect::<Result<_, _>>()?,
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })?,
     })
 }

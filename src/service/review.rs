@@ -193,7 +193,11 @@ impl Tracker {
             .review(framework, as_of, known_at, generated_at)
             .await?;
         tokio::task::spawn_blocking(move || -> Result<Vec<ReportFile>, RenderError> {
-            let svgs = bundle::chart_svgs(&data)?;
+            let svgs = if formats.iter().any(|f| bundle::needs_svgs(*f)) {
+                bundle::chart_svgs(&data)?
+            } else {
+                Vec::new()
+            };
             let mut files = Vec::new();
             for format in formats {
                 files.extend(bundle::render(&data, format, &svgs)?);
