@@ -175,16 +175,16 @@ impl Tracker {
         } else {
             None
         };
+        // Read everything new first, then take it in under one write lock: a reader never sees
+        // part of a bulk that was stored all or nothing.
+        let mut new_facts = Vec::new();
         self.take_in_reports(fw.id, last_id, |facts| {
-            state
-                .write()
-                .unwrap_or_else(PoisonError::into_inner)
-                .index
-                .extend(facts);
+            new_facts.extend_from_slice(facts);
         })
         .await?;
         {
             let mut s = state.write().unwrap_or_else(PoisonError::into_inner);
+            s.index.extend(&new_facts);
             s.index.settle();
             if let Some((outline, participations)) = tree {
                 s.outline = outline;
@@ -445,7 +445,8 @@ impl Tracker {
         let fw = self.framework(framework).await?;
         self.check_body(query.body.as_deref()).await?;
         let from = span.from.unwrap_or(fw.start_date);
-        let to = span.to.unwrap_or_else(|| today.min(fw.end_date));
+        // Before the framework starts, the default timeline is its first day.
+        let to = span.to.unwrap_or_else(|| today.min(fw.end_date).max(from));
         let every = span.every.unwrap_or(Every::Quarter);
         if from > to {
             // Name the parameter the caller gave: the other one is a default.

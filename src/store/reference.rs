@@ -9,6 +9,7 @@ use entity::{
     activities, activity_nodes, activity_status_reports, frameworks, member_states, node_bodies,
     nodes, participations, sectoral_bodies,
 };
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
     PaginatorTrait, QueryFilter,
@@ -142,13 +143,7 @@ async fn upsert_framework(
         .await?;
     let created = existing.is_none();
     let mut model = existing.map_or_else(<frameworks::ActiveModel as Default>::default, |m| {
-        let (revision, tree_revision) = (m.revision, m.tree_revision);
-        let mut model = m.into_active_model();
-        // The tree or the participants may change with the data: figures kept in memory by
-        // any server on this database must be rebuilt.
-        model.revision = Set(revision + 1);
-        model.tree_revision = Set(tree_revision + 1);
-        model
+        m.into_active_model()
     });
     model.code = Set(row.code.clone());
     model.title = Set(row.title.clone());
@@ -160,7 +155,23 @@ async fn upsert_framework(
     model.reviews = Set(row.reviews.clone());
     model.note = Set(row.note.clone());
     let saved = model.save(tx).await?;
-    Ok((id_of(saved.id)?, row.start_date, created))
+    let id = id_of(saved.id)?;
+    // The tree or the participants may change with the data: figures kept in memory by any
+    // server on this database must be rebuilt. Incremented in SQL, not from the value read,
+    // so a report written meanwhile keeps its bump.
+    frameworks::Entity::update_many()
+        .col_expr(
+            frameworks::Column::Revision,
+            Expr::col(frameworks::Column::Revision).add(1),
+        )
+        .col_expr(
+            frameworks::Column::TreeRevision,
+            Expr::col(frameworks::Column::TreeRevision).add(1),
+        )
+        .filter(frameworks::Column::Id.eq(id))
+        .exec(tx)
+        .await?;
+    Ok((id, row.start_date, created))
 }
 
 /// Inserts or updates the nodes of a tree; returns how many were inserted and every node's id.
