@@ -47,8 +47,9 @@ pub(super) struct FrameworkState {
 #[derive(Debug, Default, Clone)]
 pub(super) struct FigureCache {
     states: Arc<RwLock<HashMap<i32, Arc<RwLock<FrameworkState>>>>>,
-    /// Serialises refreshes so that concurrent first reads load the reports once.
-    refresh: Arc<tokio::sync::Mutex<()>>,
+    /// One lock per framework: serialises its refreshes so that concurrent first reads load
+    /// the reports once, without holding up the other frameworks' refreshes.
+    refresh: Arc<std::sync::Mutex<HashMap<i32, Arc<tokio::sync::Mutex<()>>>>>,
 }
 
 /// What a figure is asked for: the date, the known-at instant, and the measures (a node's
@@ -125,7 +126,15 @@ impl Tracker {
         if let Some(state) = self.current_state(fw.id, revision) {
             return Ok(state);
         }
-        let _refreshing = self.figures.refresh.lock().await;
+        let lock = Arc::clone(
+            self.figures
+                .refresh
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .entry(fw.id)
+                .or_default(),
+        );
+        let _refreshing = lock.lock().await;
         if let Some(state) = self.current_state(fw.id, revision) {
             return Ok(state); // another request refreshed it meanwhile
         }
