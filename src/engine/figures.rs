@@ -253,6 +253,15 @@ fn tally_of(cells: &[Cell]) -> Tally {
     tally
 }
 
+/// The rule of one scope's own figures: `regional` for `ASEAN`, `scope` for a member state.
+fn rule_for(scope: &Scope) -> Rule {
+    if scope == &Scope::Asean {
+        Rule::Regional
+    } else {
+        Rule::Scope
+    }
+}
+
 /// Rates for `scope` as of `at`: overall, and pooled per row node of the selection.
 pub fn progress(
     outline: &Outline,
@@ -261,11 +270,7 @@ pub fn progress(
     scope: &Scope,
     at: At,
 ) -> Progress {
-    let rule = if scope == &Scope::Asean {
-        Rule::Regional
-    } else {
-        Rule::Scope
-    };
+    let rule = rule_for(scope);
     let cells = Resolved::new(outline, selection, index).cells(scope, at);
     let row_of: std::collections::HashMap<usize, usize> = selection
         .rows
@@ -429,11 +434,7 @@ pub fn timeline(
     dates: &[NaiveDate],
     known_at: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Vec<Point> {
-    let rule = if scope == &Scope::Asean {
-        Rule::Regional
-    } else {
-        Rule::Scope
-    };
+    let rule = rule_for(scope);
     let resolved = Resolved::new(outline, selection, index);
     dates
         .iter()

@@ -202,6 +202,24 @@ impl Tracker {
             .collect())
     }
 
+    /// Checks that `code` is an ASEAN member state.
+    ///
+    /// # Errors
+    /// `UnknownState`, or the store fails.
+    pub async fn ensure_member_state(&self, code: &StateCode) -> ServiceResult<()> {
+        if self
+            .store
+            .member_states()
+            .await?
+            .iter()
+            .any(|s| &s.code == code)
+        {
+            Ok(())
+        } else {
+            Err(ServiceError::UnknownState(code.to_string()))
+        }
+    }
+
     /// The member states.
     ///
     /// # Errors

@@ -295,15 +295,7 @@ impl Tracker {
         let Scope::State(code) = scope else {
             return Ok(());
         };
-        if !self
-            .store
-            .member_states()
-            .await?
-            .iter()
-            .any(|s| &s.code == code)
-        {
-            return Err(ServiceError::UnknownState(code.to_string()));
-        }
+        self.ensure_member_state(code).await?;
         if let Some(date) = dates.iter().find(|d| {
             !participations
                 .iter()

@@ -235,15 +235,8 @@ impl Tracker {
         let fw = self.framework(framework).await?;
         let node = self.measure_node(&fw, measure).await?;
         let mut reports = self.store.measure_reports(&fw, &node).await?;
-        if let Some(Scope::State(code)) = scope
-            && !self
-                .store
-                .member_states()
-                .await?
-                .iter()
-                .any(|s| &s.code == code)
-        {
-            return Err(ServiceError::UnknownState(code.to_string()));
+        if let Some(Scope::State(code)) = scope {
+            self.ensure_member_state(code).await?;
         }
         if let Some(scope) = scope {
             reports.retain(|r| &r.scope == scope);
