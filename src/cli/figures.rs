@@ -54,7 +54,7 @@ pub fn write_progress(
 
 fn write_csv(out: &mut impl Write, view: &ProgressView) -> anyhow::Result<()> {
     let mut csv = csv::Writer::from_writer(out);
-    csv.write_record([
+    let head = [
         "framework",
         "as_of",
         "scope",
@@ -62,38 +62,19 @@ fn write_csv(out: &mut impl Write, view: &ProgressView) -> anyhow::Result<()> {
         "code",
         "level",
         "title",
-        "measures",
-        "applicable",
-        "completed",
-        "ongoing",
-        "not_started",
-        "not_applicable",
-        "progress_points",
-        "completion_rate",
-        "implementation_rate",
-        "progress_index",
-    ])?;
-    let rate = |r: Option<f64>| r.map(|r| r.to_string()).unwrap_or_default();
+    ];
+    csv.write_record(head.iter().chain(&Rate::CSV_COLUMNS))?;
     for (code, level, title, r) in rows(view) {
-        csv.write_record([
-            view.framework.as_str(),
-            &view.as_of.to_string(),
-            view.scope.as_str(),
-            r.rule.as_str(),
-            code,
-            level,
-            title,
-            &r.measures.to_string(),
-            &r.applicable.to_string(),
-            &r.completed.to_string(),
-            &r.ongoing.to_string(),
-            &r.not_started.to_string(),
-            &r.not_applicable.to_string(),
-            &r.progress_points.to_string(),
-            &rate(r.completion_rate),
-            &rate(r.implementation_rate),
-            &rate(r.progress_index),
-        ])?;
+        let head = [
+            view.framework.clone(),
+            view.as_of.to_string(),
+            view.scope.to_string(),
+            r.rule.as_str().to_owned(),
+            code.to_owned(),
+            level.to_owned(),
+            title.to_owned(),
+        ];
+        csv.write_record(head.iter().chain(&r.csv_fields()))?;
     }
     csv.flush()?;
     Ok(())

@@ -157,6 +157,37 @@ pub struct Rate {
 }
 
 impl Rate {
+    /// The names of a rate's columns in CSV, in the order of [`Rate::csv_fields`].
+    pub const CSV_COLUMNS: [&'static str; 10] = [
+        "measures",
+        "applicable",
+        "completed",
+        "ongoing",
+        "not_started",
+        "not_applicable",
+        "progress_points",
+        "completion_rate",
+        "implementation_rate",
+        "progress_index",
+    ];
+
+    /// The counts and rates as CSV fields: fractions with every digit, empty where undefined.
+    pub fn csv_fields(&self) -> [String; 10] {
+        let fraction = |r: Option<f64>| r.map(|r| r.to_string()).unwrap_or_default();
+        [
+            self.measures.to_string(),
+            self.applicable.to_string(),
+            self.completed.to_string(),
+            self.ongoing.to_string(),
+            self.not_started.to_string(),
+            self.not_applicable.to_string(),
+            self.progress_points.to_string(),
+            fraction(self.completion_rate),
+            fraction(self.implementation_rate),
+            fraction(self.progress_index),
+        ]
+    }
+
     /// Completion as a percentage for display ("36.4%"), from the exact counts.
     pub fn completion_percent(&self) -> Option<String> {
         percent(self.completed, self.applicable)

@@ -119,22 +119,23 @@ pub fn figures(data: &ReviewData) -> Result<String, ReportError> {
 }
 
 fn rate_record(section: &str, code: &str, title: &str, level: &str, r: &Rate) -> [String; 15] {
+    let [a, b, c, d, e, f, g, h, i, j] = r.csv_fields();
     [
         section.to_owned(),
         code.to_owned(),
         title.to_owned(),
         level.to_owned(),
         r.rule.as_str().to_owned(),
-        r.measures.to_string(),
-        r.applicable.to_string(),
-        r.completed.to_string(),
-        r.ongoing.to_string(),
-        r.not_started.to_string(),
-        r.not_applicable.to_string(),
-        r.progress_points.to_string(),
-        fraction(r.completion_rate),
-        fraction(r.implementation_rate),
-        fraction(r.progress_index),
+        a,
+        b,
+        c,
+        d,
+        e,
+        f,
+        g,
+        h,
+        i,
+        j,
     ]
 }
 
