@@ -1,6 +1,6 @@
 //! blueprint-tracker: tracks how the ASEAN Socio-Cultural Community's strategic measures are
 //! implemented. Layers (DESIGN.md §5), dependencies pointing one way:
-//! `cli`, `http` → `service` → `store` (sea-orm) → `entity`; everything → `domain` / `engine` (pure).
+//! `cli`, `http`, `web` → `service` → `store` (sea-orm) → `entity`; everything → `domain` / `engine` (pure).
 
 pub mod cli;
 pub mod demo;
@@ -11,3 +11,4 @@ pub mod reference;
 pub mod report;
 pub mod service;
 pub mod store;
+pub mod web;

@@ -18,6 +18,10 @@ pub struct Model {
     pub evidence_url: Option<String>,
     pub recorded_by: Option<i32>,
     pub recorded_at: DateTimeUtc,
+    /// The lock in force on the framework when the report was recorded.
+    pub lock_id: Option<i32>,
+    /// Recorded by an admin inside a locked period.
+    pub lock_override: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

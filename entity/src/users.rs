@@ -13,6 +13,8 @@ pub struct Model {
     pub member_state_id: Option<i32>,
     pub password_hash: Option<String>,
     pub disabled: bool,
+    /// The second factor's shared secret (base32), when enabled.
+    pub totp_secret: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

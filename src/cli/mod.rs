@@ -2,6 +2,7 @@
 //! environment variable (shown in `--help`). Output for people goes to stdout, diagnostics to
 //! stderr; a command that fails exits non-zero with one line saying why.
 
+mod admin;
 mod figures;
 
 use std::io::Write;
@@ -10,8 +11,8 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::domain::{Role, Scope, StateCode};
-use crate::service::{FigureQuery, NewAccount, ServiceError, Tracker, today};
+use crate::domain::{Role, Scope};
+use crate::service::{FigureQuery, ServiceError, Tracker, today};
 
 pub use figures::Format;
 
@@ -40,9 +41,18 @@ pub enum Command {
     Serve(ServeArgs),
     /// Create or upgrade the schema and load the reference data, then exit.
     Migrate,
-    /// Manage accounts.
+    /// Manage accounts: add, list, disable, enable, password, totp.
     #[command(subcommand)]
-    User(UserCommand),
+    User(admin::UserCommand),
+    /// Manage API tokens: create, list, revoke.
+    #[command(subcommand)]
+    Token(admin::TokenCommand),
+    /// Lock a framework up to a review cut-off date (or list its locks).
+    Lock(admin::LockArgs),
+    /// Release a lock (admins).
+    Unlock(admin::UnlockArgs),
+    /// Show the audit trail, newest first.
+    Audit(admin::AuditArgs),
     /// Print a framework's rates in one scope, overall and per node (as `GET …/progress`).
     Progress(ProgressArgs),
     /// Render the review report of a framework as of a date into a folder.
@@ -139,24 +149,22 @@ pub struct ServeArgs {
     /// Also load the illustrative demo scenario (invented status reports, clearly labelled).
     #[arg(long, env = "BLUEPRINT_DEMO")]
     pub demo: bool,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum UserCommand {
-    /// Create an account and print its API token (the last line of the output; shown once).
-    Add(UserAddArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct UserAddArgs {
-    /// The account's name (unique).
-    pub name: String,
-    /// What the account may do.
-    #[arg(long, value_enum, env = "BLUEPRINT_USER_ROLE")]
-    pub role: RoleArg,
-    /// The member state of a focal point (alpha-3 code, e.g. VNM).
-    #[arg(long, env = "BLUEPRINT_USER_STATE")]
-    pub state: Option<String>,
+    /// Require a login or an API token for every read too (only /healthz and /login stay open).
+    #[arg(long, env = "BLUEPRINT_PRIVATE")]
+    pub private: bool,
+    /// Browsers reach the server over HTTPS (a proxy in front): session cookies are `Secure`
+    /// and `Strict-Transport-Security` is sent.
+    #[arg(long, env = "BLUEPRINT_BEHIND_TLS")]
+    pub behind_tls: bool,
+    /// A web session ends after this many minutes without a request.
+    #[arg(long, env = "BLUEPRINT_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    pub session_idle_minutes: u32,
+    /// A web session ends this many hours after login in any case.
+    #[arg(long, env = "BLUEPRINT_SESSION_HOURS", default_value_t = 12)]
+    pub session_hours: u32,
+    /// Writes per second allowed per account (bursts of twice that); 0 for no limit.
+    #[arg(long, env = "BLUEPRINT_WRITE_RATE", default_value_t = 200)]
+    pub write_rate: u32,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -198,32 +206,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::User(UserCommand::Add(args)) => {
-            let (tracker, _) = open(&cli.database_url).await?;
-            let state = args
-                .state
-                .as_deref()
-                .map(str::parse::<StateCode>)
-                .transpose()
-                .map_err(|e| anyhow::anyhow!("--state: {e}"))?;
-            let account = NewAccount {
-                name: args.name,
-                role: args.role.into(),
-                state,
-            };
-            let (user, token) = tracker.add_account(&account).await.map_err(explain)?;
-            let mut out = std::io::stdout().lock();
-            writeln!(out, "created account `{}` (role {})", user.name, user.role)?;
-            if let Some(state) = &user.state {
-                writeln!(out, "member state: {state}")?;
-            }
-            writeln!(
-                out,
-                "API token (shown once; send it as `Authorization: Bearer <token>`):"
-            )?;
-            writeln!(out, "{token}")?;
-            Ok(())
-        }
+        Command::User(command) => admin::user(&cli.database_url, command).await,
+        Command::Token(command) => admin::token(&cli.database_url, command).await,
+        Command::Lock(args) => admin::lock(&cli.database_url, args).await,
+        Command::Unlock(args) => admin::unlock(&cli.database_url, args).await,
+        Command::Audit(args) => admin::audit(&cli.database_url, args).await,
         Command::Progress(args) => {
             let (tracker, _) = open(&cli.database_url).await?;
             let scope: Scope = args
@@ -397,6 +384,13 @@ pub fn redact(url: &str) -> String {
 
 async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let (tracker, loaded) = open(database_url).await?;
+    let tracker = tracker.with_settings(crate::service::Settings {
+        private: args.private,
+        session_idle: chrono::Duration::minutes(i64::from(args.session_idle_minutes.max(1))),
+        session_max: chrono::Duration::hours(i64::from(args.session_hours.max(1))),
+        write_rate: args.write_rate,
+        ..crate::service::Settings::default()
+    });
     tracing::info!(
         database = %redact(database_url),
         backend = tracker.store().backend(),
@@ -422,7 +416,15 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         writeln!(out, "blueprint-tracker listening on http://{addr}")?;
         out.flush()?;
     }
-    crate::http::serve(tracker.clone(), listener, shutdown_signal()).await?;
+    crate::http::serve_with(
+        tracker.clone(),
+        crate::http::HttpOptions {
+            behind_tls: args.behind_tls,
+        },
+        listener,
+        shutdown_signal(),
+    )
+    .await?;
     tracker.store().clone().close().await?;
     Ok(())
 }

@@ -1,16 +1,23 @@
 //! The domain: the users' words as types (scopes, statuses, roles, frameworks, status reports) and
 //! the validation of incoming reports. Pure: std, chrono, serde only; no I/O, no clock.
 
+pub mod audit;
 mod input;
 mod model;
+pub mod policy;
+mod secret;
 mod vocabulary;
 
+pub use audit::{Actor, AuditEntry, AuditEvent, AuditFilter};
 pub use input::{
     BodyShapeError, FieldIssue, IssueKind, MAX_BULK_REPORTS, RecordContext, parse_record_body,
     validate_report,
 };
 pub use model::{
-    Framework, FrameworkSummary, MemberState, NewStatusReport, Node, Participation, ReportFact,
-    SectoralBody, StatusReport, User, participants_as_of,
+    Account, Basis, Framework, FrameworkSummary, Lock, MemberState, NewStatusReport, Node,
+    Participation, ReportFact, SectoralBody, StatusReport, TokenInfo, User, Validation,
+    ValidationState, participants_as_of,
 };
+pub use policy::{Action, Denial, decide};
+pub use secret::Secret;
 pub use vocabulary::{ParseError, Role, Scope, StateCode, Status};

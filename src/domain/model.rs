@@ -129,6 +129,123 @@ pub struct StatusReport {
     pub evidence_url: Option<String>,
     pub recorded_by: Option<String>,
     pub recorded_at: DateTime<Utc>,
+    /// The lock in force on the framework when it was recorded, if any.
+    pub lock_id: Option<i64>,
+    /// Recorded by an admin inside a locked period.
+    pub lock_override: bool,
+    pub validation: Validation,
+}
+
+/// Where a report stands in the Secretariat's review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValidationState {
+    /// Entered by a focal point, not yet reviewed.
+    Reported,
+    /// Checked (with its evidence) by the Secretariat, or recorded by it.
+    Validated,
+    /// Sent back to the focal point with a reason; a correction is a newer report.
+    Returned,
+}
+
+impl ValidationState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValidationState::Reported => "reported",
+            ValidationState::Validated => "validated",
+            ValidationState::Returned => "returned",
+        }
+    }
+}
+
+impl std::str::FromStr for ValidationState {
+    type Err = super::ParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "reported" => Ok(ValidationState::Reported),
+            "validated" => Ok(ValidationState::Validated),
+            "returned" => Ok(ValidationState::Returned),
+            _ => Err(super::ParseError(format!(
+                "`{s}` is not a validation state: use reported, validated or returned"
+            ))),
+        }
+    }
+}
+
+/// A report's review: its state, and (once reviewed) by whom, when and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Validation {
+    pub state: ValidationState,
+    pub by: Option<String>,
+    pub at: Option<DateTime<Utc>>,
+    pub reason: Option<String>,
+    pub evidence_checked: bool,
+}
+
+impl Validation {
+    pub const REPORTED: Validation = Validation {
+        state: ValidationState::Reported,
+        by: None,
+        at: None,
+        reason: None,
+        evidence_checked: false,
+    };
+}
+
+/// The basis of a figure: every report in force (`reported`), or only those the Secretariat
+/// validated (`validated`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    #[default]
+    Reported,
+    Validated,
+}
+
+impl Basis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Reported => "reported",
+            Basis::Validated => "validated",
+        }
+    }
+}
+
+impl std::str::FromStr for Basis {
+    type Err = super::ParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "reported" => Ok(Basis::Reported),
+            "validated" => Ok(Basis::Validated),
+            _ => Err(super::ParseError(format!(
+                "`{s}` is not a basis: use reported or validated"
+            ))),
+        }
+    }
+}
+
+/// A review cut-off: no report with an effective date on or before `until` is accepted while
+/// the lock holds (an admin may override, audited).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Lock {
+    pub id: i64,
+    pub framework: String,
+    pub until: NaiveDate,
+    pub note: Option<String>,
+    pub created_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub released_by: Option<String>,
+    pub released_at: Option<DateTime<Utc>>,
+}
+
+/// An API token as listed (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
 }
 
 /// A status report reduced to what the figures need: which measure (the store's node id), where,
@@ -152,6 +269,16 @@ pub struct User {
     pub role: Role,
     pub state: Option<StateCode>,
     pub disabled: bool,
+}
+
+/// An account as listed to admins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Account {
+    #[serde(flatten)]
+    pub user: User,
+    pub has_password: bool,
+    pub second_factor: bool,
+    pub created_at: DateTime<Utc>,
 }
 
 #[cfg(test)]

@@ -66,16 +66,24 @@ pub async fn record_status(
     State(state): State<AppState>,
     Path(fw): Path<String>,
     Caller(caller): Caller,
+    params: Params,
     JsonBody(body): JsonBody,
 ) -> ApiResult {
-    Ok(match state.tracker.record(&caller, &fw, body).await? {
-        Recorded::One(report) => (StatusCode::CREATED, Json(report)).into_response(),
-        Recorded::Many(reports) => (
-            StatusCode::CREATED,
-            Json(json!({ "count": reports.len(), "reports": reports })),
-        )
-            .into_response(),
-    })
+    let override_lock = params.flag("override_lock")?;
+    Ok(
+        match state
+            .tracker
+            .record(&caller, &fw, body, override_lock)
+            .await?
+        {
+            Recorded::One(report) => (StatusCode::CREATED, Json(report)).into_response(),
+            Recorded::Many(reports) => (
+                StatusCode::CREATED,
+                Json(json!({ "count": reports.len(), "reports": reports })),
+            )
+                .into_response(),
+        },
+    )
 }
 
 pub async fn measure_status(

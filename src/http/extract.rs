@@ -1,39 +1,85 @@
 //! Request extractors that answer problems, never axum's plain-text rejections: the caller
-//! behind a bearer token, query parameters, and a JSON body bounded in size.
+//! behind a bearer token (and the reader behind a token or a web session), query parameters, and a JSON body bounded in size.
 
 use std::collections::HashMap;
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde_json::Value;
 
 use super::AppState;
 use super::problem::Problem;
-use crate::domain::User;
+use crate::domain::{Actor, User};
 use crate::service::ServiceError;
 
-/// The account behind `Authorization: Bearer <token>`.
-pub struct Caller(pub User);
+/// The account behind `Authorization: Bearer <token>`, with the address it came from: what
+/// every API write needs. A write (any method but GET) is also counted against the account's
+/// write limit.
+pub struct Caller(pub Actor);
+
+/// The bearer token of a request: `None` when there is no `Authorization` header.
+///
+/// # Errors
+/// 401 when the header is there but is not `Bearer <token>`.
+fn bearer(parts: &Parts) -> Result<Option<&str>, Problem> {
+    let Some(header) = parts.headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    header
+        .to_str()
+        .ok()
+        .and_then(|h| h.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
+        .filter(|token| !token.is_empty())
+        .map(Some)
+        .ok_or_else(|| ServiceError::Unauthenticated.into())
+}
+
+/// The peer's address, as the audit trail records it.
+pub fn address(parts: &Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+}
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
-        let header = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|h| h.to_str().ok())
-            .ok_or(ServiceError::Unauthenticated)?;
-        let token = header
-            .split_once(' ')
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, token)| token.trim())
-            .filter(|token| !token.is_empty())
-            .ok_or(ServiceError::Unauthenticated)?;
-        Ok(Caller(state.tracker.authenticate(token).await?))
+        let token = bearer(parts)?.ok_or(ServiceError::Unauthenticated)?;
+        let user = state.tracker.authenticate(token).await?;
+        if parts.method != Method::GET {
+            state.tracker.admit_write(&user)?;
+        }
+        Ok(Caller(Actor::new(user, address(parts))))
+    }
+}
+
+/// Whoever reads: the account behind a bearer token or a web session, or nobody. A bad bearer
+/// token is still a 401 (a client should learn its token is wrong); a stale session cookie
+/// just counts as anonymous.
+pub struct Reader(pub Option<User>);
+
+impl FromRequestParts<AppState> for Reader {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        if let Some(token) = bearer(parts)? {
+            return Ok(Reader(Some(state.tracker.authenticate(token).await?)));
+        }
+        match crate::web::session_cookie(&parts.headers) {
+            Some(cookie) => Ok(Reader(
+                state.tracker.session_user(&cookie).await?.map(|s| s.user),
+            )),
+            None => Ok(Reader(None)),
+        }
     }
 }
 
@@ -83,6 +129,38 @@ impl Params {
         self.0.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
     }
 
+    /// A boolean flag: `true`/`false` (also `1`/`0`); absent is false.
+    ///
+    /// # Errors
+    /// 400 when present but neither.
+    pub fn flag(&self, name: &str) -> Result<bool, Problem> {
+        match self.text(name) {
+            None | Some("false" | "0") => Ok(false),
+            Some("true" | "1") => Ok(true),
+            Some(v) => Err(Problem::bad_query(
+                name,
+                format!("`{v}` is not a flag: use true or false"),
+            )),
+        }
+    }
+
+    /// A positive count parameter, at most `max`.
+    ///
+    /// # Errors
+    /// 400 when present but not such a number.
+    pub fn count(&self, name: &str, max: u64) -> Result<Option<u64>, Problem> {
+        self.text(name)
+            .map(|v| {
+                v.parse::<u64>()
+                    .ok()
+                    .filter(|n| (1..=max).contains(n))
+                    .ok_or_else(|| {
+                        Problem::bad_query(name, format!("`{v}` is not a number from 1 to {max}"))
+                    })
+            })
+            .transpose()
+    }
+
     /// A `YYYY-MM-DD` date parameter.
     ///
     /// # Errors
@@ -95,6 +173,19 @@ impl Params {
                 })
             })
             .transpose()
+    }
+
+    /// An instant: RFC 3339, or a date meaning the start of that day UTC (for `from`).
+    ///
+    /// # Errors
+    /// 400 when present but neither.
+    pub fn instant_start(&self, name: &str) -> Result<Option<DateTime<Utc>>, Problem> {
+        if let Some(v) = self.text(name)
+            && let Ok(d) = NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        {
+            return Ok(Some(d.and_time(NaiveTime::MIN).and_utc()));
+        }
+        self.instant(name)
     }
 
     /// An instant: RFC 3339 (`2026-04-15T08:00:00Z`), or a date meaning the end of that day UTC.

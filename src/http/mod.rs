@@ -1,20 +1,26 @@
 //! The JSON API over HTTP (axum): routing, extraction, and the mapping of service results to
 //! responses. Handlers are thin: parse, authorise, call one service function, map the result.
 
+mod admin;
 mod api;
 mod extract;
+mod hardening;
 mod problem;
 
 use std::future::Future;
 
+use std::net::SocketAddr;
+
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::middleware::from_fn_with_state;
+use axum::routing::{delete, get, post, put};
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 use crate::service::Tracker;
 
+pub use extract::address as peer_address;
 pub use problem::Problem;
 
 /// The largest request body accepted (1 MiB).
@@ -24,10 +30,27 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub tracker: Tracker,
+    /// Served to browsers over TLS (by a proxy in front): cookies are `Secure`, HSTS is sent.
+    pub behind_tls: bool,
+}
+
+/// How the HTTP layer is run (the service's own settings live in the tracker).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HttpOptions {
+    pub behind_tls: bool,
+}
+
+/// The whole application's routes, with default options.
+pub fn router(tracker: Tracker) -> Router {
+    router_with(tracker, HttpOptions::default())
 }
 
 /// The whole application's routes.
-pub fn router(tracker: Tracker) -> Router {
+pub fn router_with(tracker: Tracker, options: HttpOptions) -> Router {
+    let state = AppState {
+        tracker,
+        behind_tls: options.behind_tls,
+    };
     let api = Router::new()
         .route("/frameworks", get(api::frameworks))
         .route("/frameworks/{fw}", get(api::framework))
@@ -47,16 +70,59 @@ pub fn router(tracker: Tracker) -> Router {
         .route("/frameworks/{fw}/report", get(api::report))
         .route("/frameworks/{fw}/charts/{file}", get(api::chart))
         .route("/frameworks/{fw}/status", post(api::record_status))
+        .route(
+            "/frameworks/{fw}/locks",
+            get(admin::locks).post(admin::create_lock),
+        )
+        .route("/frameworks/{fw}/locks/{id}", delete(admin::release_lock))
+        .route("/frameworks/{fw}/reports", get(admin::review_queue))
+        .route(
+            "/frameworks/{fw}/reports/{id}/validate",
+            post(admin::validate_report),
+        )
+        .route(
+            "/frameworks/{fw}/reports/{id}/return",
+            post(admin::return_report),
+        )
         .route("/member-states", get(api::member_states))
+        .route("/me", get(admin::me))
+        .route("/users", get(admin::users).post(admin::create_user))
+        .route("/users/{name}/disable", post(admin::disable_user))
+        .route("/users/{name}/enable", post(admin::enable_user))
+        .route("/users/{name}/password", put(admin::set_password))
+        .route(
+            "/users/{name}/totp",
+            post(admin::enable_totp).delete(admin::disable_totp),
+        )
+        .route(
+            "/users/{name}/tokens",
+            get(admin::tokens).post(admin::create_token),
+        )
+        .route("/users/{name}/tokens/{id}", delete(admin::revoke_token))
+        .route("/audit", get(admin::audit))
         .route("/openapi.json", get(api::openapi));
+    let web = Router::new()
+        .route(
+            "/login",
+            get(crate::web::login_page).post(crate::web::login),
+        )
+        .route("/logout", post(crate::web::logout))
+        .route("/account", get(crate::web::account));
     Router::new()
         .route("/healthz", get(api::healthz))
         .nest("/api/v1", api)
+        .merge(web)
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
+        .layer(from_fn_with_state(state.clone(), hardening::private_reads))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(hardening::time_limit))
+        .layer(from_fn_with_state(
+            state.clone(),
+            hardening::security_headers,
+        ))
         .layer(TraceLayer::new_for_http())
-        .with_state(AppState { tracker })
+        .with_state(state)
 }
 
 /// Serves until `shutdown` completes, then finishes the requests in flight.
@@ -68,7 +134,24 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(tracker))
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_with(tracker, HttpOptions::default(), listener, shutdown).await
+}
+
+/// As [`serve`], with options. The peer's address reaches the handlers (audit trail, login
+/// throttle).
+///
+/// # Errors
+/// The listener fails.
+pub async fn serve_with(
+    tracker: Tracker,
+    options: HttpOptions,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router_with(tracker, options).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -16,6 +16,7 @@ pub struct Problem {
     pub detail: String,
     pub errors: Vec<FieldIssue>,
     authenticate: Option<&'static str>,
+    retry_after: Option<u64>,
 }
 
 /// The body as sent.
@@ -39,6 +40,7 @@ impl Problem {
             code,
             errors: Vec::new(),
             authenticate: None,
+            retry_after: None,
         }
     }
 
@@ -86,6 +88,7 @@ impl IntoResponse for Problem {
         })
         .unwrap_or_default();
         let authenticate = self.authenticate;
+        let retry_after = self.retry_after;
         let mut response = (self.status, body).into_response();
         let headers = response.headers_mut();
         headers.insert(
@@ -97,6 +100,11 @@ impl IntoResponse for Problem {
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static(challenge),
             );
+        }
+        if let Some(seconds) = retry_after
+            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+        {
+            headers.insert(header::RETRY_AFTER, value);
         }
         response
     }
@@ -167,11 +175,23 @@ impl From<ServiceError> for Problem {
                 authenticate: Some("Bearer error=\"invalid_token\""),
                 ..Problem::new(StatusCode::UNAUTHORIZED, "invalid_token", detail)
             },
-            ServiceError::Forbidden(_) => {
-                tracing::warn!(%detail, "request denied");
-                Problem::new(StatusCode::FORBIDDEN, "forbidden", detail)
-            }
+            ServiceError::Forbidden(_) => Problem::new(StatusCode::FORBIDDEN, "forbidden", detail),
             ServiceError::Conflict(_) => Problem::new(StatusCode::CONFLICT, "conflict", detail),
+            ServiceError::NotFound(_) => Problem::new(StatusCode::NOT_FOUND, "not_found", detail),
+            ServiceError::Locked { .. } => {
+                Problem::new(StatusCode::CONFLICT, "locked_period", detail)
+            }
+            ServiceError::LoginFailed => {
+                Problem::new(StatusCode::UNAUTHORIZED, "login_failed", detail)
+            }
+            ServiceError::TooManyAttempts { retry_after_secs } => Problem {
+                retry_after: Some(retry_after_secs),
+                ..Problem::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", detail)
+            },
+            ServiceError::TooManyWrites { retry_after_secs } => Problem {
+                retry_after: Some(retry_after_secs),
+                ..Problem::new(StatusCode::TOO_MANY_REQUESTS, "too_many_writes", detail)
+            },
             ServiceError::Reference(_) | ServiceError::Store(_) | ServiceError::Render(_) => {
                 tracing::error!(error = %detail, "internal error");
                 Problem::new(

@@ -1,63 +1,155 @@
-//! Accounts and bearer tokens. A token is 32 random bytes shown once (`bt_` + hex); only its
-//! SHA-256 is stored. SHA-256 rather than a slow password hash: the token has 256 bits of
-//! entropy, so it cannot be guessed, and the lookup must stay cheap on every write.
+//! Accounts, passwords, second factors and API tokens.
+//!
+//! A token is 32 random bytes shown once (`bt_` + hex); only its SHA-256 is stored. SHA-256
+//! rather than a slow password hash: the token has 256 bits of entropy, so it cannot be
+//! guessed, and the lookup must stay cheap on every write. Passwords (for web logins) are
+//! hashed with Argon2id.
+//!
+//! Every change is audited. `actor` is the account acting through the API; `None` means the
+//! operator at the server's terminal (the CLI), recorded as `terminal` from `local`.
 
-use sha2::{Digest, Sha256};
+use chrono::{DateTime, Utc};
 
+use super::sessions::{MIN_PASSWORD_CHARS, hash_password, second_factor_allowed, sha256_hex};
 use super::{ServiceError, ServiceResult, Tracker, now};
-use crate::domain::{Role, StateCode, User};
+use crate::domain::{
+    Account, Action, Actor, AuditEntry, FieldIssue, Role, Secret, StateCode, TokenInfo, User,
+    audit::actions,
+};
 use crate::store::{NewToken, NewUser};
 
-/// A new account: its name, role and (focal points only) member state.
+/// A new account: its name, role, (focal points only) member state, and optional password.
 #[derive(Debug, Clone)]
 pub struct NewAccount {
     pub name: String,
     pub role: Role,
     pub state: Option<StateCode>,
+    pub password: Option<Secret>,
+}
+
+impl NewAccount {
+    pub fn new(name: impl Into<String>, role: Role, state: Option<StateCode>) -> Self {
+        Self {
+            name: name.into(),
+            role,
+            state,
+            password: None,
+        }
+    }
+}
+
+/// A new API token: its name and optional expiry.
+#[derive(Debug, Clone)]
+pub struct NewApiToken {
+    pub name: String,
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
+    sha256_hex(token)
 }
 
-fn new_token() -> ServiceResult<String> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| ServiceError::Conflict(format!("no randomness available: {e}")))?;
-    Ok(format!("bt_{}", hex::encode(bytes)))
+fn new_token() -> ServiceResult<Secret> {
+    Ok(Secret::new(format!(
+        "bt_{}",
+        super::sessions::random_hex(32)?
+    )))
+}
+
+/// The audit record of `action` by `actor`, or by the operator at the terminal.
+pub(super) fn entry(actor: Option<&Actor>, action: &'static str) -> AuditEntry {
+    match actor {
+        Some(actor) => AuditEntry::by(actor, action),
+        None => AuditEntry {
+            actor_id: None,
+            actor_name: Some("terminal".to_owned()),
+            actor_role: None,
+            address: Some("local".to_owned()),
+            action,
+            framework: None,
+            target: None,
+            detail: serde_json::json!({}),
+        },
+    }
+}
+
+fn check_password(password: &Secret, issues: &mut Vec<FieldIssue>) {
+    let chars = password.expose().chars().count();
+    if !(MIN_PASSWORD_CHARS..=1024).contains(&chars) {
+        issues.push(FieldIssue::invalid(
+            "password",
+            format!("a password of {MIN_PASSWORD_CHARS} to 1024 characters"),
+        ));
+    }
+}
+
+fn check_name(name: &str, field: &str, issues: &mut Vec<FieldIssue>) {
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        issues.push(FieldIssue::invalid(
+            field,
+            "a name of 1 to 100 printable characters",
+        ));
+    }
 }
 
 impl Tracker {
+    /// Checks that an API actor may do `action` (the terminal may do everything).
+    fn allow(&self, actor: Option<&Actor>, action: Action<'_>) -> ServiceResult<()> {
+        match actor {
+            Some(actor) => self.authorize(Some(&actor.user), action),
+            None => Ok(()),
+        }
+    }
+
+    /// The account with this name.
+    ///
+    /// # Errors
+    /// `NotFound`; the store fails.
+    pub async fn account(&self, name: &str) -> ServiceResult<User> {
+        self.store
+            .user_by_name(name.trim())
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("there is no account `{}`", name.trim())))
+    }
+
     /// Creates an account with a first API token and returns the token (shown only now).
     ///
     /// # Errors
-    /// `Invalid` for a focal point without a state or another role with one, `Conflict` for a
-    /// taken name or unknown state, or the store fails.
-    pub async fn add_account(&self, account: &NewAccount) -> ServiceResult<(User, String)> {
+    /// `Forbidden` unless an admin (or the terminal); `Invalid` for a focal point without a
+    /// state, another role with one, or a short password; `Conflict` for a taken name or
+    /// unknown state; the store fails.
+    pub async fn create_account(
+        &self,
+        actor: Option<&Actor>,
+        account: &NewAccount,
+    ) -> ServiceResult<(User, Secret)> {
+        self.allow(actor, Action::ManageAccounts)?;
         let name = account.name.trim();
         let mut issues = Vec::new();
-        if name.is_empty() || name.len() > 100 || name.chars().any(char::is_control) {
-            issues.push(crate::domain::FieldIssue::invalid(
-                "name",
-                "a name of 1 to 100 printable characters",
-            ));
-        }
+        check_name(name, "name", &mut issues);
         match (account.role, &account.state) {
-            (Role::FocalPoint, None) => issues.push(crate::domain::FieldIssue::invalid(
+            (Role::FocalPoint, None) => issues.push(FieldIssue::invalid(
                 "state",
-                "a focal point is bound to one member state: give --state CODE",
+                "a focal point is bound to one member state: give its code (e.g. VNM)",
             )),
             (Role::FocalPoint, Some(_)) | (_, None) => {}
-            (role, Some(_)) => issues.push(crate::domain::FieldIssue::invalid(
+            (role, Some(_)) => issues.push(FieldIssue::invalid(
                 "state",
                 format!("only focal points have a member state, not a {role}"),
             )),
         }
+        if let Some(password) = &account.password {
+            check_password(password, &mut issues);
+        }
         if !issues.is_empty() {
             return Err(ServiceError::Invalid(issues));
         }
+        let password_hash = match &account.password {
+            Some(p) => Some(hash_password(p).await?),
+            None => None,
+        };
         let token = new_token()?;
-        let hash = token_hash(&token);
+        let hash = token_hash(token.expose());
         let user = self
             .store
             .add_user(
@@ -71,11 +163,203 @@ impl Tracker {
                         hash: &hash,
                         expires_at: None,
                     }),
+                    password_hash: password_hash.as_deref(),
+                    audit: Some(entry(actor, actions::USER_CREATE)),
                 },
                 now(),
             )
             .await?;
         Ok((user, token))
+    }
+
+    /// Creates an account as the operator at the terminal (what `user add` does).
+    ///
+    /// # Errors
+    /// As [`Tracker::create_account`].
+    pub async fn add_account(&self, account: &NewAccount) -> ServiceResult<(User, String)> {
+        let (user, token) = self.create_account(None, account).await?;
+        Ok((user, token.expose().to_owned()))
+    }
+
+    /// Every account (admins only).
+    ///
+    /// # Errors
+    /// `Forbidden`; the store fails.
+    pub async fn accounts(&self, actor: Option<&Actor>) -> ServiceResult<Vec<Account>> {
+        self.allow(actor, Action::ManageAccounts)?;
+        Ok(self.store.accounts().await?)
+    }
+
+    /// Disables (or enables again) an account: its tokens stop working and its sessions end.
+    ///
+    /// # Errors
+    /// `Forbidden`, `NotFound`, `Conflict` for an admin disabling itself; the store fails.
+    pub async fn set_account_disabled(
+        &self,
+        actor: Option<&Actor>,
+        name: &str,
+        disabled: bool,
+    ) -> ServiceResult<User> {
+        self.allow(actor, Action::ManageAccounts)?;
+        let user = self.account(name).await?;
+        if disabled && actor.is_some_and(|a| a.user.id == user.id) {
+            return Err(ServiceError::Conflict(
+                "an admin cannot disable its own account".to_owned(),
+            ));
+        }
+        let audit = entry(actor, actions::USER_DISABLE)
+            .target(format!("user {}", user.name))
+            .detail(serde_json::json!({ "user": user.name, "disabled": disabled }));
+        self.store
+            .set_disabled(user.id, disabled, &audit, now())
+            .await?;
+        Ok(User { disabled, ..user })
+    }
+
+    /// Sets an account's password (an admin, the account itself, or the terminal); its web
+    /// sessions end.
+    ///
+    /// # Errors
+    /// `Forbidden`, `NotFound`, `Invalid` for a short password; the store fails.
+    pub async fn set_password(
+        &self,
+        actor: Option<&Actor>,
+        name: &str,
+        password: &Secret,
+    ) -> ServiceResult<()> {
+        let user = self.account(name).await?;
+        self.allow(actor, Action::ManageTokens { owner: user.id })?;
+        let mut issues = Vec::new();
+        check_password(password, &mut issues);
+        if !issues.is_empty() {
+            return Err(ServiceError::Invalid(issues));
+        }
+        let hash = hash_password(password).await?;
+        let audit = entry(actor, actions::USER_PASSWORD)
+            .target(format!("user {}", user.name))
+            .detail(serde_json::json!({ "user": user.name }));
+        Ok(self
+            .store
+            .set_password_hash(user.id, &hash, &audit, now())
+            .await?)
+    }
+
+    /// Turns the second factor on (returning the new secret, shown once) or off, for an admin
+    /// or Secretariat account (by itself, an admin, or the terminal).
+    ///
+    /// # Errors
+    /// `Forbidden`, `NotFound`, `Invalid` for another role; the store fails.
+    pub async fn set_second_factor(
+        &self,
+        actor: Option<&Actor>,
+        name: &str,
+        enable: bool,
+    ) -> ServiceResult<Option<Secret>> {
+        let user = self.account(name).await?;
+        self.allow(actor, Action::ManageTokens { owner: user.id })?;
+        if enable && !second_factor_allowed(user.role) {
+            return Err(ServiceError::Invalid(vec![FieldIssue::invalid(
+                "user",
+                format!(
+                    "the second factor is for admin and secretariat accounts; `{}` is a {}",
+                    user.name, user.role
+                ),
+            )]));
+        }
+        let secret = if enable {
+            let mut bytes = [0u8; 20];
+            getrandom::fill(&mut bytes)
+                .map_err(|e| ServiceError::Conflict(format!("no randomness available: {e}")))?;
+            Some(Secret::new(super::totp::base32_encode(&bytes)))
+        } else {
+            None
+        };
+        let audit = entry(actor, actions::USER_TOTP)
+            .target(format!("user {}", user.name))
+            .detail(serde_json::json!({ "user": user.name, "enabled": enable }));
+        self.store
+            .set_totp_secret(user.id, secret.as_ref(), &audit, now())
+            .await?;
+        Ok(secret)
+    }
+
+    /// Creates an API token for `owner` (by itself, an admin, or the terminal); the token is
+    /// returned once.
+    ///
+    /// # Errors
+    /// `Forbidden`, `NotFound`, `Invalid` for a bad name or an expiry in the past; the store
+    /// fails.
+    pub async fn create_token(
+        &self,
+        actor: Option<&Actor>,
+        owner: &str,
+        token: &NewApiToken,
+    ) -> ServiceResult<(TokenInfo, Secret)> {
+        let user = self.account(owner).await?;
+        self.allow(actor, Action::ManageTokens { owner: user.id })?;
+        let mut issues = Vec::new();
+        let name = token.name.trim();
+        check_name(name, "name", &mut issues);
+        let at = now();
+        if token.expires_at.is_some_and(|e| e <= at) {
+            issues.push(FieldIssue::invalid(
+                "expires_at",
+                "the expiry must be in the future",
+            ));
+        }
+        if !issues.is_empty() {
+            return Err(ServiceError::Invalid(issues));
+        }
+        let secret = new_token()?;
+        let hash = token_hash(secret.expose());
+        let audit = entry(actor, actions::TOKEN_CREATE).target(format!("user {}", user.name));
+        let info = self
+            .store
+            .create_token(
+                user.id,
+                NewToken {
+                    name,
+                    hash: &hash,
+                    expires_at: token.expires_at,
+                },
+                audit,
+                at,
+            )
+            .await?;
+        Ok((info, secret))
+    }
+
+    /// An account's tokens (never the tokens themselves).
+    ///
+    /// # Errors
+    /// `Forbidden`, `NotFound`; the store fails.
+    pub async fn tokens(
+        &self,
+        actor: Option<&Actor>,
+        owner: &str,
+    ) -> ServiceResult<Vec<TokenInfo>> {
+        let user = self.account(owner).await?;
+        self.allow(actor, Action::ManageTokens { owner: user.id })?;
+        Ok(self.store.tokens_of(user.id).await?)
+    }
+
+    /// Revokes one of an account's tokens.
+    ///
+    /// # Errors
+    /// `Forbidden`, `NotFound`, `Conflict` when revoked already; the store fails.
+    pub async fn revoke_token(
+        &self,
+        actor: Option<&Actor>,
+        owner: &str,
+        token_id: i64,
+    ) -> ServiceResult<TokenInfo> {
+        let user = self.account(owner).await?;
+        self.allow(actor, Action::ManageTokens { owner: user.id })?;
+        let audit = entry(actor, actions::TOKEN_REVOKE).target(format!("user {}", user.name));
+        Ok(self
+            .store
+            .revoke_token(user.id, token_id, audit, now())
+            .await?)
     }
 
     /// The account behind a bearer token.

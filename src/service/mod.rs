@@ -5,22 +5,27 @@
 mod accounts;
 mod catalog;
 mod figures;
+mod governance;
 mod review;
+mod sessions;
 mod status;
+pub mod totp;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, SubsecRound, Utc};
 
-use crate::domain::FieldIssue;
+use crate::domain::{FieldIssue, User};
 use crate::reference::{ReferenceData, ReferenceError};
 use crate::store::{LoadSummary, Store, StoreError};
 
-pub use accounts::NewAccount;
+pub use accounts::{NewAccount, NewApiToken};
 pub use catalog::{
     FrameworkTree, MeasureFilter, MeasureView, ParticipantView, Participants, TreeNode,
 };
 pub use figures::{
     CompareView, FigureQuery, MAX_TIMELINE_POINTS, ProgressView, Span, TimelineView,
 };
+pub use governance::{ReviewDecision, ReviewQueue};
+pub use sessions::{Login, SessionUser, Settings};
 pub use status::{MeasureHistory, MeasureStatus, Recorded, ScopeStatus, SyntheticSummary};
 
 /// What can go wrong in a use case; mapped once to HTTP problems or CLI messages.
@@ -52,6 +57,22 @@ pub enum ServiceError {
     Forbidden(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error(
+        "the framework is locked up to {until} (lock {lock_id}): {count} report(s) take effect on or before that date; nothing was stored. Only an admin may record in a locked period, with `override_lock=true`"
+    )]
+    Locked {
+        lock_id: i64,
+        until: NaiveDate,
+        count: usize,
+    },
+    #[error("wrong account name, password or second-factor code")]
+    LoginFailed,
+    #[error("too many failed attempts; try again in {retry_after_secs} s")]
+    TooManyAttempts { retry_after_secs: u64 },
+    #[error("too many writes from this account; try again in {retry_after_secs} s")]
+    TooManyWrites { retry_after_secs: u64 },
     #[error("rendering the report failed: {0}")]
     Render(String),
     #[error("reference data: {0}")]
@@ -64,6 +85,16 @@ impl From<StoreError> for ServiceError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Conflict(message) => ServiceError::Conflict(message),
+            StoreError::NotFound(message) => ServiceError::NotFound(message),
+            StoreError::Locked {
+                lock_id,
+                until,
+                count,
+            } => ServiceError::Locked {
+                lock_id,
+                until,
+                count,
+            },
             other => ServiceError::Store(other),
         }
     }
@@ -76,6 +107,8 @@ pub type ServiceResult<T> = Result<T, ServiceError>;
 pub struct Tracker {
     store: Store,
     figures: figures::FigureCache,
+    settings: std::sync::Arc<Settings>,
+    guards: sessions::Guards,
 }
 
 /// The easternmost ASEAN time zone (UTC+9: eastern Indonesia and Timor-Leste). "Today" is taken
@@ -102,7 +135,49 @@ impl Tracker {
         Self {
             store,
             figures: figures::FigureCache::default(),
+            settings: std::sync::Arc::new(Settings::default()),
+            guards: sessions::Guards::default(),
         }
+    }
+
+    /// The same tracker with these settings (private reads, session timeouts, limits).
+    #[must_use]
+    pub fn with_settings(mut self, settings: Settings) -> Self {
+        self.settings = std::sync::Arc::new(settings);
+        self
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Whether `caller` (`None`: anonymous) may do `action`, as [`crate::domain::decide`]
+    /// says; every denial is logged (target `authz`) with who, what and why.
+    ///
+    /// # Errors
+    /// `Unauthenticated` or `Forbidden`.
+    pub fn authorize(
+        &self,
+        caller: Option<&User>,
+        action: crate::domain::Action<'_>,
+    ) -> ServiceResult<()> {
+        crate::domain::decide(caller, action, self.settings.private).map_err(|denial| {
+            tracing::warn!(
+                target: "authz",
+                user = caller.map_or("(anonymous)", |u| u.name.as_str()),
+                role = caller.map_or("-", |u| u.role.as_str()),
+                action = action.name(),
+                scope = ?match action {
+                    crate::domain::Action::Record(s) | crate::domain::Action::Review(s) => Some(s.to_string()),
+                    _ => None,
+                },
+                "denied"
+            );
+            match denial {
+                crate::domain::Denial::Unauthenticated => ServiceError::Unauthenticated,
+                crate::domain::Denial::Forbidden(message) => ServiceError::Forbidden(message),
+            }
+        })
     }
 
     /// Connects, migrates and loads the shipped reference data (idempotent): what `serve` does

@@ -9,16 +9,17 @@ use serde_json::Value;
 use super::{ServiceError, ServiceResult, Tracker, now, today};
 use crate::demo;
 use crate::domain::{
-    BodyShapeError, Framework, IssueKind, MAX_BULK_REPORTS, Node, RecordContext, Role, Scope,
-    StateCode, Status, StatusReport, User, parse_record_body, participants_as_of, validate_report,
+    Action, Actor, AuditEntry, BodyShapeError, Framework, IssueKind, MAX_BULK_REPORTS, Node,
+    RecordContext, Role, Scope, StateCode, Status, StatusReport, User, audit::actions,
+    parse_record_body, participants_as_of, validate_report,
 };
 use crate::engine;
-use crate::store::{NewUser, ReportRow};
+use crate::store::{NewUser, RecordOptions, ReportRow};
 
 /// What a status request stored: one report, or a bulk.
 #[derive(Debug, Clone)]
 pub enum Recorded {
-    One(StatusReport),
+    One(Box<StatusReport>),
     Many(Vec<StatusReport>),
 }
 
@@ -76,10 +77,15 @@ impl Tracker {
     /// store fails (nothing is stored then).
     pub async fn record(
         &self,
-        caller: &User,
+        actor: &Actor,
         framework: &str,
         body: Value,
+        override_lock: bool,
     ) -> ServiceResult<Recorded> {
+        let caller = &actor.user;
+        if override_lock {
+            self.authorize(Some(caller), Action::OverrideLock)?;
+        }
         let fw = self.framework(framework).await?;
         let bulk = body.get("reports").is_some();
         let items = parse_record_body(body).map_err(|e| match e {
@@ -97,24 +103,26 @@ impl Tracker {
         })?;
 
         // Authorisation first: a caller learns nothing about values it may not write.
+        if caller.role == Role::Viewer {
+            return Err(self
+                .authorize(Some(caller), Action::Record(&Scope::Asean))
+                .err()
+                .unwrap_or_else(|| ServiceError::Forbidden("viewers cannot record".to_owned())));
+        }
         for (prefix, item) in &items {
             let scope = item
                 .get("scope")
                 .and_then(Value::as_str)
                 .and_then(|s| s.parse::<Scope>().ok());
-            if let Some(scope) = scope
-                && !caller.role.may_record(caller.state.as_ref(), &scope)
-            {
-                return Err(ServiceError::Forbidden(forbidden_message(
-                    caller, &scope, prefix,
-                )));
+            if let Some(scope) = scope {
+                self.authorize(Some(caller), Action::Record(&scope))
+                    .map_err(|e| match e {
+                        ServiceError::Forbidden(_) => {
+                            ServiceError::Forbidden(forbidden_message(caller, &scope, prefix))
+                        }
+                        other => other,
+                    })?;
             }
-        }
-        if caller.role == Role::Viewer {
-            return Err(ServiceError::Forbidden(format!(
-                "`{}` is a viewer account: viewers cannot record status",
-                caller.name
-            )));
         }
 
         let nodes = self.store.nodes(fw.id).await?;
@@ -166,13 +174,23 @@ impl Tracker {
         }
         let mut stored = self
             .store
-            .record_reports(&fw, &measure_codes, rows, Some((caller.id, &caller.name)))
+            .record_reports(
+                &fw,
+                &measure_codes,
+                rows,
+                RecordOptions {
+                    recorded_by: Some((caller.id, caller.name.clone())),
+                    override_lock,
+                    validated: matches!(caller.role, Role::Admin | Role::Secretariat),
+                    audit: Some(AuditEntry::by(actor, actions::STATUS_RECORD)),
+                },
+            )
             .await?;
         Ok(if bulk {
             Recorded::Many(stored)
         } else {
             match stored.pop() {
-                Some(one) => Recorded::One(one),
+                Some(one) => Recorded::One(Box::new(one)),
                 None => Recorded::Many(Vec::new()),
             }
         })
@@ -271,6 +289,8 @@ impl Tracker {
                             state: None,
                             disabled: true,
                             token: None,
+                            password_hash: None,
+                            audit: None,
                         },
                         now(),
                     )
@@ -313,7 +333,16 @@ impl Tracker {
                 nodes.iter().map(|n| (n.id, n.code.clone())).collect();
             stored += self
                 .store
-                .record_reports(&fw, &codes, rows, Some((user.id, &user.name)))
+                .record_reports(
+                    &fw,
+                    &codes,
+                    rows,
+                    RecordOptions {
+                        recorded_by: Some((user.id, user.name.clone())),
+                        validated: true,
+                        ..RecordOptions::default()
+                    },
+                )
                 .await?
                 .len();
         }

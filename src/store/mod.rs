@@ -9,6 +9,7 @@
 mod accounts;
 mod catalog;
 mod figures;
+mod governance;
 mod reference;
 mod reports;
 
@@ -21,10 +22,11 @@ use sea_orm::{
     DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
-pub use accounts::{NewToken, NewUser};
+pub use accounts::{Credentials, NewToken, NewUser};
 pub use figures::Revision;
+pub use governance::{NewReview, ReportRef, SessionRef};
 pub use reference::LoadSummary;
-pub use reports::ReportRow;
+pub use reports::{RecordOptions, ReportRow};
 
 /// How long a writer waits for another writer's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -40,6 +42,16 @@ pub enum StoreError {
     },
     #[error("{0}")]
     Conflict(String),
+    #[error("{0}")]
+    NotFound(String),
+    /// A report falls inside a locked period and no override was allowed.
+    #[error("the period up to {until} is locked (lock {lock_id})")]
+    Locked {
+        lock_id: i64,
+        until: chrono::NaiveDate,
+        /// How many of the reports fall inside it.
+        count: usize,
+    },
 }
 
 impl StoreError {

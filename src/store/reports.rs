@@ -3,14 +3,17 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entity::{status_reports, users};
+use entity::{report_reviews, status_reports, users};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 
 use super::{Store, StoreError, StoreResult};
-use crate::domain::{Framework, NewStatusReport, Node, Scope, StatusReport};
+use crate::domain::{
+    AuditEntry, Framework, NewStatusReport, Node, Scope, StatusReport, Validation, ValidationState,
+    audit::actions,
+};
 
 /// Rows per INSERT statement: well under the bind-parameter limits of SQLite and PostgreSQL.
 const INSERT_CHUNK: usize = 1_000;
@@ -23,11 +26,27 @@ pub struct ReportRow {
     pub recorded_at: DateTime<Utc>,
 }
 
+/// How reports are recorded: by whom, whether inside a locked period, whether validated on
+/// entry (recorded by the Secretariat), and the audit record of the request.
+#[derive(Debug, Clone, Default)]
+pub struct RecordOptions {
+    pub recorded_by: Option<(i32, String)>,
+    /// The caller may record inside a locked period (an admin asking to override).
+    pub override_lock: bool,
+    /// Validated on entry: the Secretariat's own reports.
+    pub validated: bool,
+    pub audit: Option<AuditEntry>,
+}
+
+/// Reports detailed one by one in an audit record; a larger bulk is summarised.
+const AUDIT_DETAIL_MAX: usize = 50;
+
 fn report_from(
     m: status_reports::Model,
     framework: &str,
     measures: &HashMap<i32, String>,
     users: &HashMap<i32, String>,
+    validation: Validation,
 ) -> StoreResult<StatusReport> {
     let corrupt = |message: String| StoreError::corrupt("status_reports", message);
     Ok(StatusReport {
@@ -48,6 +67,9 @@ fn report_from(
         evidence_url: m.evidence_url,
         recorded_by: m.recorded_by.and_then(|id| users.get(&id).cloned()),
         recorded_at: m.recorded_at,
+        lock_id: m.lock_id.map(i64::from),
+        lock_override: m.lock_override,
+        validation,
     })
 }
 
@@ -56,7 +78,9 @@ fn active_model(
     framework_id: i32,
     row: ReportRow,
     recorded_by: Option<i32>,
+    lock: Option<(i32, chrono::NaiveDate)>,
 ) -> status_reports::ActiveModel {
+    let lock_override = lock.is_some_and(|(_, until)| row.report.effective_date <= until);
     let r = row.report;
     status_reports::ActiveModel {
         id: NotSet,
@@ -70,6 +94,8 @@ fn active_model(
         evidence_url: Set(r.evidence_url),
         recorded_by: Set(recorded_by),
         recorded_at: Set(row.recorded_at),
+        lock_id: Set(lock.map(|(id, _)| id)),
+        lock_override: Set(lock_override),
     }
 }
 
@@ -88,12 +114,13 @@ impl Store {
         let count = rows.len();
         let tx = self.begin_write().await?;
         super::figures::bump_revision(&tx, framework.id).await?;
+        let lock = super::governance::active_lock(&tx, framework.id).await?;
         let mut rows = rows.into_iter().peekable();
         while rows.peek().is_some() {
             let chunk: Vec<_> = rows
                 .by_ref()
                 .take(INSERT_CHUNK)
-                .map(|row| active_model(framework.id, row, recorded_by))
+                .map(|row| active_model(framework.id, row, recorded_by, lock))
                 .collect();
             status_reports::Entity::insert_many(chunk)
                 .exec_without_returning(&tx)
@@ -114,42 +141,179 @@ impl Store {
             .await?)
     }
 
-    /// Appends reports in one immediate transaction: all are stored, or none.
-    /// `measures` maps the ids used in `rows` to their codes (for the answer).
+    /// Appends reports in one immediate transaction: all are stored, or none. Inside it: the
+    /// framework's lock in force is read, and reports on or before its date are refused unless
+    /// `options.override_lock`; the Secretariat's reports are validated on entry; the audit
+    /// record is written. `measures` maps the ids used in `rows` to their codes.
     ///
     /// # Errors
-    /// The database fails; nothing is stored then.
+    /// `Locked`; the database fails; nothing is stored then.
     pub async fn record_reports(
         &self,
         framework: &Framework,
         measures: &HashMap<i32, String>,
         rows: Vec<ReportRow>,
-        recorded_by: Option<(i32, &str)>,
+        options: RecordOptions,
     ) -> StoreResult<Vec<StatusReport>> {
-        let users: HashMap<i32, String> = recorded_by
-            .map(|(id, name)| (id, name.to_owned()))
-            .into_iter()
-            .collect();
+        let users: HashMap<i32, String> = options.recorded_by.iter().cloned().collect();
+        let recorded_by = options.recorded_by.as_ref().map(|(id, _)| *id);
         let tx = self.begin_write().await?;
         super::figures::bump_revision(&tx, framework.id).await?;
+        let lock = super::governance::active_lock(&tx, framework.id).await?;
+        let locked = lock.map_or(0, |(_, until)| {
+            rows.iter()
+                .filter(|r| r.report.effective_date <= until)
+                .count()
+        });
+        if let Some((lock_id, until)) = lock
+            && locked > 0
+            && !options.override_lock
+        {
+            return Err(StoreError::Locked {
+                lock_id: i64::from(lock_id),
+                until,
+                count: locked,
+            });
+        }
+        let recorded_at = rows.first().map(|r| r.recorded_at);
         let mut stored = Vec::with_capacity(rows.len());
         let mut rows = rows.into_iter().peekable();
         while rows.peek().is_some() {
             let chunk = rows
                 .by_ref()
                 .take(INSERT_CHUNK)
-                .map(|row| active_model(framework.id, row, recorded_by.map(|(id, _)| id)));
+                .map(|row| active_model(framework.id, row, recorded_by, lock));
             // RETURNING gives the rows in no particular order: map measures by id, sort after.
             let models = status_reports::Entity::insert_many(chunk.collect::<Vec<_>>())
                 .exec_with_returning(&tx)
                 .await?;
+            if options.validated
+                && let (Some(by), Some(at)) = (recorded_by, recorded_at)
+            {
+                let reviews: Vec<_> = models
+                    .iter()
+                    .map(|m| report_reviews::ActiveModel {
+                        id: NotSet,
+                        report_id: Set(m.id),
+                        framework_id: Set(framework.id),
+                        decision: Set(ValidationState::Validated.as_str().to_owned()),
+                        reason: Set(None),
+                        evidence_checked: Set(false),
+                        reviewed_by: Set(by),
+                        reviewed_at: Set(at),
+                    })
+                    .collect();
+                report_reviews::Entity::insert_many(reviews)
+                    .exec_without_returning(&tx)
+                    .await?;
+            }
             for model in models {
-                stored.push(report_from(model, &framework.code, measures, &users)?);
+                let validation = if options.validated && recorded_by.is_some() {
+                    Validation {
+                        state: ValidationState::Validated,
+                        by: recorded_by.and_then(|id| users.get(&id).cloned()),
+                        at: recorded_at,
+                        reason: None,
+                        evidence_checked: false,
+                    }
+                } else {
+                    Validation::REPORTED
+                };
+                stored.push(report_from(
+                    model,
+                    &framework.code,
+                    measures,
+                    &users,
+                    validation,
+                )?);
             }
         }
-        tx.commit().await?;
         stored.sort_by_key(|r| r.id);
+        if let Some(mut audit) = options.audit {
+            if locked > 0 {
+                audit.action = actions::STATUS_RECORD_OVERRIDE;
+            }
+            let detail = if stored.len() <= AUDIT_DETAIL_MAX {
+                serde_json::json!({
+                    "count": stored.len(),
+                    "lock": lock.map(|(id, until)| serde_json::json!({"id": id, "until": until})),
+                    "in_locked_period": locked,
+                    "reports": stored.iter().map(|r| serde_json::json!({
+                        "id": r.id, "measure": r.measure, "scope": r.scope, "status": r.status,
+                        "progress": r.progress, "effective_date": r.effective_date,
+                    })).collect::<Vec<_>>(),
+                })
+            } else {
+                serde_json::json!({
+                    "count": stored.len(),
+                    "lock": lock.map(|(id, until)| serde_json::json!({"id": id, "until": until})),
+                    "in_locked_period": locked,
+                    "first_id": stored.first().map(|r| r.id),
+                    "last_id": stored.last().map(|r| r.id),
+                })
+            };
+            let target = match stored.as_slice() {
+                [one] => format!("report {}", one.id),
+                many => format!("{} reports", many.len()),
+            };
+            let audit = audit
+                .framework(framework.code.clone())
+                .target(target)
+                .detail(detail);
+            super::governance::write_audit(&tx, &audit, recorded_at.unwrap_or_default()).await?;
+        }
+        tx.commit().await?;
         Ok(stored)
+    }
+
+    /// Reports of a framework by id (those that exist), in id order.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn reports_by_ids(
+        &self,
+        framework: &Framework,
+        ids: &[i64],
+    ) -> StoreResult<Vec<StatusReport>> {
+        let ids: Vec<i32> = ids
+            .iter()
+            .filter_map(|&id| i32::try_from(id).ok())
+            .collect();
+        let mut rows = Vec::new();
+        for chunk in ids.chunks(500) {
+            rows.extend(
+                status_reports::Entity::find()
+                    .filter(status_reports::Column::FrameworkId.eq(framework.id))
+                    .filter(status_reports::Column::Id.is_in(chunk.iter().copied()))
+                    .all(self.conn())
+                    .await?,
+            );
+        }
+        rows.sort_by_key(|m| m.id);
+        let measures: HashMap<i32, String> = self
+            .nodes(framework.id)
+            .await?
+            .into_iter()
+            .map(|n| (n.id, n.code))
+            .collect();
+        self.reports_from(rows, &framework.code, &measures).await
+    }
+
+    async fn reports_from(
+        &self,
+        rows: Vec<status_reports::Model>,
+        framework: &str,
+        measures: &HashMap<i32, String>,
+    ) -> StoreResult<Vec<StatusReport>> {
+        let users = self.user_names().await?;
+        let ids: Vec<i32> = rows.iter().map(|m| m.id).collect();
+        let reviews = self.reviews_of(&ids).await?;
+        rows.into_iter()
+            .map(|m| {
+                let validation = super::governance::validation_from(reviews.get(&m.id), &users)?;
+                report_from(m, framework, measures, &users, validation)
+            })
+            .collect()
     }
 
     /// Every report of one measure, in the order they were recorded.
@@ -167,11 +331,8 @@ impl Store {
             .order_by_asc(status_reports::Column::Id)
             .all(self.conn())
             .await?;
-        let users = self.user_names().await?;
         let measures = HashMap::from([(measure.id, measure.code.clone())]);
-        rows.into_iter()
-            .map(|m| report_from(m, &framework.code, &measures, &users))
-            .collect()
+        self.reports_from(rows, &framework.code, &measures).await
     }
 
     /// How many status reports are stored in all (for checks that nothing was stored).

@@ -19,7 +19,7 @@ const SCOPES: [&str; 4] = ["ASEAN", "VNM", "THA", "TLS"];
 /// Starts `blueprint-tracker serve` on a free port; returns the process and its base URL.
 fn start_server(database_url: &str) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_blueprint-tracker"))
-        .args(["serve", "--bind", "127.0.0.1:0"])
+        .args(["serve", "--bind", "127.0.0.1:0", "--write-rate", "0"])
         .env("DATABASE_URL", database_url)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
@@ -51,6 +51,7 @@ async fn every_acknowledged_report_survives_a_sigkill() {
         name: "asec".into(),
         role: Role::Secretariat,
         state: None,
+        password: None,
     };
     let token = tracker.add_account(&account).await.unwrap().1;
     tracker.store().clone().close().await.unwrap();

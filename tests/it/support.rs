@@ -167,6 +167,7 @@ impl TestApp {
             name: name.to_owned(),
             role,
             state: state.map(|s| s.parse::<StateCode>().expect("state code")),
+            password: None,
         };
         self.tracker
             .add_account(&account)

@@ -1,0 +1,137 @@
+//! The audit trail's vocabulary: who acts (an [`Actor`]: an account and the address it came
+//! from), and what each write leaves behind (an [`AuditEntry`], stored append-only in the same
+//! transaction as the write it describes).
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::model::User;
+
+/// An account acting, and the address its request came from (`cli` for the terminal).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user: User,
+    pub address: Option<String>,
+}
+
+impl Actor {
+    pub fn new(user: User, address: Option<String>) -> Self {
+        Self { user, address }
+    }
+}
+
+/// The kinds of audited writes (the `action` of an audit record).
+pub mod actions {
+    pub const STATUS_RECORD: &str = "status.record";
+    pub const STATUS_RECORD_OVERRIDE: &str = "status.record_override";
+    pub const REPORT_VALIDATE: &str = "report.validate";
+    pub const REPORT_RETURN: &str = "report.return";
+    pub const USER_CREATE: &str = "user.create";
+    pub const USER_DISABLE: &str = "user.disable";
+    pub const USER_PASSWORD: &str = "user.password";
+    pub const USER_TOTP: &str = "user.totp";
+    pub const TOKEN_CREATE: &str = "token.create";
+    pub const TOKEN_REVOKE: &str = "token.revoke";
+    pub const LOCK_CREATE: &str = "lock.create";
+    pub const LOCK_RELEASE: &str = "lock.release";
+    pub const SESSION_LOGIN: &str = "session.login";
+    pub const SESSION_LOGIN_FAILED: &str = "session.login_failed";
+    pub const SESSION_LOGOUT: &str = "session.logout";
+    pub const IMPORT: &str = "import";
+
+    /// Every action, for filters and documentation.
+    pub const ALL: [&str; 16] = [
+        STATUS_RECORD,
+        STATUS_RECORD_OVERRIDE,
+        REPORT_VALIDATE,
+        REPORT_RETURN,
+        USER_CREATE,
+        USER_DISABLE,
+        USER_PASSWORD,
+        USER_TOTP,
+        TOKEN_CREATE,
+        TOKEN_REVOKE,
+        LOCK_CREATE,
+        LOCK_RELEASE,
+        SESSION_LOGIN,
+        SESSION_LOGIN_FAILED,
+        SESSION_LOGOUT,
+        IMPORT,
+    ];
+}
+
+/// One audit record about to be written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    pub actor_id: Option<i32>,
+    pub actor_name: Option<String>,
+    pub actor_role: Option<String>,
+    pub address: Option<String>,
+    pub action: &'static str,
+    pub framework: Option<String>,
+    pub target: Option<String>,
+    /// What changed, as a JSON object.
+    pub detail: Value,
+}
+
+impl AuditEntry {
+    /// A record of `action` by `actor`.
+    pub fn by(actor: &Actor, action: &'static str) -> Self {
+        Self {
+            actor_id: Some(actor.user.id),
+            actor_name: Some(actor.user.name.clone()),
+            actor_role: Some(actor.user.role.as_str().to_owned()),
+            address: actor.address.clone(),
+            action,
+            framework: None,
+            target: None,
+            detail: Value::Object(serde_json::Map::new()),
+        }
+    }
+
+    #[must_use]
+    pub fn framework(mut self, code: impl Into<String>) -> Self {
+        self.framework = Some(code.into());
+        self
+    }
+
+    #[must_use]
+    pub fn target(mut self, target: impl Into<String>) -> Self {
+        self.target = Some(target.into());
+        self
+    }
+
+    #[must_use]
+    pub fn detail(mut self, detail: Value) -> Self {
+        self.detail = detail;
+        self
+    }
+}
+
+/// A stored audit record, as listed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEvent {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: Option<String>,
+    pub actor_role: Option<String>,
+    pub address: Option<String>,
+    pub action: String,
+    pub framework: Option<String>,
+    pub target: Option<String>,
+    pub detail: Value,
+}
+
+/// Filters of the audit trail; every one optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub framework: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    /// Only records with an id below this (paging back from the newest).
+    pub before: Option<i64>,
+    pub limit: u64,
+}

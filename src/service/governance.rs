@@ -1,0 +1,250 @@
+//! Review cut-offs (locks), the Secretariat's validation of reports, and the audit trail.
+//!
+//! - A lock at date D on a framework refuses every report with an effective date on or before
+//!   D (409), checked in the write's own transaction. An admin may record inside it with
+//!   `override_lock=true`; such reports are marked and the request is audited as
+//!   `status.record_override`. Only an admin unlocks. Several locks may hold at once; the one
+//!   reaching furthest counts, and reports record the lock in force when they were recorded.
+//! - A focal point's report is `reported` until a Secretariat (or admin) account validates it
+//!   (stating that the evidence was checked) or returns it with a reason, once; a correction is
+//!   a newer report. Reports recorded by the Secretariat or an admin are validated on entry.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::accounts::entry;
+use super::{ServiceError, ServiceResult, Tracker, now};
+use crate::domain::{
+    Action, Actor, AuditEvent, AuditFilter, FieldIssue, Lock, Scope, StatusReport, User,
+    ValidationState, audit::actions,
+};
+use crate::store::NewReview;
+
+/// The most audit records one request lists.
+pub const MAX_AUDIT_PAGE: u64 = 1_000;
+
+/// What the Secretariat decides about a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReviewDecision {
+    /// Validated, with the evidence checked.
+    Validate {
+        evidence_checked: bool,
+        note: Option<String>,
+    },
+    /// Returned to the focal point, with the reason it will read.
+    Return { reason: String },
+}
+
+/// A framework's reports in one validation state.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewQueue {
+    pub framework: String,
+    pub state: ValidationState,
+    pub scope: Option<Scope>,
+    pub count: usize,
+    pub reports: Vec<StatusReport>,
+}
+
+impl Tracker {
+    /// Locks `framework` up to `until`.
+    ///
+    /// # Errors
+    /// `Forbidden` unless admin or Secretariat; `UnknownFramework`; `Invalid` for a date
+    /// outside the framework's period; the store fails.
+    pub async fn lock(
+        &self,
+        actor: &Actor,
+        framework: &str,
+        until: NaiveDate,
+        note: Option<&str>,
+    ) -> ServiceResult<Lock> {
+        self.authorize(Some(&actor.user), Action::Lock)?;
+        let fw = self.framework(framework).await?;
+        let mut issues = Vec::new();
+        if !fw.covers(until) {
+            issues.push(FieldIssue::invalid(
+                "until",
+                format!(
+                    "{until} is outside the framework's period ({} to {})",
+                    fw.start_date, fw.end_date
+                ),
+            ));
+        }
+        let note = note.map(str::trim).filter(|n| !n.is_empty());
+        if note.is_some_and(|n| n.chars().count() > 2_000) {
+            issues.push(FieldIssue::invalid("note", "at most 2,000 characters"));
+        }
+        if !issues.is_empty() {
+            return Err(ServiceError::Invalid(issues));
+        }
+        let audit = entry(Some(actor), actions::LOCK_CREATE).framework(fw.code.clone());
+        Ok(self
+            .store
+            .create_lock(fw.id, &fw.code, until, note, actor.user.id, audit, now())
+            .await?)
+    }
+
+    /// Releases a lock (admins only).
+    ///
+    /// # Errors
+    /// `Forbidden`, `UnknownFramework`, `NotFound`, `Conflict` when released already; the
+    /// store fails.
+    pub async fn unlock(
+        &self,
+        actor: &Actor,
+        framework: &str,
+        lock_id: i64,
+    ) -> ServiceResult<Lock> {
+        self.authorize(Some(&actor.user), Action::Unlock)?;
+        let fw = self.framework(framework).await?;
+        let audit = entry(Some(actor), actions::LOCK_RELEASE).framework(fw.code.clone());
+        Ok(self
+            .store
+            .release_lock(fw.id, &fw.code, lock_id, actor.user.id, audit, now())
+            .await?)
+    }
+
+    /// A framework's locks, newest first.
+    ///
+    /// # Errors
+    /// `UnknownFramework`; the store fails.
+    pub async fn locks(&self, framework: &str) -> ServiceResult<Vec<Lock>> {
+        let fw = self.framework(framework).await?;
+        Ok(self.store.locks(fw.id, &fw.code).await?)
+    }
+
+    /// Validates or returns a report.
+    ///
+    /// # Errors
+    /// `UnknownFramework`, `NotFound` for no such report, `Forbidden` unless admin or
+    /// Secretariat, `Invalid` (validation without checked evidence, a return without a reason),
+    /// `Conflict` when it was reviewed already; the store fails.
+    pub async fn decide_report(
+        &self,
+        actor: &Actor,
+        framework: &str,
+        report_id: i64,
+        decision: ReviewDecision,
+    ) -> ServiceResult<StatusReport> {
+        let fw = self.framework(framework).await?;
+        let report = self
+            .store
+            .report_ref(fw.id, report_id)
+            .await?
+            .ok_or_else(|| {
+                ServiceError::NotFound(format!("framework `{}` has no report {report_id}", fw.code))
+            })?;
+        self.authorize(Some(&actor.user), Action::Review(&report.scope))?;
+        let (state, reason, evidence_checked, action) = match &decision {
+            ReviewDecision::Validate {
+                evidence_checked,
+                note,
+            } => {
+                if !evidence_checked {
+                    return Err(ServiceError::Invalid(vec![FieldIssue::invalid(
+                        "evidence_checked",
+                        "validate a report only once its evidence is checked: send `\"evidence_checked\": true`",
+                    )]));
+                }
+                (
+                    ValidationState::Validated,
+                    note.as_deref().map(str::trim).filter(|n| !n.is_empty()),
+                    true,
+                    actions::REPORT_VALIDATE,
+                )
+            }
+            ReviewDecision::Return { reason } => {
+                let reason = reason.trim();
+                if reason.is_empty() || reason.chars().count() > 2_000 {
+                    return Err(ServiceError::Invalid(vec![FieldIssue::invalid(
+                        "reason",
+                        "say why the report is returned (1 to 2,000 characters): the focal point reads it",
+                    )]));
+                }
+                (
+                    ValidationState::Returned,
+                    Some(reason),
+                    false,
+                    actions::REPORT_RETURN,
+                )
+            }
+        };
+        let audit = entry(Some(actor), action)
+            .framework(fw.code.clone())
+            .target(format!("report {report_id}"))
+            .detail(serde_json::json!({
+                "report": report_id, "scope": report.scope, "decision": state.as_str(),
+                "reason": reason, "evidence_checked": evidence_checked,
+            }));
+        self.store
+            .review_report(
+                fw.id,
+                NewReview {
+                    report_id,
+                    state,
+                    reason,
+                    evidence_checked,
+                    reviewer: actor.user.id,
+                },
+                audit,
+                now(),
+            )
+            .await?;
+        self.store
+            .reports_by_ids(&fw, &[report_id])
+            .await?
+            .pop()
+            .ok_or_else(|| ServiceError::NotFound(format!("there is no report {report_id}")))
+    }
+
+    /// A framework's reports in one validation state (`reported`: waiting for review),
+    /// optionally of one scope, newest first.
+    ///
+    /// # Errors
+    /// `UnknownFramework`, `UnknownState`; the store fails.
+    pub async fn review_queue(
+        &self,
+        framework: &str,
+        state: ValidationState,
+        scope: Option<Scope>,
+        limit: u64,
+    ) -> ServiceResult<ReviewQueue> {
+        let fw = self.framework(framework).await?;
+        if let Some(Scope::State(code)) = &scope {
+            self.ensure_member_state(code).await?;
+        }
+        let ids = self
+            .store
+            .report_ids_in_state(fw.id, state, scope.as_ref(), limit.min(MAX_AUDIT_PAGE))
+            .await?;
+        let mut reports = self.store.reports_by_ids(&fw, &ids).await?;
+        reports.reverse();
+        Ok(ReviewQueue {
+            framework: fw.code,
+            state,
+            scope,
+            count: reports.len(),
+            reports,
+        })
+    }
+
+    /// Audit records, newest first (admins and the Secretariat; `None`: the terminal).
+    ///
+    /// # Errors
+    /// `Forbidden`; the store fails.
+    pub async fn audit_trail(
+        &self,
+        caller: Option<&User>,
+        mut filter: AuditFilter,
+    ) -> ServiceResult<Vec<AuditEvent>> {
+        if let Some(caller) = caller {
+            self.authorize(Some(caller), Action::ReadAudit)?;
+        }
+        filter.limit = if filter.limit == 0 {
+            100
+        } else {
+            filter.limit.min(MAX_AUDIT_PAGE)
+        };
+        Ok(self.store.audit_events(&filter).await?)
+    }
+}

@@ -1,0 +1,255 @@
+//! Web pages (server-rendered, askama templates compiled in): for now the login, the logout
+//! and the account page; the session cookie they set also lets a browser read a private
+//! server's API.
+//!
+//! Forgery protection on every form POST, two ways: the request must come from this site
+//! (`Sec-Fetch-Site`, else `Origin`, else `Referer`, compared with `Host`), and a form made for a
+//! session carries the session's anti-forgery token (`csrf`), derived from the cookie. The
+//! cookie is `HttpOnly`, `SameSite=Strict`, `Path=/`, and `Secure` when the server is told it is
+//! behind TLS (`serve --behind-tls`).
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::domain::Secret;
+use crate::http::{AppState, Problem};
+use crate::service::{ServiceError, SessionUser};
+
+/// The session cookie's name.
+pub const COOKIE: &str = "bt_session";
+
+/// The session cookie of a request, if any.
+pub fn session_cookie(headers: &HeaderMap) -> Option<Secret> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == COOKIE && !value.is_empty())
+        .map(|(_, value)| Secret::new(value))
+}
+
+/// Whether a form POST comes from this site: a browser's `Sec-Fetch-Site`, else the `Origin`,
+/// else the `Referer`, must name this host. A request with none of them (not a browser) passes
+/// this check; the session token still guards every session's forms.
+pub fn same_origin(headers: &HeaderMap) -> bool {
+    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
+    }
+    let Some(host) = text(header::HOST) else {
+        return false;
+    };
+    let authority = |u: &str| {
+        url::Url::parse(u).ok().map(|u| match u.port() {
+            Some(port) => format!("{}:{port}", u.host_str().unwrap_or_default()),
+            None => u.host_str().unwrap_or_default().to_owned(),
+        })
+    };
+    if let Some(origin) = text(header::ORIGIN) {
+        return origin != "null" && authority(origin).as_deref() == Some(host);
+    }
+    if let Some(referer) = text(header::REFERER) {
+        return authority(referer).as_deref() == Some(host);
+    }
+    true
+}
+
+fn cross_site() -> Problem {
+    tracing::warn!(target: "authz", "cross-site form POST refused");
+    Problem::new(
+        StatusCode::FORBIDDEN,
+        "cross_site_request",
+        "this form was not sent from this site; nothing was changed",
+    )
+}
+
+/// The peer address (for the audit trail and the login throttle).
+pub struct Peer(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Peer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Peer(crate::http::peer_address(parts)))
+    }
+}
+
+/// The logged-in account, or `None`.
+pub struct Session(pub Option<SessionUser>);
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        match session_cookie(&parts.headers) {
+            Some(cookie) => Ok(Session(state.tracker.session_user(&cookie).await?)),
+            None => Ok(Session(None)),
+        }
+    }
+}
+
+fn render(template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => Problem::from(ServiceError::Render(e.to_string())).into_response(),
+    }
+}
+
+/// Only a path on this site, so a login cannot be made to send the browser elsewhere.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/account"
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage<'a> {
+    error: Option<String>,
+    name: &'a str,
+    next: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage<'a> {
+    name: &'a str,
+    role: &'a str,
+    state: Option<String>,
+    csrf: &'a str,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginQuery {
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn login_page(axum::extract::Query(query): axum::extract::Query<LoginQuery>) -> Response {
+    render(&LoginPage {
+        error: None,
+        name: "",
+        next: safe_next(&query.next),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    next: String,
+}
+
+fn cookie_header(value: &str, max_age: i64, secure: bool) -> Option<HeaderValue> {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    ))
+    .ok()
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    Peer(address): Peer,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    if !same_origin(&headers) {
+        return cross_site().into_response();
+    }
+    let password = Secret::new(form.password);
+    let code = Some(form.code.trim()).filter(|c| !c.is_empty());
+    let next = safe_next(&form.next);
+    match state
+        .tracker
+        .login(&form.name, &password, code, address.as_deref())
+        .await
+    {
+        Ok(login) => {
+            let max_age = state.tracker.settings().session_max.num_seconds();
+            let mut response = Redirect::to(next).into_response();
+            if let Some(cookie) = cookie_header(login.cookie.expose(), max_age, state.behind_tls) {
+                response.headers_mut().insert(header::SET_COOKIE, cookie);
+            }
+            response
+        }
+        Err(e @ (ServiceError::LoginFailed | ServiceError::TooManyAttempts { .. })) => {
+            let status = match &e {
+                ServiceError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+                _ => StatusCode::UNAUTHORIZED,
+            };
+            let mut response = render(&LoginPage {
+                error: Some(e.to_string()),
+                name: form.name.trim(),
+                next,
+            });
+            *response.status_mut() = status;
+            if let ServiceError::TooManyAttempts { retry_after_secs } = e
+                && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
+            {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            response
+        }
+        Err(other) => Problem::from(other).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    Peer(address): Peer,
+    Session(session): Session,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if !same_origin(&headers) {
+        return cross_site().into_response();
+    }
+    let Some(session) = session else {
+        return Redirect::to("/login").into_response();
+    };
+    if form.csrf != session.csrf.expose() {
+        return cross_site().into_response();
+    }
+    if let Err(e) = state.tracker.logout(&session, address.as_deref()).await {
+        return Problem::from(e).into_response();
+    }
+    let mut response = Redirect::to("/login").into_response();
+    if let Some(cookie) = cookie_header("", 0, state.behind_tls) {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+pub async fn account(Session(session): Session) -> Response {
+    let Some(session) = session else {
+        return Redirect::to("/login?next=/account").into_response();
+    };
+    let user = &session.user;
+    render(&AccountPage {
+        name: &user.name,
+        role: user.role.as_str(),
+        state: user.state.as_ref().map(ToString::to_string),
+        csrf: session.csrf.expose(),
+    })
+}
