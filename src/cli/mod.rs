@@ -88,6 +88,10 @@ pub struct ProgressArgs {
     /// Only the measures led by this sectoral body.
     #[arg(long)]
     pub body: Option<String>,
+    /// `reported` (every report in force, the default) or `validated` (only reports the
+    /// Secretariat validated).
+    #[arg(long, default_value = "reported")]
+    pub basis: String,
     /// How to print.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -113,6 +117,10 @@ pub struct ReportArgs {
     /// The generation time printed on the cover (default: now); fixed for reproducible examples.
     #[arg(long, env = "BLUEPRINT_GENERATED_AT")]
     pub generated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// `reported` (every report in force, the default) or `validated` (only reports the
+    /// Secretariat validated); the other basis is printed beside where it differs.
+    #[arg(long, default_value = "reported")]
+    pub basis: String,
 }
 
 #[derive(Debug, Args)]
@@ -223,6 +231,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 node: args.node,
                 body: args.body,
                 level: args.level,
+                basis: args
+                    .basis
+                    .parse()
+                    .map_err(|e: crate::domain::ParseError| anyhow::anyhow!("--basis: {}", e.0))?,
             };
             let view = tracker
                 .progress(&args.framework, &scope, &query, today())
@@ -298,6 +310,10 @@ async fn report(database_url: &str, args: ReportArgs) -> anyhow::Result<()> {
     let (tracker, _) = open(database_url).await?;
     let as_of = args.as_of.unwrap_or_else(today);
     let generated_at = args.generated_at.unwrap_or_else(crate::service::now);
+    let basis: crate::domain::Basis = args
+        .basis
+        .parse()
+        .map_err(|e: crate::domain::ParseError| anyhow::anyhow!("--basis: {}", e.0))?;
     bar.inc(1);
     let mut written = Vec::new();
     for format in formats {
@@ -307,6 +323,7 @@ async fn report(database_url: &str, args: ReportArgs) -> anyhow::Result<()> {
                 &args.framework,
                 as_of,
                 args.known_at,
+                basis,
                 generated_at,
                 vec![format],
             )

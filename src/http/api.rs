@@ -9,7 +9,7 @@ use serde_json::json;
 use super::AppState;
 use super::extract::{ApiPath as Path, Caller, JsonBody, Params};
 use super::problem::Problem;
-use crate::domain::{Scope, StateCode};
+use crate::domain::{Basis, Scope, StateCode};
 use crate::engine::Every;
 use crate::report::bundle::Format;
 use crate::report::charts::Chart;
@@ -131,6 +131,15 @@ fn figure_query(params: &Params) -> Result<FigureQuery, Problem> {
         node: params.text("node").map(str::to_owned),
         body: params.text("body").map(str::to_owned),
         level: params.text("level").map(str::to_owned),
+        basis: basis_param(params)?,
+    })
+}
+
+/// `basis`: `reported` (the default: every report in force) or `validated`.
+fn basis_param(params: &Params) -> Result<Basis, Problem> {
+    params.text("basis").map_or(Ok(Basis::Reported), |b| {
+        b.parse::<Basis>()
+            .map_err(|e| Problem::bad_query("basis", e.0))
     })
 }
 
@@ -242,7 +251,14 @@ pub async fn report(
     };
     let mut files = state
         .tracker
-        .report_files(&fw, as_of, known_at, now(), vec![format])
+        .report_files(
+            &fw,
+            as_of,
+            known_at,
+            basis_param(&params)?,
+            now(),
+            vec![format],
+        )
         .await?;
     let Some(file) = files.pop() else {
         return Err(Problem::from(crate::service::ServiceError::Render(
@@ -293,7 +309,11 @@ pub async fn chart(
             ),
         ));
     };
-    let bytes = state.tracker.chart(&fw, chart, png, as_of, now()).await?;
+    let basis = basis_param(&params)?;
+    let bytes = state
+        .tracker
+        .chart(&fw, chart, png, as_of, basis, now())
+        .await?;
     let media_type = if png { "image/png" } else { "image/svg+xml" };
     Ok(([(header::CONTENT_TYPE, media_type)], bytes).into_response())
 }

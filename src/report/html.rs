@@ -493,6 +493,53 @@ fn summary(data: &ReviewData) -> Vec<String> {
             with_counts(o.progress_points, o.applicable * 100, "progress points"),
         ),
     ];
+    if data.basis == crate::domain::Basis::Validated {
+        paragraphs.push(
+            "These figures count only reports the ASEAN Secretariat has validated (validated \
+             basis); a report still waiting for validation, or returned, does not count."
+                .to_owned(),
+        );
+    }
+    if let Some(other) = &data.other_basis {
+        let (name, meaning) = match other.basis {
+            crate::domain::Basis::Validated => (
+                "validated",
+                "counting only reports the ASEAN Secretariat has validated",
+            ),
+            crate::domain::Basis::Reported => {
+                ("reported", "counting every report, validated or not")
+            }
+        };
+        let mut parts = Vec::new();
+        let o = &other.overall;
+        if *o != data.overall {
+            parts.push(format!(
+                "regional completion is {} and implementation {}",
+                with_counts(o.completed, o.applicable, "applicable measures"),
+                with_counts(o.completed + o.ongoing, o.applicable, "applicable measures"),
+            ));
+        }
+        if other.cells != data.comparison.cells {
+            parts.push(format!(
+                "completion pooled over the member states' cells is {}, against {} on the {} basis",
+                with_counts(
+                    other.cells.completed,
+                    other.cells.applicable,
+                    "applicable cells"
+                ),
+                with_counts(
+                    data.comparison.cells.completed,
+                    data.comparison.cells.applicable,
+                    "applicable cells"
+                ),
+                data.basis.as_str(),
+            ));
+        }
+        paragraphs.push(format!(
+            "On the {name} basis ({meaning}) {}.",
+            parts.join("; ")
+        ));
+    }
     let c = &data.comparison;
     if !c.states.is_empty() {
         let n = c.states.len();
@@ -551,6 +598,21 @@ fn methods(data: &ReviewData) -> Vec<Definition> {
         text,
     };
     let mut out = vec![
+        def(
+            "Basis",
+            match data.basis {
+                crate::domain::Basis::Reported => "Reported: every status report counts, \
+                    whether or not the ASEAN Secretariat has validated it yet. The validated \
+                    basis counts only validated reports; where the two differ, the summary \
+                    gives both."
+                    .to_owned(),
+                crate::domain::Basis::Validated => "Validated: only status reports the ASEAN \
+                    Secretariat has validated (checking their evidence) count, each from the \
+                    moment it was validated. The reported basis counts every report; where the \
+                    two differ, the summary gives both."
+                    .to_owned(),
+            },
+        ),
         def(
             "Status as of a date",
             format!(

@@ -15,7 +15,7 @@ pub(crate) mod sample;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Scope, StateCode, Status};
+use crate::domain::{Basis, Scope, StateCode, Status};
 use crate::engine::{Comparison, NodeRate, Point, Rate};
 
 /// The framework a report is about.
@@ -89,6 +89,20 @@ pub struct ReviewData {
     pub stale: Vec<MeasureLine>,
     /// How many results-framework indicators are recorded (none yet: the section says so).
     pub indicators: usize,
+    /// Which reports the figures count: every report in force, or the validated ones only.
+    #[serde(default)]
+    pub basis: Basis,
+    /// The headline figures on the other basis, when they differ from these.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_basis: Option<BasisFigures>,
+}
+
+/// The headline figures on one basis: regional, and pooled over the states' cells.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BasisFigures {
+    pub basis: Basis,
+    pub overall: Rate,
+    pub cells: Rate,
 }
 
 impl ReviewData {

@@ -154,5 +154,7 @@ pub fn sample() -> ReviewData {
             last_report: Some(d("2026-06-30")),
         }],
         indicators: 0,
+        basis: crate::domain::Basis::Reported,
+        other_basis: None,
     }
 }

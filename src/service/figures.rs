@@ -21,7 +21,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::{ServiceError, ServiceResult, Tracker};
-use crate::domain::{Framework, Participation, Scope, StateCode, participants_as_of};
+use crate::domain::{Basis, Framework, Participation, Scope, StateCode, participants_as_of};
 use crate::engine::{
     self, At, Comparison, Every, Outline, Point, Progress, SelectError, Selection, StatusIndex,
 };
@@ -40,7 +40,20 @@ pub(super) struct FrameworkState {
     revision: Revision,
     pub(super) outline: Outline,
     pub(super) participations: Vec<Participation>,
+    /// Every report (the `reported` basis).
     pub(super) index: StatusIndex,
+    /// The validated reports only (the `validated` basis); its fact ids are the validations'.
+    pub(super) validated: StatusIndex,
+}
+
+impl FrameworkState {
+    /// The index of a basis.
+    pub(super) fn index(&self, basis: Basis) -> &StatusIndex {
+        match basis {
+            Basis::Reported => &self.index,
+            Basis::Validated => &self.validated,
+        }
+    }
 }
 
 /// The per-framework states; cheap to clone (shared).
@@ -61,12 +74,15 @@ pub struct FigureQuery {
     pub node: Option<String>,
     pub body: Option<String>,
     pub level: Option<String>,
+    /// Every report in force (default), or only the validated ones.
+    pub basis: Basis,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ProgressView {
     pub framework: String,
     pub as_of: NaiveDate,
+    pub basis: Basis,
     pub known_at: Option<DateTime<Utc>>,
     pub scope: Scope,
     pub level: String,
@@ -80,6 +96,7 @@ pub struct ProgressView {
 pub struct CompareView {
     pub framework: String,
     pub as_of: NaiveDate,
+    pub basis: Basis,
     pub known_at: Option<DateTime<Utc>>,
     pub node: Option<String>,
     pub body: Option<String>,
@@ -94,6 +111,7 @@ pub struct TimelineView {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub every: &'static str,
+    pub basis: Basis,
     pub known_at: Option<DateTime<Utc>>,
     pub node: Option<String>,
     pub body: Option<String>,
@@ -157,11 +175,16 @@ impl Tracker {
             self.take_in_reports(fw.id, 0, |facts| index.extend(facts))
                 .await?;
             index.merge();
+            let mut validated = StatusIndex::default();
+            self.take_in_validated(fw.id, 0, |facts| validated.extend(facts))
+                .await?;
+            validated.merge();
             let state = Arc::new(RwLock::new(FrameworkState {
                 revision,
                 outline,
                 participations,
                 index,
+                validated,
             }));
             self.figures
                 .states
@@ -170,9 +193,9 @@ impl Tracker {
                 .insert(fw.id, Arc::clone(&state));
             return Ok(state);
         };
-        let (last_id, tree_revision) = {
+        let (last_id, last_validated, tree_revision) = {
             let s = read(&state);
-            (s.index.last_id(), s.revision.tree)
+            (s.index.last_id(), s.validated.last_id(), s.revision.tree)
         };
         // The tree and participants are reloaded only when they changed: reports alone are the
         // common case, and a tree of 2,000 measures takes longer to read than the new reports.
@@ -191,10 +214,17 @@ impl Tracker {
             new_facts.extend_from_slice(facts);
         })
         .await?;
+        let mut new_validated = Vec::new();
+        self.take_in_validated(fw.id, last_validated, |facts| {
+            new_validated.extend_from_slice(facts);
+        })
+        .await?;
         {
             let mut s = state.write().unwrap_or_else(PoisonError::into_inner);
             s.index.extend(&new_facts);
             s.index.settle();
+            s.validated.extend(&new_validated);
+            s.validated.settle();
             if let Some((outline, participations)) = tree {
                 s.outline = outline;
                 s.participations = participations;
@@ -227,6 +257,30 @@ impl Tracker {
             let page = self
                 .store
                 .report_facts(framework_id, after, REPORT_PAGE)
+                .await?;
+            let Some(last) = page.last() else {
+                return Ok(());
+            };
+            after = last.id;
+            take(&page);
+            if (page.len() as u64) < REPORT_PAGE {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Reads the framework's validated reports after validation `after_id`, page by page.
+    async fn take_in_validated(
+        &self,
+        framework_id: i32,
+        after_id: i64,
+        mut take: impl FnMut(&[crate::domain::ReportFact]),
+    ) -> ServiceResult<()> {
+        let mut after = after_id;
+        loop {
+            let page = self
+                .store
+                .validated_facts(framework_id, after, REPORT_PAGE)
                 .await?;
             let Some(last) = page.last() else {
                 return Ok(());
@@ -367,11 +421,12 @@ impl Tracker {
             as_of,
             known_at: query.known_at,
         };
-        let progress = engine::progress(&s.outline, &selection, &s.index, scope, at);
+        let progress = engine::progress(&s.outline, &selection, s.index(query.basis), scope, at);
         Ok(ProgressView {
             level: fw.levels.get(selection.depth).cloned().unwrap_or_default(),
             framework: fw.code,
             as_of,
+            basis: query.basis,
             known_at: query.known_at,
             scope: scope.clone(),
             node: query.node.clone(),
@@ -417,10 +472,12 @@ impl Tracker {
             as_of,
             known_at: query.known_at,
         };
-        let comparison = engine::compare(&s.outline, &selection, &s.index, &compared, at);
+        let comparison =
+            engine::compare(&s.outline, &selection, s.index(query.basis), &compared, at);
         Ok(CompareView {
             framework: fw.code,
             as_of,
+            basis: query.basis,
             known_at: query.known_at,
             node: query.node.clone(),
             body: query.body.clone(),
@@ -489,7 +546,7 @@ impl Tracker {
         let points = engine::timeline(
             &s.outline,
             &selection,
-            &s.index,
+            s.index(query.basis),
             scope,
             &dates,
             query.known_at,
@@ -500,6 +557,7 @@ impl Tracker {
             from,
             to,
             every: every_name(every),
+            basis: query.basis,
             known_at: query.known_at,
             node: query.node.clone(),
             body: query.body.clone(),

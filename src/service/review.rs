@@ -6,11 +6,11 @@ use chrono::{DateTime, Months, NaiveDate, Utc};
 use super::figures::read;
 use super::{ServiceError, ServiceResult, Tracker};
 use crate::demo;
-use crate::domain::{Scope, Status, participants_as_of};
+use crate::domain::{Basis, Scope, Status, participants_as_of};
 use crate::engine::{self, At, Every};
 use crate::report::bundle::{self, Format, RenderError, ReportFile};
 use crate::report::charts::{self, Chart};
-use crate::report::{FrameworkInfo, HeatRow, MeasureLine, ReviewData, SubRow};
+use crate::report::{BasisFigures, FrameworkInfo, HeatRow, MeasureLine, ReviewData, SubRow};
 
 /// A report is "stale" for a measure with no report effective in this many months up to the
 /// date.
@@ -33,12 +33,14 @@ impl Tracker {
         framework: &str,
         as_of: NaiveDate,
         known_at: Option<DateTime<Utc>>,
+        basis: Basis,
         generated_at: DateTime<Utc>,
     ) -> ServiceResult<ReviewData> {
         let fw = self.framework(framework).await?;
         let source = self.source_line(&fw.code).await?;
         let state = self.figures_state(&fw).await?;
         let s = read(&state);
+        let index = s.index(basis);
         let at = At { as_of, known_at };
         let participants = participants_as_of(&s.participations, as_of);
         let regional = Scope::Asean;
@@ -52,11 +54,11 @@ impl Tracker {
         };
 
         let top_selection = select(None)?;
-        let top = engine::progress(&s.outline, &top_selection, &s.index, &regional, at);
+        let top = engine::progress(&s.outline, &top_selection, index, &regional, at);
         // The second level, when it is not already the level of the measures.
         let second = match fw.levels.get(1) {
             Some(level) if fw.levels.len() > 2 => {
-                engine::progress(&s.outline, &select(Some(level))?, &s.index, &regional, at)
+                engine::progress(&s.outline, &select(Some(level))?, index, &regional, at)
                     .nodes
                     .into_iter()
                     .map(|node| {
@@ -72,14 +74,32 @@ impl Tracker {
             }
             _ => Vec::new(),
         };
-        let comparison = engine::compare(&s.outline, &top_selection, &s.index, &participants, at);
+        let comparison = engine::compare(&s.outline, &top_selection, index, &participants, at);
+        // The other basis's headline figures, printed beside these where they differ.
+        let other = match basis {
+            Basis::Reported => Basis::Validated,
+            Basis::Validated => Basis::Reported,
+        };
+        let other_basis = {
+            let other_index = s.index(other);
+            let overall =
+                engine::progress(&s.outline, &top_selection, other_index, &regional, at).overall;
+            let cells =
+                engine::compare(&s.outline, &top_selection, other_index, &participants, at).cells;
+            Some(BasisFigures {
+                basis: other,
+                overall,
+                cells,
+            })
+            .filter(|o| o.overall != top.overall || o.cells != comparison.cells)
+        };
         let heat = participants
             .iter()
             .map(|state| {
                 let p = engine::progress(
                     &s.outline,
                     &top_selection,
-                    &s.index,
+                    index,
                     &Scope::State(state.clone()),
                     at,
                 );
@@ -98,7 +118,7 @@ impl Tracker {
         let timeline = engine::timeline(
             &s.outline,
             &top_selection,
-            &s.index,
+            index,
             &regional,
             &dates,
             known_at,
@@ -112,7 +132,7 @@ impl Tracker {
             .unwrap_or(NaiveDate::MIN);
         let mut not_started = Vec::new();
         let mut stale = Vec::new();
-        for m in engine::measure_cells(&s.outline, &top_selection, &s.index, &scopes, at) {
+        for m in engine::measure_cells(&s.outline, &top_selection, index, &scopes, at) {
             let node = &s.outline.nodes[m.measure];
             let regional = m.cells.first().map_or(Status::NotStarted, |c| c.status);
             let line = MeasureLine {
@@ -157,6 +177,8 @@ impl Tracker {
             not_started,
             stale,
             indicators: 0,
+            basis,
+            other_basis,
         })
     }
 
@@ -186,11 +208,12 @@ impl Tracker {
         framework: &str,
         as_of: NaiveDate,
         known_at: Option<DateTime<Utc>>,
+        basis: Basis,
         generated_at: DateTime<Utc>,
         formats: Vec<Format>,
     ) -> ServiceResult<Vec<ReportFile>> {
         let data = self
-            .review(framework, as_of, known_at, generated_at)
+            .review(framework, as_of, known_at, basis, generated_at)
             .await?;
         tokio::task::spawn_blocking(move || -> Result<Vec<ReportFile>, RenderError> {
             let svgs = if formats.iter().any(|f| bundle::needs_svgs(*f)) {
@@ -219,9 +242,12 @@ impl Tracker {
         chart: Chart,
         png: bool,
         as_of: NaiveDate,
+        basis: Basis,
         generated_at: DateTime<Utc>,
     ) -> ServiceResult<Vec<u8>> {
-        let data = self.review(framework, as_of, None, generated_at).await?;
+        let data = self
+            .review(framework, as_of, None, basis, generated_at)
+            .await?;
         tokio::task::spawn_blocking(move || {
             if png {
                 charts::png(chart, &data).map_err(|e| e.to_string())

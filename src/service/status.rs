@@ -331,12 +331,20 @@ impl Tracker {
             .collect();
             let codes: HashMap<i32, String> =
                 nodes.iter().map(|n| (n.id, n.code.clone())).collect();
+            // The Strategic Plan's latest national reports are the focal points' own, still
+            // waiting for the Secretariat's validation; everything else is the Secretariat's.
+            let (pending, validated): (Vec<ReportRow>, Vec<ReportRow>) =
+                rows.into_iter().partition(|r| {
+                    fw.code == demo::AWAITING_VALIDATION_FRAMEWORK
+                        && r.report.scope != Scope::Asean
+                        && r.report.effective_date >= demo::awaiting_validation_from()
+                });
             stored += self
                 .store
                 .record_reports(
                     &fw,
                     &codes,
-                    rows,
+                    validated,
                     RecordOptions {
                         recorded_by: Some((user.id, user.name.clone())),
                         validated: true,
@@ -345,8 +353,54 @@ impl Tracker {
                 )
                 .await?
                 .len();
+            let mut by_state: std::collections::BTreeMap<StateCode, Vec<ReportRow>> =
+                std::collections::BTreeMap::new();
+            for row in pending {
+                if let Scope::State(code) = &row.report.scope {
+                    by_state.entry(code.clone()).or_default().push(row);
+                }
+            }
+            for (state, rows) in by_state {
+                let focal = self.demo_focal_point(&state).await?;
+                stored += self
+                    .store
+                    .record_reports(
+                        &fw,
+                        &codes,
+                        rows,
+                        RecordOptions {
+                            recorded_by: Some((focal.id, focal.name.clone())),
+                            ..RecordOptions::default()
+                        },
+                    )
+                    .await?
+                    .len();
+            }
         }
         Ok(stored)
+    }
+
+    /// The demo's (disabled) focal point of a member state, created on first use.
+    async fn demo_focal_point(&self, state: &StateCode) -> ServiceResult<User> {
+        let name = demo::focal_point_name(state);
+        if let Some(user) = self.store.user_by_name(&name).await? {
+            return Ok(user);
+        }
+        Ok(self
+            .store
+            .add_user(
+                NewUser {
+                    name: &name,
+                    role: Role::FocalPoint,
+                    state: Some(state),
+                    disabled: true,
+                    token: None,
+                    password_hash: None,
+                    audit: None,
+                },
+                now(),
+            )
+            .await?)
     }
 }
 

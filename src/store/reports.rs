@@ -188,7 +188,7 @@ impl Store {
                 .exec_with_returning(&tx)
                 .await?;
             if options.validated
-                && let (Some(by), Some(at)) = (recorded_by, recorded_at)
+                && let Some(by) = recorded_by
             {
                 let reviews: Vec<_> = models
                     .iter()
@@ -200,7 +200,8 @@ impl Store {
                         reason: Set(None),
                         evidence_checked: Set(false),
                         reviewed_by: Set(by),
-                        reviewed_at: Set(at),
+                        // Validated as it is recorded.
+                        reviewed_at: Set(m.recorded_at),
                     })
                     .collect();
                 report_reviews::Entity::insert_many(reviews)
@@ -212,7 +213,7 @@ impl Store {
                     Validation {
                         state: ValidationState::Validated,
                         by: recorded_by.and_then(|id| users.get(&id).cloned()),
-                        at: recorded_at,
+                        at: Some(model.recorded_at),
                         reason: None,
                         evidence_checked: false,
                     }
