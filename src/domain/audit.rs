@@ -29,6 +29,7 @@ pub mod actions {
     pub const REPORT_RETURN: &str = "report.return";
     pub const USER_CREATE: &str = "user.create";
     pub const USER_DISABLE: &str = "user.disable";
+    pub const USER_ENABLE: &str = "user.enable";
     pub const USER_PASSWORD: &str = "user.password";
     pub const USER_TOTP: &str = "user.totp";
     pub const TOKEN_CREATE: &str = "token.create";
@@ -39,15 +40,20 @@ pub mod actions {
     pub const SESSION_LOGIN_FAILED: &str = "session.login_failed";
     pub const SESSION_LOGOUT: &str = "session.logout";
     pub const IMPORT: &str = "import";
+    /// A signed-in account was refused an action (403).
+    pub const ACCESS_DENIED: &str = "access.denied";
+    /// Reports refused because they fall inside a locked period (409).
+    pub const STATUS_REFUSED_LOCKED: &str = "status.refused_locked";
 
     /// Every action, for filters and documentation.
-    pub const ALL: [&str; 16] = [
+    pub const ALL: [&str; 19] = [
         STATUS_RECORD,
         STATUS_RECORD_OVERRIDE,
         REPORT_VALIDATE,
         REPORT_RETURN,
         USER_CREATE,
         USER_DISABLE,
+        USER_ENABLE,
         USER_PASSWORD,
         USER_TOTP,
         TOKEN_CREATE,
@@ -58,6 +64,8 @@ pub mod actions {
         SESSION_LOGIN_FAILED,
         SESSION_LOGOUT,
         IMPORT,
+        ACCESS_DENIED,
+        STATUS_REFUSED_LOCKED,
     ];
 }
 

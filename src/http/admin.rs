@@ -11,8 +11,12 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::extract::{ApiPath as Path, Caller, JsonBody, Params};
 use super::problem::Problem;
-use crate::domain::{AuditFilter, FieldIssue, Role, Scope, Secret, StateCode, ValidationState};
-use crate::service::{NewAccount, NewApiToken, ReviewDecision, ServiceError};
+use crate::domain::{
+    Action, AuditFilter, FieldIssue, Role, Scope, Secret, StateCode, ValidationState,
+};
+use crate::service::{
+    NewAccount, NewApiToken, ReviewDecision, ServiceError, account_issues, token_issues,
+};
 
 type ApiResult = Result<Response, Problem>;
 
@@ -103,6 +107,12 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Answers 422 with these problems and those found beyond the body's format.
+    fn done_with(mut self, more: Vec<FieldIssue>) -> Result<(), Problem> {
+        self.issues.extend(more);
+        self.done()
+    }
+
     fn done(self) -> Result<(), Problem> {
         if self.issues.is_empty() {
             Ok(())
@@ -130,6 +140,10 @@ pub async fn create_user(
     Caller(caller): Caller,
     JsonBody(body): JsonBody,
 ) -> ApiResult {
+    state
+        .tracker
+        .permit(&caller, Action::ManageAccounts)
+        .await?;
     let mut f = Fields::of(&body, &["name", "role", "state", "password"])?;
     let name = f.text("name", true);
     let role = f.text("role", true).and_then(|r| match r.parse::<Role>() {
@@ -149,7 +163,13 @@ pub async fn create_user(
             }
         });
     let password = f.text("password", false).map(Secret::new);
-    f.done()?;
+    let more = account_issues(
+        name.as_deref(),
+        role,
+        state_code.as_ref(),
+        password.as_ref(),
+    );
+    f.done_with(more)?;
     let (Some(name), Some(role)) = (name, role) else {
         return Err(Problem::from(ServiceError::Invalid(Vec::new())));
     };
@@ -261,10 +281,12 @@ pub async fn create_token(
     Path(name): Path<String>,
     JsonBody(body): JsonBody,
 ) -> ApiResult {
+    state.tracker.owned_account(Some(&caller), &name).await?;
     let mut f = Fields::of(&body, &["name", "expires_at"])?;
     let token_name = f.text("name", true);
     let expires_at = f.instant("expires_at");
-    f.done()?;
+    let more = token_issues(token_name.as_deref(), expires_at, crate::service::now());
+    f.done_with(more)?;
     let request = NewApiToken {
         name: token_name.unwrap_or_default(),
         expires_at,
@@ -425,11 +447,13 @@ pub async fn audit(
         before,
         limit: params.count("limit", 1_000)?.unwrap_or(100),
     };
-    let events = state
-        .tracker
-        .audit_trail(Some(&caller.user), filter)
-        .await?;
-    let next = events.last().map(|e| e.id).filter(|_| !events.is_empty());
+    let filter_limit = filter.limit;
+    let events = state.tracker.audit_trail(Some(&caller), filter).await?;
+    // The id to page back from, while a full page suggests there may be more.
+    let next = events
+        .last()
+        .map(|e| e.id)
+        .filter(|_| events.len() as u64 == filter_limit);
     Ok(
         Json(json!({ "count": events.len(), "events": events, "next_before": next }))
             .into_response(),

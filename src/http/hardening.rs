@@ -4,7 +4,7 @@
 //!   `X-Frame-Options: DENY`, and `Strict-Transport-Security` when behind TLS;
 //! - a time limit per request (503 `request_timeout` after it);
 //! - on a private server (`serve --private`), a login or token for every read; only
-//!   `/healthz` and the login page stay open.
+//!   `/healthz`, the login page and `/account` (which sends a visitor to the login) stay open.
 //!
 //! Body size (1 MiB) is limited by the router; writes per account by the service.
 
@@ -69,9 +69,10 @@ pub async fn time_limit(request: Request, next: Next) -> Response {
     }
 }
 
-/// Paths a private server still answers without a login.
+/// Paths a private server still answers without a login (`/account` sends the browser to the
+/// login page itself).
 fn always_open(path: &str) -> bool {
-    path == "/healthz" || path == "/login"
+    matches!(path, "/healthz" | "/login" | "/account")
 }
 
 pub async fn private_reads(

@@ -192,7 +192,10 @@ impl From<ServiceError> for Problem {
                 retry_after: Some(retry_after_secs),
                 ..Problem::new(StatusCode::TOO_MANY_REQUESTS, "too_many_writes", detail)
             },
-            ServiceError::Reference(_) | ServiceError::Store(_) | ServiceError::Render(_) => {
+            ServiceError::Reference(_)
+            | ServiceError::Store(_)
+            | ServiceError::Render(_)
+            | ServiceError::Internal(_) => {
                 tracing::error!(error = %detail, "internal error");
                 Problem::new(
                     StatusCode::INTERNAL_SERVER_ERROR,

@@ -92,13 +92,83 @@ fn check_name(name: &str, field: &str, issues: &mut Vec<FieldIssue>) {
     }
 }
 
+/// Every problem with a new account's fields, all at once. `None` for a field that could not
+/// be read at all (its problem is reported by whoever read it).
+pub fn account_issues(
+    name: Option<&str>,
+    role: Option<Role>,
+    state: Option<&StateCode>,
+    password: Option<&Secret>,
+) -> Vec<FieldIssue> {
+    let mut issues = Vec::new();
+    if let Some(name) = name {
+        check_name(name.trim(), "name", &mut issues);
+    }
+    match (role, state) {
+        (Some(Role::FocalPoint), None) => issues.push(FieldIssue::invalid(
+            "state",
+            "a focal point is bound to one member state: give its code (e.g. VNM)",
+        )),
+        (Some(Role::FocalPoint) | None, _) | (_, None) => {}
+        (Some(role), Some(_)) => issues.push(FieldIssue::invalid(
+            "state",
+            format!("only focal points have a member state, not a {role}"),
+        )),
+    }
+    if let Some(password) = password {
+        check_password(password, &mut issues);
+    }
+    issues
+}
+
+/// Every problem with a new API token's fields, all at once (`name` as for
+/// [`account_issues`]).
+pub fn token_issues(
+    name: Option<&str>,
+    expires_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Vec<FieldIssue> {
+    let mut issues = Vec::new();
+    if let Some(name) = name {
+        check_name(name.trim(), "name", &mut issues);
+    }
+    if expires_at.is_some_and(|e| e <= now) {
+        issues.push(FieldIssue::invalid(
+            "expires_at",
+            "the expiry must be in the future",
+        ));
+    }
+    issues
+}
+
 impl Tracker {
     /// Checks that an API actor may do `action` (the terminal may do everything).
-    fn allow(&self, actor: Option<&Actor>, action: Action<'_>) -> ServiceResult<()> {
+    async fn allow(&self, actor: Option<&Actor>, action: Action<'_>) -> ServiceResult<()> {
         match actor {
-            Some(actor) => self.authorize(Some(&actor.user), action),
+            Some(actor) => self.permit(actor, action).await,
             None => Ok(()),
         }
+    }
+
+    /// The account `name` whose tokens, password or second factor `actor` asks to manage:
+    /// permission is checked before the name is looked up, so that an account that may not
+    /// manage others cannot learn which names exist.
+    ///
+    /// # Errors
+    /// `Forbidden` (audited), `NotFound`; the store fails.
+    pub async fn owned_account(&self, actor: Option<&Actor>, name: &str) -> ServiceResult<User> {
+        if let Some(actor) = actor
+            && actor.user.role != Role::Admin
+            && actor.user.name != name.trim()
+        {
+            // No account has id -1: the policy refuses (and the refusal is audited).
+            self.allow(Some(actor), Action::ManageTokens { owner: -1 })
+                .await?;
+        }
+        let user = self.account(name).await?;
+        self.allow(actor, Action::ManageTokens { owner: user.id })
+            .await?;
+        Ok(user)
     }
 
     /// The account with this name.
@@ -123,26 +193,19 @@ impl Tracker {
         actor: Option<&Actor>,
         account: &NewAccount,
     ) -> ServiceResult<(User, Secret)> {
-        self.allow(actor, Action::ManageAccounts)?;
+        self.allow(actor, Action::ManageAccounts).await?;
         let name = account.name.trim();
-        let mut issues = Vec::new();
-        check_name(name, "name", &mut issues);
-        match (account.role, &account.state) {
-            (Role::FocalPoint, None) => issues.push(FieldIssue::invalid(
-                "state",
-                "a focal point is bound to one member state: give its code (e.g. VNM)",
-            )),
-            (Role::FocalPoint, Some(_)) | (_, None) => {}
-            (role, Some(_)) => issues.push(FieldIssue::invalid(
-                "state",
-                format!("only focal points have a member state, not a {role}"),
-            )),
-        }
-        if let Some(password) = &account.password {
-            check_password(password, &mut issues);
-        }
+        let issues = account_issues(
+            Some(name),
+            Some(account.role),
+            account.state.as_ref(),
+            account.password.as_ref(),
+        );
         if !issues.is_empty() {
             return Err(ServiceError::Invalid(issues));
+        }
+        if let Some(state) = &account.state {
+            self.ensure_member_state(state).await?;
         }
         let password_hash = match &account.password {
             Some(p) => Some(hash_password(p).await?),
@@ -186,7 +249,7 @@ impl Tracker {
     /// # Errors
     /// `Forbidden`; the store fails.
     pub async fn accounts(&self, actor: Option<&Actor>) -> ServiceResult<Vec<Account>> {
-        self.allow(actor, Action::ManageAccounts)?;
+        self.allow(actor, Action::ManageAccounts).await?;
         Ok(self.store.accounts().await?)
     }
 
@@ -200,14 +263,19 @@ impl Tracker {
         name: &str,
         disabled: bool,
     ) -> ServiceResult<User> {
-        self.allow(actor, Action::ManageAccounts)?;
+        self.allow(actor, Action::ManageAccounts).await?;
         let user = self.account(name).await?;
         if disabled && actor.is_some_and(|a| a.user.id == user.id) {
             return Err(ServiceError::Conflict(
                 "an admin cannot disable its own account".to_owned(),
             ));
         }
-        let audit = entry(actor, actions::USER_DISABLE)
+        let action = if disabled {
+            actions::USER_DISABLE
+        } else {
+            actions::USER_ENABLE
+        };
+        let audit = entry(actor, action)
             .target(format!("user {}", user.name))
             .detail(serde_json::json!({ "user": user.name, "disabled": disabled }));
         self.store
@@ -227,8 +295,7 @@ impl Tracker {
         name: &str,
         password: &Secret,
     ) -> ServiceResult<()> {
-        let user = self.account(name).await?;
-        self.allow(actor, Action::ManageTokens { owner: user.id })?;
+        let user = self.owned_account(actor, name).await?;
         let mut issues = Vec::new();
         check_password(password, &mut issues);
         if !issues.is_empty() {
@@ -255,8 +322,7 @@ impl Tracker {
         name: &str,
         enable: bool,
     ) -> ServiceResult<Option<Secret>> {
-        let user = self.account(name).await?;
-        self.allow(actor, Action::ManageTokens { owner: user.id })?;
+        let user = self.owned_account(actor, name).await?;
         if enable && !second_factor_allowed(user.role) {
             return Err(ServiceError::Invalid(vec![FieldIssue::invalid(
                 "user",
@@ -269,7 +335,7 @@ impl Tracker {
         let secret = if enable {
             let mut bytes = [0u8; 20];
             getrandom::fill(&mut bytes)
-                .map_err(|e| ServiceError::Conflict(format!("no randomness available: {e}")))?;
+                .map_err(|e| ServiceError::Internal(format!("no randomness available: {e}")))?;
             Some(Secret::new(super::totp::base32_encode(&bytes)))
         } else {
             None
@@ -295,18 +361,10 @@ impl Tracker {
         owner: &str,
         token: &NewApiToken,
     ) -> ServiceResult<(TokenInfo, Secret)> {
-        let user = self.account(owner).await?;
-        self.allow(actor, Action::ManageTokens { owner: user.id })?;
-        let mut issues = Vec::new();
+        let user = self.owned_account(actor, owner).await?;
         let name = token.name.trim();
-        check_name(name, "name", &mut issues);
         let at = now();
-        if token.expires_at.is_some_and(|e| e <= at) {
-            issues.push(FieldIssue::invalid(
-                "expires_at",
-                "the expiry must be in the future",
-            ));
-        }
+        let issues = token_issues(Some(name), token.expires_at, at);
         if !issues.is_empty() {
             return Err(ServiceError::Invalid(issues));
         }
@@ -338,8 +396,7 @@ impl Tracker {
         actor: Option<&Actor>,
         owner: &str,
     ) -> ServiceResult<Vec<TokenInfo>> {
-        let user = self.account(owner).await?;
-        self.allow(actor, Action::ManageTokens { owner: user.id })?;
+        let user = self.owned_account(actor, owner).await?;
         Ok(self.store.tokens_of(user.id).await?)
     }
 
@@ -353,8 +410,7 @@ impl Tracker {
         owner: &str,
         token_id: i64,
     ) -> ServiceResult<TokenInfo> {
-        let user = self.account(owner).await?;
-        self.allow(actor, Action::ManageTokens { owner: user.id })?;
+        let user = self.owned_account(actor, owner).await?;
         let audit = entry(actor, actions::TOKEN_REVOKE).target(format!("user {}", user.name));
         Ok(self
             .store

@@ -15,8 +15,8 @@ use serde::Serialize;
 use super::accounts::entry;
 use super::{ServiceError, ServiceResult, Tracker, now};
 use crate::domain::{
-    Action, Actor, AuditEvent, AuditFilter, FieldIssue, Lock, Scope, StatusReport, User,
-    ValidationState, audit::actions,
+    Action, Actor, AuditEvent, AuditFilter, FieldIssue, Lock, Scope, StatusReport, ValidationState,
+    audit::actions,
 };
 use crate::store::NewReview;
 
@@ -58,7 +58,7 @@ impl Tracker {
         until: NaiveDate,
         note: Option<&str>,
     ) -> ServiceResult<Lock> {
-        self.authorize(Some(&actor.user), Action::Lock)?;
+        self.permit(actor, Action::Lock).await?;
         let fw = self.framework(framework).await?;
         let mut issues = Vec::new();
         if !fw.covers(until) {
@@ -95,7 +95,7 @@ impl Tracker {
         framework: &str,
         lock_id: i64,
     ) -> ServiceResult<Lock> {
-        self.authorize(Some(&actor.user), Action::Unlock)?;
+        self.permit(actor, Action::Unlock).await?;
         let fw = self.framework(framework).await?;
         let audit = entry(Some(actor), actions::LOCK_RELEASE).framework(fw.code.clone());
         Ok(self
@@ -134,7 +134,7 @@ impl Tracker {
             .ok_or_else(|| {
                 ServiceError::NotFound(format!("framework `{}` has no report {report_id}", fw.code))
             })?;
-        self.authorize(Some(&actor.user), Action::Review(&report.scope))?;
+        self.permit(actor, Action::Review(&report.scope)).await?;
         let (state, reason, evidence_checked, action) = match &decision {
             ReviewDecision::Validate {
                 evidence_checked,
@@ -234,11 +234,11 @@ impl Tracker {
     /// `Forbidden`; the store fails.
     pub async fn audit_trail(
         &self,
-        caller: Option<&User>,
+        caller: Option<&Actor>,
         mut filter: AuditFilter,
     ) -> ServiceResult<Vec<AuditEvent>> {
         if let Some(caller) = caller {
-            self.authorize(Some(caller), Action::ReadAudit)?;
+            self.permit(caller, Action::ReadAudit).await?;
         }
         filter.limit = if filter.limit == 0 {
             100

@@ -17,7 +17,7 @@ use crate::domain::{FieldIssue, User};
 use crate::reference::{ReferenceData, ReferenceError};
 use crate::store::{LoadSummary, Store, StoreError};
 
-pub use accounts::{NewAccount, NewApiToken};
+pub use accounts::{NewAccount, NewApiToken, account_issues, token_issues};
 pub use catalog::{
     FrameworkTree, MeasureFilter, MeasureView, ParticipantView, Participants, TreeNode,
 };
@@ -73,6 +73,8 @@ pub enum ServiceError {
     TooManyAttempts { retry_after_secs: u64 },
     #[error("too many writes from this account; try again in {retry_after_secs} s")]
     TooManyWrites { retry_after_secs: u64 },
+    #[error("internal failure: {0}")]
+    Internal(String),
     #[error("rendering the report failed: {0}")]
     Render(String),
     #[error("reference data: {0}")]
@@ -149,6 +151,35 @@ impl Tracker {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// As [`Tracker::authorize`] for an account acting; a refusal (403) is also written to the
+    /// audit trail as `access.denied`, with the action and the scope asked for.
+    ///
+    /// # Errors
+    /// `Forbidden`; the store fails.
+    pub async fn permit(
+        &self,
+        actor: &crate::domain::Actor,
+        action: crate::domain::Action<'_>,
+    ) -> ServiceResult<()> {
+        let denied = match self.authorize(Some(&actor.user), action) {
+            Err(ServiceError::Forbidden(message)) => message,
+            other => return other,
+        };
+        let scope = match action {
+            crate::domain::Action::Record(s) | crate::domain::Action::Review(s) => {
+                Some(s.to_string())
+            }
+            _ => None,
+        };
+        let entry =
+            crate::domain::AuditEntry::by(actor, crate::domain::audit::actions::ACCESS_DENIED)
+                .detail(serde_json::json!({
+                    "action": action.name(), "scope": scope, "reason": denied,
+                }));
+        self.store.audit(&entry, now()).await?;
+        Err(ServiceError::Forbidden(denied))
     }
 
     /// Whether `caller` (`None`: anonymous) may do `action`, as [`crate::domain::decide`]

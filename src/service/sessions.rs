@@ -85,7 +85,7 @@ pub fn csrf_token(cookie: &Secret) -> Secret {
 pub(super) fn random_hex(bytes: usize) -> ServiceResult<String> {
     let mut buffer = vec![0u8; bytes];
     getrandom::fill(&mut buffer)
-        .map_err(|e| ServiceError::Conflict(format!("no randomness available: {e}")))?;
+        .map_err(|e| ServiceError::Internal(format!("no randomness available: {e}")))?;
     Ok(hex::encode(buffer))
 }
 
@@ -99,16 +99,16 @@ pub(super) async fn hash_password(password: &Secret) -> ServiceResult<String> {
     tokio::task::spawn_blocking(move || {
         let mut salt = [0u8; 16];
         getrandom::fill(&mut salt)
-            .map_err(|e| ServiceError::Conflict(format!("no randomness available: {e}")))?;
+            .map_err(|e| ServiceError::Internal(format!("no randomness available: {e}")))?;
         let salt = SaltString::encode_b64(&salt)
-            .map_err(|e| ServiceError::Conflict(format!("password salt: {e}")))?;
+            .map_err(|e| ServiceError::Internal(format!("password salt: {e}")))?;
         argon2::Argon2::default()
             .hash_password(password.expose().as_bytes(), &salt)
             .map(|h| h.to_string())
-            .map_err(|e| ServiceError::Conflict(format!("password hashing: {e}")))
+            .map_err(|e| ServiceError::Internal(format!("password hashing: {e}")))
     })
     .await
-    .map_err(|e| ServiceError::Conflict(format!("password hashing: {e}")))?
+    .map_err(|e| ServiceError::Internal(format!("password hashing: {e}")))?
 }
 
 /// A hash of a random password, checked when the account does not exist, so that a login for

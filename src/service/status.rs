@@ -84,7 +84,7 @@ impl Tracker {
     ) -> ServiceResult<Recorded> {
         let caller = &actor.user;
         if override_lock {
-            self.authorize(Some(caller), Action::OverrideLock)?;
+            self.permit(actor, Action::OverrideLock).await?;
         }
         let fw = self.framework(framework).await?;
         let bulk = body.get("reports").is_some();
@@ -104,10 +104,7 @@ impl Tracker {
 
         // Authorisation first: a caller learns nothing about values it may not write.
         if caller.role == Role::Viewer {
-            return Err(self
-                .authorize(Some(caller), Action::Record(&Scope::Asean))
-                .err()
-                .unwrap_or_else(|| ServiceError::Forbidden("viewers cannot record".to_owned())));
+            self.permit(actor, Action::Record(&Scope::Asean)).await?;
         }
         for (prefix, item) in &items {
             let scope = item
@@ -115,7 +112,8 @@ impl Tracker {
                 .and_then(Value::as_str)
                 .and_then(|s| s.parse::<Scope>().ok());
             if let Some(scope) = scope {
-                self.authorize(Some(caller), Action::Record(&scope))
+                self.permit(actor, Action::Record(&scope))
+                    .await
                     .map_err(|e| match e {
                         ServiceError::Forbidden(_) => {
                             ServiceError::Forbidden(forbidden_message(caller, &scope, prefix))
@@ -172,7 +170,8 @@ impl Tracker {
                 recorded_at,
             });
         }
-        let mut stored = self
+        let count = rows.len();
+        let result = self
             .store
             .record_reports(
                 &fw,
@@ -185,7 +184,29 @@ impl Tracker {
                     audit: Some(AuditEntry::by(actor, actions::STATUS_RECORD)),
                 },
             )
-            .await?;
+            .await;
+        let mut stored = match result {
+            Err(crate::store::StoreError::Locked {
+                lock_id,
+                until,
+                count: locked,
+            }) => {
+                let entry = AuditEntry::by(actor, actions::STATUS_REFUSED_LOCKED)
+                    .framework(fw.code.clone())
+                    .target(format!("lock {lock_id}"))
+                    .detail(serde_json::json!({
+                        "lock": {"id": lock_id, "until": until}, "count": count,
+                        "in_locked_period": locked,
+                    }));
+                self.store.audit(&entry, now()).await?;
+                return Err(ServiceError::Locked {
+                    lock_id,
+                    until,
+                    count: locked,
+                });
+            }
+            other => other?,
+        };
         Ok(if bulk {
             Recorded::Many(stored)
         } else {

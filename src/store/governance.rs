@@ -232,7 +232,7 @@ impl Store {
         let audit = audit
             .target(format!("lock {}", m.id))
             .detail(serde_json::json!({
-                "lock": m.id, "until": until, "note": note,
+                "lock": {"id": m.id, "until": until}, "note": note,
             }));
         write_audit(&tx, &audit, now).await?;
         tx.commit().await?;
@@ -282,7 +282,7 @@ impl Store {
         let m = active.update(&tx).await?;
         let audit = audit
             .target(format!("lock {}", m.id))
-            .detail(serde_json::json!({ "lock": m.id, "until": until }));
+            .detail(serde_json::json!({ "lock": {"id": m.id, "until": until} }));
         write_audit(&tx, &audit, now).await?;
         tx.commit().await?;
         let names = self.names().await?;

@@ -11,11 +11,15 @@
 mod architecture;
 mod as_of;
 mod authorization;
+mod basis;
 mod durability;
 mod figures;
+mod governance;
+mod hardening;
 mod openapi;
 mod recording;
 mod reference_data;
 mod reports;
+mod sessions;
 mod support;
 mod validation;

@@ -1,16 +1,22 @@
 //! The OpenAPI description (`src/http/openapi.json`, served at `/api/v1/openapi.json`) against
-//! the router and against real answers: every route is described and nothing else, and every
-//! answer has the shape its schema gives. Every object schema of the document is closed
-//! (`additionalProperties: false`), so an answer may hold no member its schema does not list.
+//! the router and against real answers: every route is described and nothing else, every
+//! route's security matches its handler (a bearer token where the handler takes a `Caller`),
+//! and every answer has the status, media type, headers and shape the document gives. Every
+//! object schema of the document is closed (`additionalProperties: false`), so an answer may
+//! hold no member its schema does not list.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
+use blueprint_tracker::domain::{Role, Secret};
+use blueprint_tracker::service::{NewAccount, Settings};
+use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::support::TestApp;
 
-/// Every (method, path) the router serves (`src/http/mod.rs`).
-const ROUTES: [(&str, &str); 15] = [
+/// Every (method, path) the router serves under `/api/v1`, and `/healthz` (`src/http/mod.rs`);
+/// the web pages (`/login`, `/logout`, `/account`) are not part of the API.
+const ROUTES: [(&str, &str); 33] = [
     ("get", "/healthz"),
     ("get", "/api/v1/frameworks"),
     ("get", "/api/v1/frameworks/{fw}"),
@@ -24,13 +30,40 @@ const ROUTES: [(&str, &str); 15] = [
     ("get", "/api/v1/frameworks/{fw}/report"),
     ("get", "/api/v1/frameworks/{fw}/charts/{file}"),
     ("post", "/api/v1/frameworks/{fw}/status"),
+    ("get", "/api/v1/frameworks/{fw}/locks"),
+    ("post", "/api/v1/frameworks/{fw}/locks"),
+    ("delete", "/api/v1/frameworks/{fw}/locks/{id}"),
+    ("get", "/api/v1/frameworks/{fw}/reports"),
+    ("post", "/api/v1/frameworks/{fw}/reports/{id}/validate"),
+    ("post", "/api/v1/frameworks/{fw}/reports/{id}/return"),
     ("get", "/api/v1/member-states"),
+    ("get", "/api/v1/me"),
+    ("get", "/api/v1/users"),
+    ("post", "/api/v1/users"),
+    ("post", "/api/v1/users/{name}/disable"),
+    ("post", "/api/v1/users/{name}/enable"),
+    ("put", "/api/v1/users/{name}/password"),
+    ("post", "/api/v1/users/{name}/totp"),
+    ("delete", "/api/v1/users/{name}/totp"),
+    ("get", "/api/v1/users/{name}/tokens"),
+    ("post", "/api/v1/users/{name}/tokens"),
+    ("delete", "/api/v1/users/{name}/tokens/{id}"),
+    ("get", "/api/v1/audit"),
     ("get", "/api/v1/openapi.json"),
 ];
+
+/// The web pages of the router, merged beside the API: not described.
+const PAGES: [&str; 3] = ["/login", "/logout", "/account"];
 
 const METHODS: [&str; 8] = [
     "get", "post", "put", "patch", "delete", "head", "options", "trace",
 ];
+
+/// The security of a read: anonymous (unless the server is private), a bearer token, or the
+/// session cookie of a web login.
+fn read_security() -> Value {
+    json!([{}, {"bearerAuth": []}, {"sessionCookie": []}])
+}
 
 fn routes() -> BTreeSet<(String, String)> {
     ROUTES
@@ -43,28 +76,107 @@ async fn document(app: &TestApp) -> Value {
     app.get_json("/api/v1/openapi.json").await
 }
 
-/// The (method, path) pairs of `src/http/mod.rs`, read from its `router` function: the routes
-/// of the first `Router::new()` nested under the prefix of `.nest("…", api)`, then the others.
-fn routes_in_the_source() -> BTreeSet<(String, String)> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/http/mod.rs");
-    let source = std::fs::read_to_string(path).unwrap();
-    let router = source.split("pub fn router(").nth(1).unwrap();
+fn source(file: &str) -> String {
+    std::fs::read_to_string(format!("{}/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+/// The text of a call's arguments: `text` starts just after the opening parenthesis.
+fn arguments(text: &str) -> &str {
+    let mut depth = 1;
+    let end = text
+        .char_indices()
+        .find_map(|(i, c)| {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            (depth == 0).then_some(i)
+        })
+        .expect("balanced parentheses");
+    &text[..end]
+}
+
+/// What `src/http/mod.rs` routes, read from its `router_with` function: the API's (method, path)
+/// pairs with their handlers (`api::…`, `admin::…`), and the paths of the web pages
+/// (`crate::web::…`) merged beside them. A router bound by `let NAME = Router::new()` and
+/// nested by `.nest("PREFIX", NAME)` has its paths under the prefix.
+fn routes_in_the_source() -> (BTreeMap<(String, String), String>, BTreeSet<String>) {
+    let source = source("src/http/mod.rs");
+    let router = source.split("pub fn router_with(").nth(1).unwrap();
     let router = router.split("\n}\n").next().unwrap();
-    let prefix = router.split(".nest(\"").nth(1).unwrap().split('"').next();
-    let mut found = BTreeSet::new();
-    for (n, part) in router.split("Router::new()").skip(1).enumerate() {
+    let nests: BTreeMap<&str, &str> = router
+        .split(".nest(\"")
+        .skip(1)
+        .map(|rest| {
+            let (prefix, rest) = rest.split_once('"').unwrap();
+            let name = arguments(rest).trim_start_matches(',').trim();
+            (name, prefix)
+        })
+        .collect();
+    let parts: Vec<&str> = router.split("Router::new()").collect();
+    let mut api = BTreeMap::new();
+    let mut pages = BTreeSet::new();
+    for (before, part) in parts.iter().zip(&parts[1..]) {
+        let name = before
+            .trim_end()
+            .strip_suffix('=')
+            .and_then(|b| b.split_whitespace().last());
+        let prefix = name.and_then(|n| nests.get(n)).copied().unwrap_or_default();
         for route in part.split(".route(").skip(1) {
-            let template = route.split('"').nth(1).unwrap();
-            let path = format!("{}{template}", if n == 0 { prefix.unwrap() } else { "" });
-            for method in METHODS
-                .iter()
-                .filter(|m| route.contains(&format!("{m}(api::")))
+            let call = arguments(route);
+            let (template, methods) = call.trim().trim_start_matches('"').split_once('"').unwrap();
+            let path = format!("{prefix}{template}");
+            for one in methods
+                .trim_start_matches(',')
+                .trim()
+                .trim_end_matches(',')
+                .split(").")
             {
-                found.insert(((*method).to_owned(), path.clone()));
+                let (method, handler) = one.trim().trim_end_matches(')').split_once('(').unwrap();
+                assert!(
+                    METHODS.contains(&method),
+                    "`{method}` in the route of {path}"
+                );
+                if handler.starts_with("api::") || handler.starts_with("admin::") {
+                    api.insert((method.to_owned(), path.clone()), handler.to_owned());
+                } else {
+                    assert!(
+                        handler.starts_with("crate::web::"),
+                        "{method} {path}: `{handler}` is an API (api::, admin::) or a web handler"
+                    );
+                    pages.insert(path.clone());
+                }
             }
         }
     }
-    found
+    (api, pages)
+}
+
+/// Whether a handler (`api::record_status`) takes the `Caller` extractor, that is, needs a
+/// bearer token.
+fn takes_a_token(handler: &str) -> bool {
+    let (module, name) = handler.split_once("::").unwrap();
+    let source = source(&format!("src/http/{module}.rs"));
+    let start = format!("pub async fn {name}(");
+    assert!(
+        source.contains(&start),
+        "`{handler}` is in src/http/{module}.rs"
+    );
+    let signature = source.split(&start).nth(1).unwrap();
+    let signature = signature.split("->").next().unwrap();
+    signature.contains("Caller(")
+}
+
+/// The answer `status` of `method` `template`, its `$ref` resolved.
+fn response<'a>(doc: &'a Value, method: &str, template: &str, status: u16) -> &'a Value {
+    let responses = &doc["paths"][template][method]["responses"];
+    let described = &responses[status.to_string()];
+    assert!(
+        !described.is_null(),
+        "{method} {template}: {status} is described"
+    );
+    resolve(doc, described)
 }
 
 /// The schema of the answer `status` of `method` `template`, and its media type.
@@ -74,8 +186,7 @@ fn response_schema<'a>(
     template: &str,
     status: u16,
 ) -> (&'a Value, String) {
-    let responses = &doc["paths"][template][method]["responses"];
-    let response = resolve(doc, &responses[status.to_string()]);
+    let response = response(doc, method, template, status);
     let content = response["content"].as_object().unwrap();
     assert_eq!(
         content.len(),
@@ -205,42 +316,142 @@ fn template_of(method: &str, path: &str) -> &'static str {
     matching[0]
 }
 
-/// Checks each answer's status, media type and body against the document; returns the routes
-/// answered.
-async fn check_answers(
-    doc: &Value,
-    answers: Vec<(&str, &str, u16, reqwest::Response)>,
-) -> BTreeSet<(String, String)> {
+/// An answer as received: its status, headers and body.
+struct Answer {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    async fn of(response: reqwest::Response) -> Self {
+        Self {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            body: response.bytes().await.unwrap().to_vec(),
+        }
+    }
+
+    /// The body as JSON (`null` when it is not JSON).
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+/// The requests of a test and their answers, with the status each should have.
+#[derive(Default)]
+struct Exchanges {
+    client: reqwest::Client,
+    kept: Vec<(&'static str, String, u16, Answer)>,
+}
+
+impl Exchanges {
+    /// Sends `method path` to the server at `base` (as `token`, with `body`) and keeps the
+    /// answer, expected to be `status`; returns the answer's JSON body (`null` when it has
+    /// none).
+    async fn send(
+        &mut self,
+        base: &str,
+        method: &'static str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+        status: u16,
+    ) -> Value {
+        let mut request = self.client.request(
+            Method::from_bytes(method.to_uppercase().as_bytes()).unwrap(),
+            format!("{base}{path}"),
+        );
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.unwrap();
+        self.keep(method, path, status, response).await
+    }
+
+    /// Keeps an answer received otherwise; returns its JSON body.
+    async fn keep(
+        &mut self,
+        method: &'static str,
+        path: &str,
+        status: u16,
+        response: reqwest::Response,
+    ) -> Value {
+        let answer = Answer::of(response).await;
+        let json = answer.json();
+        self.kept.push((method, path.to_owned(), status, answer));
+        json
+    }
+}
+
+/// Checks each answer's status, media type, headers and body against the document; returns
+/// the routes answered.
+fn check_answers(doc: &Value, exchanges: &Exchanges) -> BTreeSet<(String, String)> {
     let mut routes = BTreeSet::new();
-    for (method, path, status, response) in answers {
+    for (method, path, status, answer) in &exchanges.kept {
+        let (method, status) = (*method, *status);
         let template = template_of(method, path);
-        assert_eq!(response.status(), status, "{method} {path}");
-        let content_type = response.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .to_owned();
+        routes.insert((method.to_owned(), template.to_owned()));
+        assert_eq!(
+            answer.status,
+            status,
+            "{method} {path}: {}",
+            String::from_utf8_lossy(&answer.body)
+        );
+        let described = response(doc, method, template, status);
+        for name in described["headers"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(n, _)| n)
+        {
+            assert!(
+                answer.headers.contains_key(name.as_str()),
+                "{method} {path} {status}: the header {name} is sent"
+            );
+        }
+        let Some(content_type) = answer.headers.get("content-type") else {
+            // No content: the document describes none.
+            assert!(
+                described.get("content").is_none() && answer.body.is_empty(),
+                "{method} {path} {status}: no content"
+            );
+            continue;
+        };
+        let content_type = content_type.to_str().unwrap().to_owned();
         let essence = content_type.split(';').next().unwrap().trim().to_owned();
         if !essence.ends_with("json") || template.ends_with("/report") {
             // A document or an image (the report, a chart): its media type is listed, and
             // the body is not empty.
-            let content =
-                &doc["paths"][template][method]["responses"][status.to_string()]["content"];
             assert!(
-                content.get(&essence).is_some(),
+                described["content"].get(&essence).is_some(),
                 "{method} {path}: {essence} is described"
             );
-            assert!(!response.bytes().await.unwrap().is_empty(), "{path}");
-            routes.insert((method.to_owned(), template.to_owned()));
+            assert!(!answer.body.is_empty(), "{path}");
             continue;
         }
         let (schema, media) = response_schema(doc, method, template, status);
         assert_eq!(content_type, media.as_str(), "{path}");
-        let body: Value = response.json().await.unwrap();
+        let body: Value = serde_json::from_slice(&answer.body).unwrap();
         let checked = check(doc, schema, &body, "$");
         assert!(checked.is_ok(), "{method} {path}: {}", checked.unwrap_err());
-        routes.insert((method.to_owned(), template.to_owned()));
     }
     routes
+}
+
+/// Another server on `app`'s database with these settings; returns its base URL (the server
+/// stops with the test's runtime).
+async fn serve_with(app: &TestApp, settings: Settings) -> String {
+    let tracker = app.tracker.clone().with_settings(settings);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = blueprint_tracker::http::serve(tracker, listener, std::future::pending()).await;
+    });
+    base
 }
 
 #[tokio::test]
@@ -255,10 +466,25 @@ async fn the_description_is_served_as_openapi_3_1_json() {
     assert_eq!(doc["openapi"], "3.1.0");
     assert_eq!(doc["info"]["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(doc["servers"], json!([{"url": "/"}]));
-    let bearer = &doc["components"]["securitySchemes"]["bearerAuth"];
+    let schemes = &doc["components"]["securitySchemes"];
+    let bearer = &schemes["bearerAuth"];
     assert_eq!(
         (&bearer["type"], &bearer["scheme"]),
         (&json!("http"), &json!("bearer"))
+    );
+    let cookie = &schemes["sessionCookie"];
+    assert_eq!(
+        (&cookie["type"], &cookie["in"], &cookie["name"]),
+        (
+            &json!("apiKey"),
+            &json!("cookie"),
+            &json!(blueprint_tracker::web::COOKIE)
+        )
+    );
+    assert_eq!(
+        doc["security"],
+        read_security(),
+        "reads are public by default"
     );
 }
 
@@ -279,20 +505,54 @@ async fn every_route_of_the_router_is_described_and_nothing_else() {
                 .collect::<Vec<_>>()
         })
         .collect();
+    let (handlers, pages) = routes_in_the_source();
 
     assert_eq!(
-        routes_in_the_source(),
+        handlers.keys().cloned().collect::<BTreeSet<_>>(),
         routes(),
         "ROUTES is the router's list"
     );
+    assert_eq!(
+        pages,
+        PAGES.iter().map(|p| (*p).to_owned()).collect(),
+        "the web pages"
+    );
     assert_eq!(described, routes());
-    for (method, path) in routes() {
-        let operation = &doc["paths"][&path][&method];
-        let secured = operation.get("security").is_some();
+    for ((method, path), handler) in &handlers {
+        let operation = &doc["paths"][path][method];
+        let responses = &operation["responses"];
+        let security = &operation["security"];
+        if takes_a_token(handler) {
+            assert_eq!(
+                security,
+                &json!([{"bearerAuth": []}]),
+                "{method} {path}: {handler} needs a bearer token"
+            );
+            assert_eq!(
+                responses["401"]["$ref"], "#/components/responses/Unauthenticated",
+                "{method} {path}"
+            );
+            if method != "get" {
+                assert_eq!(
+                    responses["429"]["$ref"], "#/components/responses/TooManyWrites",
+                    "{method} {path}: writes are limited"
+                );
+            }
+        } else {
+            assert_eq!(method, "get", "{path}: every write needs a token");
+            if path == "/healthz" {
+                assert_eq!(security, &json!([]), "/healthz is always open");
+            } else {
+                assert_eq!(security, &read_security(), "{method} {path}: a read");
+                assert_eq!(
+                    responses["401"]["$ref"], "#/components/responses/PrivateRead",
+                    "{method} {path}: 401 on a private server"
+                );
+            }
+        }
         assert_eq!(
-            secured,
-            method == "post",
-            "{method} {path}: writes need a token"
+            responses["503"]["$ref"], "#/components/responses/Timeout",
+            "{method} {path}: every request has a time limit"
         );
         let declared: BTreeSet<&str> = operation["parameters"]
             .as_array()
@@ -357,11 +617,14 @@ async fn real_answers_on_the_demo_data_match_their_response_schemas() {
         "/api/v1/frameworks/ascc-blueprint-2025/participants?as_of=2025-06-30",
         "/api/v1/frameworks/ascc-strategic-plan/progress?as_of=2026-09-30&scope=VNM&level=objective",
         "/api/v1/frameworks/ascc-strategic-plan/progress?as_of=2026-09-30&node=SG1&level=measure",
+        "/api/v1/frameworks/ascc-strategic-plan/progress?as_of=2026-09-30&scope=VNM&basis=validated",
         // Characteristic A has no known measure: its rates are null.
         "/api/v1/frameworks/ascc-blueprint-2025/progress?as_of=2025-12-31&known_at=2026-11-01",
         "/api/v1/frameworks/ascc-strategic-plan/compare?as_of=2026-09-30",
+        "/api/v1/frameworks/ascc-strategic-plan/compare?as_of=2026-09-30&basis=validated",
         "/api/v1/frameworks/ascc-blueprint-2025/compare?as_of=2025-12-31&states=VNM,tha&node=C.2",
         "/api/v1/frameworks/ascc-strategic-plan/timeline?from=2026-01-01&to=2026-09-30&every=month&scope=VNM",
+        "/api/v1/frameworks/ascc-strategic-plan/timeline?from=2026-01-01&to=2026-09-30&basis=validated",
         "/api/v1/frameworks/ascc-blueprint-2025/timeline?every=year",
         "/api/v1/member-states",
         "/api/v1/openapi.json",
@@ -369,8 +632,13 @@ async fn real_answers_on_the_demo_data_match_their_response_schemas() {
         "/api/v1/frameworks/ascc-strategic-plan/report?as_of=2026-09-30&format=pdf",
         "/api/v1/frameworks/ascc-strategic-plan/report?as_of=2026-09-30&format=csv",
         "/api/v1/frameworks/ascc-strategic-plan/report?as_of=2026-09-30&format=json",
+        "/api/v1/frameworks/ascc-strategic-plan/report?as_of=2026-09-30&format=json&basis=validated",
         "/api/v1/frameworks/ascc-strategic-plan/charts/comparison.svg?as_of=2026-09-30",
+        "/api/v1/frameworks/ascc-strategic-plan/charts/rates.svg?as_of=2026-09-30&basis=validated",
         "/api/v1/frameworks/ascc-blueprint-2025/charts/timeline.png?as_of=2025-12-31",
+        "/api/v1/frameworks/ascc-strategic-plan/reports",
+        "/api/v1/frameworks/ascc-strategic-plan/reports?validation=validated&scope=ASEAN&limit=3",
+        "/api/v1/frameworks/ascc-strategic-plan/locks",
     ];
     let one = json!({"measure":"1.1.2","scope":"VNM","status":"ongoing","progress":40,
         "effective_date":"2026-03-31","note":"Draft guidelines adopted",
@@ -378,26 +646,178 @@ async fn real_answers_on_the_demo_data_match_their_response_schemas() {
     let bulk = json!({"reports":[
         {"measure":"1.1.1","scope":"ASEAN","status":"completed","effective_date":"2026-06-30"},
         {"measure":"1.1.2","scope":"THA","status":"not_applicable","effective_date":"2026-06-30"}]});
-    let status = "/api/v1/frameworks/ascc-strategic-plan/status";
-
-    let mut answers = Vec::new();
+    let second = json!({"measure":"1.1.3","scope":"VNM","status":"completed",
+        "effective_date":"2026-04-30"});
+    let late = json!({"measure":"1.1.2","scope":"ASEAN","status":"completed",
+        "effective_date":"2026-05-31"});
+    let fw = "/api/v1/frameworks/ascc-strategic-plan";
+    let status = format!("{fw}/status");
+    let base = app.base.as_str();
+    let mut x = Exchanges::default();
     for path in gets {
-        answers.push(("get", path, 200, app.get(path).await));
+        x.send(base, "get", path, None, None, 200).await;
     }
-    answers.push((
-        "post",
-        status,
-        201,
-        app.post(status, Some(&t.vnm), &one).await,
-    ));
-    answers.push((
-        "post",
-        status,
-        201,
-        app.post(status, Some(&t.secretariat), &bulk).await,
-    ));
 
-    let exercised = check_answers(&doc, answers).await;
+    // Accounts and tokens.
+    let me = x
+        .send(base, "get", "/api/v1/me", Some(&t.vnm), None, 200)
+        .await;
+    assert_eq!(
+        (&me["user"]["name"], &me["user"]["state"]),
+        (&json!("vnm-focal"), &json!("VNM"))
+    );
+    x.send(base, "get", "/api/v1/users", Some(&t.admin), None, 200)
+        .await;
+    let tha = json!({"name":"tha-focal","role":"focal_point","state":"tha",
+        "password":"a long enough passphrase"});
+    let created = x
+        .send(
+            base,
+            "post",
+            "/api/v1/users",
+            Some(&t.admin),
+            Some(&tha),
+            201,
+        )
+        .await;
+    let tha_token = created["token"].as_str().unwrap().to_owned();
+    for action in ["disable", "enable"] {
+        let path = format!("/api/v1/users/tha-focal/{action}");
+        x.send(base, "post", &path, Some(&t.admin), None, 200).await;
+    }
+    let password = json!({"password": "another long passphrase"});
+    let path = "/api/v1/users/tha-focal/password";
+    x.send(base, "put", path, Some(&tha_token), Some(&password), 204)
+        .await;
+    let path = "/api/v1/users/asec/totp";
+    x.send(base, "post", path, Some(&t.secretariat), None, 201)
+        .await;
+    x.send(base, "delete", path, Some(&t.admin), None, 204)
+        .await;
+    let laptop = json!({"name":"laptop","expires_at":"2099-01-01T00:00:00Z"});
+    let path = "/api/v1/users/vnm-focal/tokens";
+    let token = x
+        .send(base, "post", path, Some(&t.vnm), Some(&laptop), 201)
+        .await;
+    x.send(base, "get", path, Some(&t.vnm), None, 200).await;
+    let path = format!("{path}/{}", token["info"]["id"]);
+    x.send(base, "delete", &path, Some(&t.admin), None, 200)
+        .await;
+
+    // Reports, their review, and a lock with an admin's override.
+    let reported = x
+        .send(base, "post", &status, Some(&t.vnm), Some(&one), 201)
+        .await;
+    assert_eq!(reported["validation"]["state"], "reported");
+    x.send(
+        base,
+        "post",
+        &status,
+        Some(&t.secretariat),
+        Some(&bulk),
+        201,
+    )
+    .await;
+    let returned = x
+        .send(base, "post", &status, Some(&t.vnm), Some(&second), 201)
+        .await;
+    let evidence = json!({"evidence_checked": true, "note": "Guidelines seen"});
+    let path = format!("{fw}/reports/{}/validate", reported["id"]);
+    let validated = x
+        .send(
+            base,
+            "post",
+            &path,
+            Some(&t.secretariat),
+            Some(&evidence),
+            200,
+        )
+        .await;
+    assert_eq!(
+        (
+            &validated["validation"]["state"],
+            &validated["validation"]["by"]
+        ),
+        (&json!("validated"), &json!("asec"))
+    );
+    let reason = json!({"reason": "The evidence link is missing"});
+    let path = format!("{fw}/reports/{}/return", returned["id"]);
+    x.send(
+        base,
+        "post",
+        &path,
+        Some(&t.secretariat),
+        Some(&reason),
+        200,
+    )
+    .await;
+    let path = format!("{fw}/reports?validation=returned&scope=vnm");
+    let queue = x.send(base, "get", &path, None, None, 200).await;
+    assert_eq!(queue["reports"][0]["id"], returned["id"]);
+    let cut_off = json!({"until": "2026-06-30", "note": "Review cut-off"});
+    let path = format!("{fw}/locks");
+    let lock = x
+        .send(
+            base,
+            "post",
+            &path,
+            Some(&t.secretariat),
+            Some(&cut_off),
+            201,
+        )
+        .await;
+    // Refusals, which the audit trail records too: a back-dated report inside the lock, a
+    // viewer's write.
+    let refused = x
+        .send(base, "post", &status, Some(&t.vnm), Some(&one), 409)
+        .await;
+    assert_eq!(refused["code"], "locked_period");
+    x.send(base, "post", &status, Some(&t.viewer), Some(&one), 403)
+        .await;
+    let path = format!("{status}?override_lock=true");
+    let overridden = x
+        .send(base, "post", &path, Some(&t.admin), Some(&late), 201)
+        .await;
+    assert_eq!(
+        (&overridden["lock_id"], &overridden["lock_override"]),
+        (&lock["id"], &json!(true))
+    );
+    let path = format!("{fw}/locks/{}", lock["id"]);
+    x.send(base, "delete", &path, Some(&t.admin), None, 200)
+        .await;
+
+    // The audit trail of all that.
+    let trail = x
+        .send(base, "get", "/api/v1/audit", Some(&t.admin), None, 200)
+        .await;
+    let actions: BTreeSet<&str> = trail["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    for action in [
+        "user.create",
+        "user.disable",
+        "user.password",
+        "user.totp",
+        "token.create",
+        "token.revoke",
+        "status.record",
+        "status.record_override",
+        "report.validate",
+        "report.return",
+        "lock.create",
+        "lock.release",
+    ] {
+        assert!(actions.contains(action), "{action} in {actions:?}");
+    }
+    let path =
+        "/api/v1/audit?action=lock.create&framework=ascc-strategic-plan&from=2026-01-01&limit=5";
+    x.send(base, "get", path, Some(&t.secretariat), None, 200)
+        .await;
+
+    let exercised = check_answers(&doc, &x);
     assert_eq!(exercised, routes(), "every route is exercised");
 }
 
@@ -406,36 +826,67 @@ async fn problem_answers_match_the_problem_schema_with_the_codes_listed_for_thei
     let app = TestApp::spawn().await;
     let t = app.tokens().await;
     let doc = document(&app).await;
+    let fw = "/api/v1/frameworks/ascc-strategic-plan";
     let gets = [
-        ("/api/v1/frameworks/nope", 404),
+        ("/api/v1/frameworks/nope", None, 404),
         (
             "/api/v1/frameworks/ascc-strategic-plan/measures?node=ZZ",
+            None,
             404,
         ),
         (
             "/api/v1/frameworks/ascc-strategic-plan/measures/9.9.9/status",
+            None,
             404,
         ),
         (
             "/api/v1/frameworks/ascc-strategic-plan/measures/1.1.2/history?scope=A1",
+            None,
             400,
         ),
         (
             "/api/v1/frameworks/ascc-strategic-plan/participants?as_of=soon",
+            None,
             400,
         ),
         (
             "/api/v1/frameworks/ascc-strategic-plan/progress?level=chapter",
+            None,
+            400,
+        ),
+        (
+            "/api/v1/frameworks/ascc-strategic-plan/progress?basis=approved",
+            None,
             400,
         ),
         (
             "/api/v1/frameworks/ascc-strategic-plan/compare?states=XYZ",
+            None,
             404,
         ),
         (
             "/api/v1/frameworks/ascc-blueprint-2025/timeline?scope=TLS",
+            None,
             422,
         ),
+        ("/api/v1/frameworks/nope/locks", None, 404),
+        (
+            "/api/v1/frameworks/ascc-strategic-plan/reports?validation=maybe",
+            None,
+            400,
+        ),
+        (
+            "/api/v1/frameworks/ascc-strategic-plan/reports?scope=XYZ",
+            None,
+            404,
+        ),
+        ("/api/v1/me", None, 401),
+        ("/api/v1/me", Some("bt_unknown"), 401),
+        ("/api/v1/users", Some(t.secretariat.as_str()), 403),
+        ("/api/v1/users/admin/tokens", Some(t.vnm.as_str()), 403),
+        ("/api/v1/users/nobody/tokens", Some(t.admin.as_str()), 404),
+        ("/api/v1/audit", Some(t.vnm.as_str()), 403),
+        ("/api/v1/audit?before=last", Some(t.admin.as_str()), 400),
     ];
     let report = json!({"measure":"1.1.2","scope":"VNM","status":"ongoing",
         "effective_date":"2026-03-31"});
@@ -444,31 +895,262 @@ async fn problem_answers_match_the_problem_schema_with_the_codes_listed_for_thei
     let unknown = json!({"measure":"9.9.9","scope":"VNM","status":"ongoing",
         "effective_date":"2026-03-31"});
     let too_many = json!({ "reports": vec![json!({}); 10_001] });
+    let status = format!("{fw}/status");
+    let override_lock = format!("{status}?override_lock=true");
     let posts = [
-        (None, &report, 401),
-        (Some("bt_unknown"), &report, 401),
-        (Some(t.viewer.as_str()), &report, 403),
-        (Some(t.vnm.as_str()), &typo, 422),
-        (Some(t.vnm.as_str()), &unknown, 404),
-        (Some(t.secretariat.as_str()), &too_many, 413),
+        (status.as_str(), None, &report, 401),
+        (status.as_str(), Some("bt_unknown"), &report, 401),
+        (status.as_str(), Some(t.viewer.as_str()), &report, 403),
+        (status.as_str(), Some(t.vnm.as_str()), &typo, 422),
+        (status.as_str(), Some(t.vnm.as_str()), &unknown, 404),
+        (
+            status.as_str(),
+            Some(t.secretariat.as_str()),
+            &too_many,
+            413,
+        ),
+        (
+            override_lock.as_str(),
+            Some(t.secretariat.as_str()),
+            &report,
+            403,
+        ),
     ];
-    let status = "/api/v1/frameworks/ascc-strategic-plan/status";
-
-    let mut answers = Vec::new();
-    for (path, code) in gets {
-        answers.push(("get", path, code, app.get(path).await));
+    let base = app.base.as_str();
+    let mut x = Exchanges::default();
+    for (path, token, code) in gets {
+        x.send(base, "get", path, token, None, code).await;
     }
-    for (token, body, code) in posts {
-        answers.push(("post", status, code, app.post(status, token, body).await));
+    for (path, token, body, code) in posts {
+        x.send(base, "post", path, token, Some(body), code).await;
     }
+    let path = format!("{status}?override_lock=maybe");
+    x.send(base, "post", &path, Some(&t.admin), Some(&report), 400)
+        .await;
     let text = app
         .client
         .post(format!("{}{status}", app.base))
         .bearer_auth(&t.vnm)
         .header("content-type", "text/plain")
         .body("ongoing");
-    answers.push(("post", status, 415, text.send().await.unwrap()));
+    x.keep("post", &status, 415, text.send().await.unwrap())
+        .await;
 
-    check_answers(&doc, answers).await;
+    // A lock refuses back-dated reports.
+    let locks = format!("{fw}/locks");
+    let cut_off = json!({"until": "2026-06-30"});
+    let outside = json!({"until": "2040-01-01", "colour": "red"});
+    x.send(base, "post", &locks, Some(&t.vnm), Some(&cut_off), 403)
+        .await;
+    x.send(
+        base,
+        "post",
+        &locks,
+        Some(&t.secretariat),
+        Some(&outside),
+        422,
+    )
+    .await;
+    let lock = x
+        .send(
+            base,
+            "post",
+            &locks,
+            Some(&t.secretariat),
+            Some(&cut_off),
+            201,
+        )
+        .await;
+    let refused = x
+        .send(base, "post", &status, Some(&t.vnm), Some(&report), 409)
+        .await;
+    assert_eq!(refused["code"], "locked_period");
     assert_eq!(app.stored_reports().await, 0);
+    let release = format!("{locks}/{}", lock["id"]);
+    x.send(base, "delete", &release, Some(&t.secretariat), None, 403)
+        .await;
+    x.send(base, "delete", &release, Some(&t.admin), None, 200)
+        .await;
+    x.send(base, "delete", &release, Some(&t.admin), None, 409)
+        .await;
+    for (path, code) in [(format!("{locks}/999"), 404), (format!("{locks}/one"), 400)] {
+        x.send(base, "delete", &path, Some(&t.admin), None, code)
+            .await;
+    }
+
+    // Reviews of reports that are not there.
+    let evidence = json!({"evidence_checked": true});
+    let path = format!("{fw}/reports/999/validate");
+    x.send(
+        base,
+        "post",
+        &path,
+        Some(&t.secretariat),
+        Some(&evidence),
+        404,
+    )
+    .await;
+    let path = format!("{fw}/reports/one/return");
+    let reason = json!({"reason": "no"});
+    x.send(
+        base,
+        "post",
+        &path,
+        Some(&t.secretariat),
+        Some(&reason),
+        400,
+    )
+    .await;
+
+    // Accounts.
+    let users = "/api/v1/users";
+    let chief = json!({"name": "chief", "role": "chief"});
+    let taken = json!({"name": "asec", "role": "viewer"});
+    x.send(base, "post", users, Some(&t.admin), Some(&chief), 422)
+        .await;
+    x.send(base, "post", users, Some(&t.admin), Some(&taken), 409)
+        .await;
+    x.send(base, "post", users, Some(&t.vnm), Some(&taken), 403)
+        .await;
+    let path = "/api/v1/users/nobody/disable";
+    x.send(base, "post", path, Some(&t.admin), None, 404).await;
+    let path = "/api/v1/users/admin/disable";
+    x.send(base, "post", path, Some(&t.admin), None, 409).await;
+    let short = json!({"password": "short"});
+    let path = "/api/v1/users/admin/password";
+    x.send(base, "put", path, Some(&t.vnm), Some(&short), 403)
+        .await;
+    let path = "/api/v1/users/vnm-focal/password";
+    x.send(base, "put", path, Some(&t.vnm), Some(&short), 422)
+        .await;
+    let path = "/api/v1/users/reader/totp";
+    x.send(base, "post", path, Some(&t.admin), None, 422).await;
+    let path = "/api/v1/users/vnm-focal/tokens";
+    let expired = json!({"name": "old", "expires_at": "2020-01-01T00:00:00Z"});
+    x.send(base, "post", path, Some(&t.vnm), Some(&expired), 422)
+        .await;
+    for (path, code) in [
+        ("/api/v1/users/vnm-focal/tokens/999", 404),
+        ("/api/v1/users/vnm-focal/tokens/first", 400),
+    ] {
+        x.send(base, "delete", path, Some(&t.vnm), None, code).await;
+    }
+
+    // Too many writes, on a server that admits one write a second (bursts of two).
+    let limited = serve_with(
+        &app,
+        Settings {
+            write_rate: 1,
+            ..Settings::default()
+        },
+    )
+    .await;
+    let mut throttled = None;
+    for _ in 0..10 {
+        let response = app
+            .client
+            .post(format!("{limited}{status}"))
+            .bearer_auth(&t.viewer)
+            .json(&report)
+            .send()
+            .await
+            .unwrap();
+        if response.status() == 429 {
+            throttled = Some(response);
+            break;
+        }
+    }
+    x.keep(
+        "post",
+        &status,
+        429,
+        throttled.expect("a 429 within 10 writes"),
+    )
+    .await;
+
+    // A private server's reads: 401 without a token or a session.
+    let private = serve_with(
+        &app,
+        Settings {
+            private: true,
+            ..Settings::default()
+        },
+    )
+    .await;
+    for path in [
+        "/api/v1/frameworks",
+        &format!("{fw}/locks"),
+        "/api/v1/openapi.json",
+    ] {
+        x.send(&private, "get", path, None, None, 401).await;
+    }
+    x.send(
+        &private,
+        "get",
+        &format!("{fw}/reports"),
+        Some("bt_unknown"),
+        None,
+        401,
+    )
+    .await;
+
+    check_answers(&doc, &x);
+    assert_eq!(app.stored_reports().await, 0);
+}
+
+#[tokio::test]
+async fn a_private_server_answers_reads_to_a_token_or_the_session_cookie() {
+    let app = TestApp::spawn_with_demo().await;
+    let t = app.tokens().await;
+    let doc = document(&app).await;
+    let password = "correct horse battery staple";
+    let account = NewAccount {
+        password: Some(Secret::new(password)),
+        ..NewAccount::new("lan", Role::FocalPoint, Some("VNM".parse().unwrap()))
+    };
+    app.tracker.create_account(None, &account).await.unwrap();
+    let login = app
+        .tracker
+        .login("lan", &Secret::new(password), None, None)
+        .await
+        .unwrap();
+    let cookie = format!(
+        "{}={}",
+        blueprint_tracker::web::COOKIE,
+        login.cookie.expose()
+    );
+    let private = serve_with(
+        &app,
+        Settings {
+            private: true,
+            ..Settings::default()
+        },
+    )
+    .await;
+    let path = "/api/v1/frameworks/ascc-strategic-plan/progress?as_of=2026-09-30";
+
+    let mut x = Exchanges::default();
+    x.send(&private, "get", path, None, None, 401).await;
+    x.send(&private, "get", path, Some(&t.viewer), None, 200)
+        .await;
+    let with_cookie = x
+        .client
+        .get(format!("{private}{path}"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    x.keep("get", path, 200, with_cookie).await;
+    // The account routes need a token: a session cookie is not enough.
+    let me = x
+        .client
+        .get(format!("{private}/api/v1/me"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    x.keep("get", "/api/v1/me", 401, me).await;
+    x.send(&private, "get", "/healthz", None, None, 200).await;
+
+    check_answers(&doc, &x);
 }

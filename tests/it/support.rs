@@ -2,8 +2,8 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use blueprint_tracker::domain::{Role, StateCode};
-use blueprint_tracker::service::{NewAccount, Tracker};
+use blueprint_tracker::domain::{AuditFilter, Role, Secret, StateCode};
+use blueprint_tracker::service::{NewAccount, Settings, Tracker};
 use reqwest::{Client, Response};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::Value;
@@ -98,10 +98,17 @@ impl Drop for TestApp {
 impl TestApp {
     /// A server on a fresh database holding the reference data only.
     pub async fn spawn() -> Self {
+        Self::spawn_with_settings(Settings::default()).await
+    }
+
+    /// A server on a fresh database holding the reference data only, with these settings
+    /// (private reads, session timeouts, login throttle, write limit).
+    pub async fn spawn_with_settings(settings: Settings) -> Self {
         let (db, database_url) = TestDb::fresh().await;
         let (tracker, _) = Tracker::open(&database_url)
             .await
             .expect("open the tracker");
+        let tracker = tracker.with_settings(settings);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a free port");
@@ -224,6 +231,156 @@ impl TestApp {
             .count_status_reports()
             .await
             .expect("count reports")
+    }
+}
+
+/// A browser-like client for the web pages: redirects are answered, not followed, and cookies
+/// are passed by hand (`Cookie: bt_session=…`), so a test sees every `Set-Cookie`.
+pub fn browser() -> Client {
+    Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client")
+}
+
+/// The value of the `bt_session` cookie a response sets, if any (empty when it clears it).
+pub fn session_cookie(response: &Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("bt_session="))
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+}
+
+/// The value of the hidden `csrf` input of a page.
+pub fn csrf_field(html: &str) -> String {
+    let start = html
+        .find(r#"name="csrf" value=""#)
+        .expect("a csrf field on the page")
+        + r#"name="csrf" value=""#.len();
+    let end = html[start..].find('"').expect("the end of the csrf value");
+    html[start..start + end].to_owned()
+}
+
+impl TestApp {
+    /// A new account with a password; returns its first API token.
+    pub async fn account_with_password(
+        &self,
+        name: &str,
+        role: Role,
+        state: Option<&str>,
+        password: &str,
+    ) -> String {
+        let account = NewAccount {
+            name: name.to_owned(),
+            role,
+            state: state.map(|s| s.parse::<StateCode>().expect("state code")),
+            password: Some(Secret::new(password)),
+        };
+        self.tracker
+            .create_account(None, &account)
+            .await
+            .expect("create account")
+            .1
+            .expose()
+            .to_owned()
+    }
+
+    /// `method path`, with an optional bearer token and an optional JSON body.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Response {
+        let mut request = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.expect("request")
+    }
+
+    /// `GET path` with a bearer token; asserts 200 and returns the JSON body.
+    pub async fn get_json_as(&self, token: &str, path: &str) -> Value {
+        let response = self
+            .send(reqwest::Method::GET, path, Some(token), None)
+            .await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.expect("JSON body")
+    }
+
+    /// How many audit records there are (read as the terminal does).
+    pub async fn audit_count(&self) -> usize {
+        self.tracker
+            .audit_trail(
+                None,
+                AuditFilter {
+                    limit: 1_000,
+                    ..AuditFilter::default()
+                },
+            )
+            .await
+            .expect("read the audit trail")
+            .len()
+    }
+
+    /// `POST /login` as a browser's form (no redirect followed).
+    pub async fn login(&self, name: &str, password: &str, code: Option<&str>) -> Response {
+        browser()
+            .post(format!("{}/login", self.base))
+            .form(&[
+                ("name", name),
+                ("password", password),
+                ("code", code.unwrap_or_default()),
+                ("next", "/account"),
+            ])
+            .send()
+            .await
+            .expect("POST /login")
+    }
+
+    /// Logs in and returns the session cookie's value; asserts the 303.
+    pub async fn session(&self, name: &str, password: &str) -> String {
+        let response = self.login(name, password, None).await;
+        assert_eq!(response.status(), 303, "login of {name}");
+        session_cookie(&response).expect("a session cookie")
+    }
+
+    /// `GET path` with a session cookie, no redirect followed.
+    pub async fn get_with_session(&self, path: &str, cookie: &str) -> Response {
+        browser()
+            .get(format!("{}{path}", self.base))
+            .header("cookie", format!("bt_session={cookie}"))
+            .send()
+            .await
+            .expect("GET with a session")
+    }
+
+    /// Whether a session cookie still opens the account page (200, not a redirect to login).
+    pub async fn session_works(&self, cookie: &str) -> bool {
+        let response = self.get_with_session("/account", cookie).await;
+        let status = response.status().as_u16();
+        assert!(
+            status == 200 || status == 303,
+            "GET /account answered {status}"
+        );
+        if status == 303 {
+            assert_eq!(response.headers()["location"], "/login?next=/account");
+        }
+        status == 200
+    }
+
+    /// The anti-forgery token of a live session, read from its account page.
+    pub async fn csrf(&self, cookie: &str) -> String {
+        let response = self.get_with_session("/account", cookie).await;
+        assert_eq!(response.status(), 200, "the account page");
+        csrf_field(&response.text().await.expect("the account page"))
     }
 }
 
