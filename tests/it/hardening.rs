@@ -5,7 +5,7 @@
 use blueprint_tracker::http::{HttpOptions, serve_with};
 use blueprint_tracker::service::{Settings, Tracker};
 
-use crate::support::{TestApp, TestDb, assert_problem};
+use crate::support::{TestApp, TestDb};
 
 /// A server with these settings and options on a fresh database: (base URL, tracker, db).
 async fn server(settings: Settings, options: HttpOptions) -> (String, Tracker, TestDb) {
