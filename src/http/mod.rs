@@ -101,17 +101,11 @@ pub fn router_with(tracker: Tracker, options: HttpOptions) -> Router {
         .route("/users/{name}/tokens/{id}", delete(admin::revoke_token))
         .route("/audit", get(admin::audit))
         .route("/openapi.json", get(api::openapi));
-    let web = Router::new()
-        .route(
-            "/login",
-            get(crate::web::login_page).post(crate::web::login),
-        )
-        .route("/logout", post(crate::web::logout))
-        .route("/account", get(crate::web::account));
     Router::new()
         .route("/healthz", get(api::healthz))
         .nest("/api/v1", api)
-        .merge(web)
+        // The web pages (`src/web`), beside the API.
+        .merge(crate::web::routes())
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(from_fn_with_state(state.clone(), hardening::private_reads))

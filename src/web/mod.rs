@@ -9,16 +9,25 @@
 //! behind TLS (`serve --behind-tls`).
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
 use serde::Deserialize;
 
 use crate::domain::Secret;
 use crate::http::{AppState, Problem};
 use crate::service::{ServiceError, SessionUser};
+
+/// The web pages' routes (merged beside the API by [`crate::http::router_with`]).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/account", get(account))
+}
 
 /// The session cookie's name.
 pub const COOKIE: &str = "bt_session";
