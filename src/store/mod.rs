@@ -8,6 +8,7 @@
 
 mod accounts;
 mod catalog;
+mod commit;
 mod figures;
 mod governance;
 mod reference;
@@ -72,10 +73,22 @@ fn id_of(mut value: sea_orm::ActiveValue<i32>) -> StoreResult<i32> {
         .ok_or_else(|| StoreError::corrupt("?", "a saved row has no id"))
 }
 
+/// Begins a write transaction: immediate on SQLite, so that it never fails on upgrading a read
+/// lock to a write lock.
+async fn begin_write_on(db: &DatabaseConnection) -> StoreResult<DatabaseTransaction> {
+    Ok(db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+        .await?)
+}
+
 /// A handle on the database; cheap to clone (a connection pool).
 #[derive(Clone, Debug)]
 pub struct Store {
     db: DatabaseConnection,
+    committer: commit::Committer,
 }
 
 impl Store {
@@ -102,7 +115,8 @@ impl Store {
             options.max_connections(16);
         }
         let db = Database::connect(options).await?;
-        Ok(Self { db })
+        let committer = commit::Committer::start(db.clone());
+        Ok(Self { db, committer })
     }
 
     /// Brings the schema up to date.
@@ -142,14 +156,7 @@ impl Store {
 
     /// Starts a write transaction: `BEGIN IMMEDIATE` on SQLite, a plain `BEGIN` elsewhere.
     async fn begin_write(&self) -> StoreResult<DatabaseTransaction> {
-        let tx = self
-            .db
-            .begin_with_options(TransactionOptions {
-                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-                ..TransactionOptions::default()
-            })
-            .await?;
-        Ok(tx)
+        begin_write_on(&self.db).await
     }
 
     fn conn(&self) -> &impl ConnectionTrait {

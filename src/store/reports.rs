@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use entity::{report_reviews, status_reports, users};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 
 use super::{Store, StoreError, StoreResult};
@@ -141,10 +141,14 @@ impl Store {
             .await?)
     }
 
-    /// Appends reports in one immediate transaction: all are stored, or none. Inside it: the
+    /// Appends reports: all are stored, or none. Inside the write's transaction: the
     /// framework's lock in force is read, and reports on or before its date are refused unless
     /// `options.override_lock`; the Secretariat's reports are validated on entry; the audit
     /// record is written. `measures` maps the ids used in `rows` to their codes.
+    ///
+    /// Concurrent calls share one transaction (group commit, see [`super::commit`]): each runs
+    /// in a savepoint of its own, so one refused request leaves the others' reports in place,
+    /// and each is answered only once the shared transaction is committed.
     ///
     /// # Errors
     /// `Locked`; the database fails; nothing is stored then.
@@ -155,116 +159,14 @@ impl Store {
         rows: Vec<ReportRow>,
         options: RecordOptions,
     ) -> StoreResult<Vec<StatusReport>> {
-        let users: HashMap<i32, String> = options.recorded_by.iter().cloned().collect();
-        let recorded_by = options.recorded_by.as_ref().map(|(id, _)| *id);
-        let tx = self.begin_write().await?;
-        super::figures::bump_revision(&tx, framework.id).await?;
-        let lock = super::governance::active_lock(&tx, framework.id).await?;
-        let locked = lock.map_or(0, |(_, until)| {
-            rows.iter()
-                .filter(|r| r.report.effective_date <= until)
-                .count()
-        });
-        if let Some((lock_id, until)) = lock
-            && locked > 0
-            && !options.override_lock
-        {
-            return Err(StoreError::Locked {
-                lock_id: i64::from(lock_id),
-                until,
-                count: locked,
-            });
-        }
-        let recorded_at = rows.first().map(|r| r.recorded_at);
-        let mut stored = Vec::with_capacity(rows.len());
-        let mut rows = rows.into_iter().peekable();
-        while rows.peek().is_some() {
-            let chunk = rows
-                .by_ref()
-                .take(INSERT_CHUNK)
-                .map(|row| active_model(framework.id, row, recorded_by, lock));
-            // RETURNING gives the rows in no particular order: map measures by id, sort after.
-            let models = status_reports::Entity::insert_many(chunk.collect::<Vec<_>>())
-                .exec_with_returning(&tx)
-                .await?;
-            if options.validated
-                && let Some(by) = recorded_by
-            {
-                let reviews: Vec<_> = models
-                    .iter()
-                    .map(|m| report_reviews::ActiveModel {
-                        id: NotSet,
-                        report_id: Set(m.id),
-                        framework_id: Set(framework.id),
-                        decision: Set(ValidationState::Validated.as_str().to_owned()),
-                        reason: Set(None),
-                        evidence_checked: Set(false),
-                        reviewed_by: Set(by),
-                        // Validated as it is recorded.
-                        reviewed_at: Set(m.recorded_at),
-                    })
-                    .collect();
-                report_reviews::Entity::insert_many(reviews)
-                    .exec_without_returning(&tx)
-                    .await?;
-            }
-            for model in models {
-                let validation = if options.validated && recorded_by.is_some() {
-                    Validation {
-                        state: ValidationState::Validated,
-                        by: recorded_by.and_then(|id| users.get(&id).cloned()),
-                        at: Some(model.recorded_at),
-                        reason: None,
-                        evidence_checked: false,
-                    }
-                } else {
-                    Validation::REPORTED
-                };
-                stored.push(report_from(
-                    model,
-                    &framework.code,
-                    measures,
-                    &users,
-                    validation,
-                )?);
-            }
-        }
-        stored.sort_by_key(|r| r.id);
-        if let Some(mut audit) = options.audit {
-            if locked > 0 {
-                audit.action = actions::STATUS_RECORD_OVERRIDE;
-            }
-            let detail = if stored.len() <= AUDIT_DETAIL_MAX {
-                serde_json::json!({
-                    "count": stored.len(),
-                    "lock": lock.map(|(id, until)| serde_json::json!({"id": id, "until": until})),
-                    "in_locked_period": locked,
-                    "reports": stored.iter().map(|r| serde_json::json!({
-                        "id": r.id, "measure": r.measure, "scope": r.scope, "status": r.status,
-                        "progress": r.progress, "effective_date": r.effective_date,
-                    })).collect::<Vec<_>>(),
-                })
-            } else {
-                serde_json::json!({
-                    "count": stored.len(),
-                    "lock": lock.map(|(id, until)| serde_json::json!({"id": id, "until": until})),
-                    "in_locked_period": locked,
-                    "first_id": stored.first().map(|r| r.id),
-                    "last_id": stored.last().map(|r| r.id),
-                })
-            };
-            let target = match stored.as_slice() {
-                [one] => format!("report {}", one.id),
-                many => format!("{} reports", many.len()),
-            };
-            let audit = audit
-                .framework(framework.code.clone())
-                .target(target)
-                .detail(detail);
-            super::governance::write_audit(&tx, &audit, recorded_at.unwrap_or_default()).await?;
-        }
-        tx.commit().await?;
-        Ok(stored)
+        self.committer
+            .submit(super::commit::Job::new(
+                framework.clone(),
+                measures.clone(),
+                rows,
+                options,
+            ))
+            .await
     }
 
     /// Reports of a framework by id (those that exist), in id order.
@@ -363,4 +265,123 @@ impl Store {
             .map(|u| (u.id, u.name))
             .collect())
     }
+}
+
+/// Records one request's reports inside `tx` (a transaction or a savepoint): what
+/// [`Store::record_reports`] does, run by the group-commit writer.
+pub(super) async fn record_in(
+    tx: &impl ConnectionTrait,
+    framework: &Framework,
+    measures: &HashMap<i32, String>,
+    rows: Vec<ReportRow>,
+    options: RecordOptions,
+) -> StoreResult<Vec<StatusReport>> {
+    let users: HashMap<i32, String> = options.recorded_by.iter().cloned().collect();
+    let recorded_by = options.recorded_by.as_ref().map(|(id, _)| *id);
+    super::figures::bump_revision(tx, framework.id).await?;
+    let lock = super::governance::active_lock(tx, framework.id).await?;
+    let locked = lock.map_or(0, |(_, until)| {
+        rows.iter()
+            .filter(|r| r.report.effective_date <= until)
+            .count()
+    });
+    if let Some((lock_id, until)) = lock
+        && locked > 0
+        && !options.override_lock
+    {
+        return Err(StoreError::Locked {
+            lock_id: i64::from(lock_id),
+            until,
+            count: locked,
+        });
+    }
+    let recorded_at = rows.first().map(|r| r.recorded_at);
+    let mut stored = Vec::with_capacity(rows.len());
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk = rows
+            .by_ref()
+            .take(INSERT_CHUNK)
+            .map(|row| active_model(framework.id, row, recorded_by, lock));
+        // RETURNING gives the rows in no particular order: map measures by id, sort after.
+        let models = status_reports::Entity::insert_many(chunk.collect::<Vec<_>>())
+            .exec_with_returning(tx)
+            .await?;
+        if options.validated
+            && let Some(by) = recorded_by
+        {
+            let reviews: Vec<_> = models
+                .iter()
+                .map(|m| report_reviews::ActiveModel {
+                    id: NotSet,
+                    report_id: Set(m.id),
+                    framework_id: Set(framework.id),
+                    decision: Set(ValidationState::Validated.as_str().to_owned()),
+                    reason: Set(None),
+                    evidence_checked: Set(false),
+                    reviewed_by: Set(by),
+                    // Validated as it is recorded.
+                    reviewed_at: Set(m.recorded_at),
+                })
+                .collect();
+            report_reviews::Entity::insert_many(reviews)
+                .exec_without_returning(tx)
+                .await?;
+        }
+        for model in models {
+            let validation = if options.validated && recorded_by.is_some() {
+                Validation {
+                    state: ValidationState::Validated,
+                    by: recorded_by.and_then(|id| users.get(&id).cloned()),
+                    at: Some(model.recorded_at),
+                    reason: None,
+                    evidence_checked: false,
+                }
+            } else {
+                Validation::REPORTED
+            };
+            stored.push(report_from(
+                model,
+                &framework.code,
+                measures,
+                &users,
+                validation,
+            )?);
+        }
+    }
+    stored.sort_by_key(|r| r.id);
+    if let Some(mut audit) = options.audit {
+        if locked > 0 {
+            audit.action = actions::STATUS_RECORD_OVERRIDE;
+        }
+        let detail = if stored.len() <= AUDIT_DETAIL_MAX {
+            serde_json::json!({
+                "count": stored.len(),
+                "lock": lock.map(|(id, until)| serde_json::json!({"id": id, "until": until})),
+                "in_locked_period": locked,
+                "reports": stored.iter().map(|r| serde_json::json!({
+                    "id": r.id, "measure": r.measure, "scope": r.scope, "status": r.status,
+                    "progress": r.progress, "effective_date": r.effective_date,
+                })).collect::<Vec<_>>(),
+            })
+        } else {
+            serde_json::json!({
+                "count": stored.len(),
+                "lock": lock.map(|(id, until)| serde_json::json!({"id": id, "until": until})),
+                "in_locked_period": locked,
+                "first_id": stored.first().map(|r| r.id),
+                "last_id": stored.last().map(|r| r.id),
+            })
+        };
+        let target = match stored.as_slice() {
+            [one] => format!("report {}", one.id),
+            many => format!("{} reports", many.len()),
+        };
+        let audit = audit
+            .framework(framework.code.clone())
+            .target(target)
+            .detail(detail);
+        super::governance::write_audit(tx, &audit, recorded_at.unwrap_or_default()).await?;
+    }
+    Ok(stored)
 }
