@@ -11,4 +11,5 @@ pub mod reference;
 pub mod report;
 pub mod service;
 pub mod store;
+pub mod transfer;
 pub mod web;

@@ -23,6 +23,9 @@ pub struct Model {
     pub revision: i64,
     /// Bumped by every write to the framework's tree or participants.
     pub tree_revision: i64,
+    /// When an operator last loaded the framework from a file; the shipped reference data then
+    /// leaves it alone.
+    pub imported_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

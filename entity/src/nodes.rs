@@ -16,6 +16,9 @@ pub struct Model {
     pub title: String,
     pub note: Option<String>,
     pub is_measure: bool,
+    /// When the node left its framework's tree (a framework file no longer listed it); its
+    /// reports stay, the figures no longer count it.
+    pub retired_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

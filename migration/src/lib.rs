@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_initial;
 mod m20261123_000001_framework_revision;
 mod m20261124_000001_governance;
+mod m20261124_000002_retired_nodes;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_initial::Migration),
             Box::new(m20261123_000001_framework_revision::Migration),
             Box::new(m20261124_000001_governance::Migration),
+            Box::new(m20261124_000002_retired_nodes::Migration),
         ]
     }
 }

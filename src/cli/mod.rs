@@ -1,9 +1,11 @@
-//! The command line: `serve`, `migrate`, `user add`, `progress`, `demo`. Every option can also come from an
-//! environment variable (shown in `--help`). Output for people goes to stdout, diagnostics to
+//! The command line: `serve`, `migrate`, `user add`, `progress`, `demo`, `import`, `template`,
+//! `export`, `framework`. Every option can also come from an environment variable (shown in
+//! `--help`). Output for people goes to stdout, diagnostics to
 //! stderr; a command that fails exits non-zero with one line saying why.
 
 mod admin;
 mod figures;
+mod transfer;
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -63,6 +65,17 @@ pub enum Command {
     /// Load the illustrative demo scenario, or (`--synthetic`) a synthetic framework of any
     /// size for benchmarks.
     Demo(DemoArgs),
+    /// Import status reports from a CSV or XLSX file.
+    #[command(subcommand)]
+    Import(transfer::ImportCommand),
+    /// Write a status template (CSV or XLSX) of a framework for one scope, to fill and import.
+    Template(transfer::TemplateArgs),
+    /// Export statuses as of a date, progress figures or reports' history (CSV, XLSX,
+    /// SDMX-CSV).
+    Export(transfer::ExportArgs),
+    /// Load or update a framework from a file.
+    #[command(subcommand)]
+    Framework(transfer::FrameworkCommand),
 }
 
 #[derive(Debug, Args)]
@@ -246,6 +259,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Report(args) => report(&cli.database_url, args).await,
+        Command::Import(command) => transfer::import(&cli.database_url, command).await,
+        Command::Template(args) => transfer::template(&cli.database_url, args).await,
+        Command::Export(args) => transfer::export(&cli.database_url, args).await,
+        Command::Framework(command) => transfer::framework(&cli.database_url, command).await,
         Command::Charts(args) => charts(&args),
         Command::Demo(args) => {
             let (tracker, _) = open(&cli.database_url).await?;

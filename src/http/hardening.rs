@@ -1,10 +1,13 @@
 //! What every response gets, and what every request is held to:
 //! - security headers: a strict `Content-Security-Policy` (nothing from elsewhere, no scripts,
-//!   no framing), `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer`,
+//!   no framing), `X-Content-Type-Options: nosniff`, `Referrer-Policy: same-origin` (no address
+//!   leaves the site; `no-referrer` would also make browsers send `Origin: null` on the site's own
+//!   form POSTs, which the forgery check must refuse),
 //!   `X-Frame-Options: DENY`, and `Strict-Transport-Security` when behind TLS;
 //! - a time limit per request (503 `request_timeout` after it);
 //! - on a private server (`serve --private`), a login or token for every read; only
-//!   `/healthz`, the login page and `/account` (which sends a visitor to the login) stay open.
+//!   `/healthz`, the login page, its stylesheet and `/account` (which sends a visitor to the
+//!   login) stay open, and an anonymous browser asking for another page is sent to the login.
 //!
 //! Body size (1 MiB) is limited by the router; writes per account by the service.
 
@@ -42,7 +45,7 @@ pub async fn security_headers(
     );
     headers.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     if state.behind_tls {
@@ -70,9 +73,12 @@ pub async fn time_limit(request: Request, next: Next) -> Response {
 }
 
 /// Paths a private server still answers without a login (`/account` sends the browser to the
-/// login page itself).
+/// login page itself; the stylesheet dresses the login page).
 fn always_open(path: &str) -> bool {
-    matches!(path, "/healthz" | "/login" | "/account")
+    matches!(
+        path,
+        "/healthz" | "/login" | "/account" | "/assets/site.css"
+    )
 }
 
 pub async fn private_reads(
@@ -90,6 +96,12 @@ pub async fn private_reads(
         Err(problem) => return problem.into_response(),
     };
     if let Err(e) = state.tracker.authorize(reader.as_ref(), Action::Read) {
+        // A web page (not the API) sends an anonymous browser to the login, and back after it.
+        if reader.is_none() && !parts.uri.path().starts_with("/api/") {
+            let back = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+            let back: String = url::form_urlencoded::byte_serialize(back.as_bytes()).collect();
+            return axum::response::Redirect::to(&format!("/login?next={back}")).into_response();
+        }
         return Problem::from(e).into_response();
     }
     next.run(Request::from_parts(parts, body)).await

@@ -6,6 +6,7 @@ mod api;
 mod extract;
 mod hardening;
 mod problem;
+mod transfer;
 
 use std::future::Future;
 
@@ -70,6 +71,12 @@ pub fn router_with(tracker: Tracker, options: HttpOptions) -> Router {
         .route("/frameworks/{fw}/report", get(api::report))
         .route("/frameworks/{fw}/charts/{file}", get(api::chart))
         .route("/frameworks/{fw}/status", post(api::record_status))
+        .route(
+            "/frameworks/{fw}/status/import",
+            post(transfer::import_status),
+        )
+        .route("/frameworks/{fw}/status/template", get(transfer::template))
+        .route("/frameworks/{fw}/status/export", get(transfer::export))
         .route(
             "/frameworks/{fw}/locks",
             get(admin::locks).post(admin::create_lock),

@@ -9,6 +9,7 @@ use super::{ServiceError, ServiceResult, Tracker};
 use crate::domain::{
     Framework, FrameworkSummary, MemberState, Node, StateCode, participants_as_of,
 };
+use crate::store::RetiredNode;
 
 /// A framework with its nodes nested under their parents.
 #[derive(Debug, Clone, Serialize)]
@@ -17,6 +18,9 @@ pub struct FrameworkTree {
     pub framework: Framework,
     pub measure_count: usize,
     pub nodes: Vec<TreeNode>,
+    /// Nodes a framework file no longer lists (with when): their reports stay readable (a
+    /// retired measure's status and history), the figures no longer count them.
+    pub retired: Vec<RetiredNode>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -108,7 +112,8 @@ impl Tracker {
     /// `UnknownFramework`, or the store fails.
     pub async fn framework_tree(&self, code: &str) -> ServiceResult<FrameworkTree> {
         let framework = self.framework(code).await?;
-        let nodes = self.store.nodes(framework.id).await?;
+        let nodes = self.store.current_nodes(framework.id).await?;
+        let retired = self.store.retired_nodes(framework.id).await?;
         let measure_count = nodes.iter().filter(|n| n.is_measure).count();
         let mut children: HashMap<Option<&str>, Vec<&Node>> = HashMap::new();
         for node in &nodes {
@@ -139,6 +144,7 @@ impl Tracker {
             framework,
             measure_count,
             nodes: roots,
+            retired,
         })
     }
 
@@ -152,7 +158,7 @@ impl Tracker {
         filter: &MeasureFilter,
     ) -> ServiceResult<Vec<MeasureView>> {
         let fw = self.framework(framework).await?;
-        let nodes = self.store.nodes(fw.id).await?;
+        let nodes = self.store.current_nodes(fw.id).await?;
         let by_code: HashMap<&str, &Node> = nodes.iter().map(|n| (n.code.as_str(), n)).collect();
         if let Some(node) = &filter.node
             && !by_code.contains_key(node.as_str())

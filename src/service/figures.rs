@@ -238,9 +238,11 @@ impl Tracker {
     }
 
     async fn outline(&self, fw: &Framework) -> ServiceResult<Outline> {
+        // The current tree only: a measure retired from the framework keeps its reports, but
+        // the figures no longer count it.
         Ok(Outline::new(
             fw.levels.clone(),
-            &self.store.nodes(fw.id).await?,
+            &self.store.current_nodes(fw.id).await?,
         ))
     }
 

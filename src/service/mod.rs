@@ -6,10 +6,12 @@ mod accounts;
 mod catalog;
 mod figures;
 mod governance;
+mod pages;
 mod review;
 mod sessions;
 mod status;
 pub mod totp;
+mod transfer;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, SubsecRound, Utc};
 
@@ -25,8 +27,16 @@ pub use figures::{
     CompareView, FigureQuery, MAX_TIMELINE_POINTS, ProgressView, Span, TimelineView,
 };
 pub use governance::{ReviewDecision, ReviewQueue};
+pub use pages::{
+    ActivityCount, BodyFramework, BodyPage, Dashboard, FrameworkPanel, GoalLine, GridRow, GridView,
+    LaggingMeasure, LevelComparison, LevelRow, MeasurePage, StatePage, TreeRow, TreeView,
+};
 pub use sessions::{Login, SessionUser, Settings};
 pub use status::{MeasureHistory, MeasureStatus, Recorded, ScopeStatus, SyntheticSummary};
+pub use transfer::{
+    ExportFile, ExportQuery, ExportWhat, FrameworkMetadata, ImportFile, ImportOptions,
+    ImportProgress, ImportSummary, LockInForce, MAX_LISTED_PROBLEMS, Quiet,
+};
 
 /// What can go wrong in a use case; mapped once to HTTP problems or CLI messages.
 #[derive(Debug, thiserror::Error)]

@@ -123,7 +123,36 @@ impl Tracker {
             }
         }
 
-        let nodes = self.store.nodes(fw.id).await?;
+        // A measure retired from the tree keeps its history but takes no new report.
+        let retired: HashMap<String, DateTime<Utc>> = self
+            .store
+            .retired_nodes(fw.id)
+            .await?
+            .into_iter()
+            .filter(|n| n.is_measure)
+            .map(|n| (n.code, n.retired_at))
+            .collect();
+        if !retired.is_empty() {
+            let issues: Vec<crate::domain::FieldIssue> = items
+                .iter()
+                .filter_map(|(prefix, item)| {
+                    let code = item.get("measure").and_then(Value::as_str)?;
+                    let at = retired.get(code)?;
+                    Some(crate::domain::FieldIssue::invalid(
+                        format!("{prefix}measure"),
+                        format!(
+                            "`{code}` was retired from `{}` on {}: its history stays readable, but it takes no new report",
+                            fw.code,
+                            at.date_naive()
+                        ),
+                    ))
+                })
+                .collect();
+            if !issues.is_empty() {
+                return Err(ServiceError::Invalid(issues));
+            }
+        }
+        let nodes = self.store.current_nodes(fw.id).await?;
         let by_code: HashMap<&str, &Node> = nodes.iter().map(|n| (n.code.as_str(), n)).collect();
         let known_states: HashSet<StateCode> = self
             .store

@@ -14,6 +14,18 @@ use crate::domain::{
     Framework, FrameworkSummary, MemberState, Node, Participation, SectoralBody, StateCode,
 };
 
+/// A node a framework file no longer lists: its reports stay readable, the figures no longer
+/// count it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RetiredNode {
+    pub code: String,
+    pub level: String,
+    pub title: String,
+    pub parent: Option<String>,
+    pub is_measure: bool,
+    pub retired_at: chrono::DateTime<chrono::Utc>,
+}
+
 pub(super) fn framework_from(m: frameworks::Model) -> Framework {
     let split = |s: &str, sep: char| -> Vec<String> {
         s.split(sep)
@@ -56,6 +68,7 @@ impl Store {
             let measure_count = nodes::Entity::find()
                 .filter(nodes::Column::FrameworkId.eq(row.id))
                 .filter(nodes::Column::IsMeasure.eq(true))
+                .filter(nodes::Column::RetiredAt.is_null())
                 .count(self.conn())
                 .await?;
             out.push(FrameworkSummary {
@@ -79,13 +92,58 @@ impl Store {
     }
 
     /// The nodes of a framework in tree order (parents before children, siblings in file order),
-    /// each with its parent's code and its lead bodies.
+    /// each with its parent's code and its lead bodies: the current ones and those retired from
+    /// the tree (which reports may still name: see [`Store::current_nodes`]).
     ///
     /// # Errors
     /// The database fails.
     pub async fn nodes(&self, framework_id: i32) -> StoreResult<Vec<Node>> {
-        let rows = nodes::Entity::find()
+        self.nodes_where(framework_id, false).await
+    }
+
+    /// The nodes of a framework's current tree, without the retired ones: what the figures
+    /// count and the tree shows.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn current_nodes(&self, framework_id: i32) -> StoreResult<Vec<Node>> {
+        self.nodes_where(framework_id, true).await
+    }
+
+    /// The nodes a framework file no longer lists, with when they left the tree, in tree
+    /// order.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn retired_nodes(&self, framework_id: i32) -> StoreResult<Vec<RetiredNode>> {
+        let all = nodes::Entity::find()
             .filter(nodes::Column::FrameworkId.eq(framework_id))
+            .order_by_asc(nodes::Column::Position)
+            .all(self.conn())
+            .await?;
+        let codes: HashMap<i32, String> = all.iter().map(|n| (n.id, n.code.clone())).collect();
+        Ok(all
+            .into_iter()
+            .filter_map(|n| {
+                let retired_at = n.retired_at?;
+                Some(RetiredNode {
+                    parent: n.parent_id.and_then(|p| codes.get(&p).cloned()),
+                    code: n.code,
+                    level: n.level,
+                    title: n.title,
+                    is_measure: n.is_measure,
+                    retired_at,
+                })
+            })
+            .collect())
+    }
+
+    async fn nodes_where(&self, framework_id: i32, current_only: bool) -> StoreResult<Vec<Node>> {
+        let mut query = nodes::Entity::find().filter(nodes::Column::FrameworkId.eq(framework_id));
+        if current_only {
+            query = query.filter(nodes::Column::RetiredAt.is_null());
+        }
+        let rows = query
             .order_by_asc(nodes::Column::Position)
             .all(self.conn())
             .await?;

@@ -11,8 +11,10 @@ mod catalog;
 mod commit;
 mod figures;
 mod governance;
+mod pages;
 mod reference;
 mod reports;
+mod transfer;
 
 use std::time::Duration;
 
@@ -24,10 +26,13 @@ use sea_orm::{
 };
 
 pub use accounts::{Credentials, NewToken, NewUser};
+pub use catalog::RetiredNode;
 pub use figures::Revision;
 pub use governance::{NewReview, ReportRef, SessionRef};
+pub use pages::{ActivityLine, ActivityStatus};
 pub use reference::LoadSummary;
 pub use reports::{RecordOptions, ReportRow};
+pub use transfer::{FrameworkLoad, FrameworkOutcome, ImportOutcome, ImportRow, StatusImport};
 
 /// How long a writer waits for another writer's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -124,8 +129,21 @@ impl Store {
     /// # Errors
     /// A migration that fails.
     pub async fn migrate(&self) -> StoreResult<()> {
-        Migrator::up(&self.db, None).await?;
-        Ok(())
+        // Two processes starting on a new database (`serve` and a `user add` beside it) may
+        // migrate at once; the one that loses the race fails on a table the other created.
+        // Trying again after the other has finished finds nothing left to do.
+        let mut attempt = 0;
+        loop {
+            match Migrator::up(&self.db, None).await {
+                Ok(()) => return Ok(()),
+                Err(e) if attempt < 5 => {
+                    attempt += 1;
+                    tracing::debug!(error = %e, attempt, "migration raced another process; retrying");
+                    tokio::time::sleep(Duration::from_millis(200 * attempt)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     /// Whether the database answers a trivial query.

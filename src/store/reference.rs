@@ -44,7 +44,6 @@ impl Store {
         let tx = self.begin_write().await?;
         let mut summary = LoadSummary::default();
 
-        let mut state_ids = HashMap::new();
         for row in &data.member_states {
             let existing = member_states::Entity::find()
                 .filter(member_states::Column::Code.eq(&row.code))
@@ -63,8 +62,7 @@ impl Store {
             model.short_name = Set(row.short_name.clone());
             model.official_name = Set(row.official_name.clone());
             model.joined_on = Set(row.joined_on);
-            let saved = model.save(&tx).await?;
-            state_ids.insert(row.code.clone(), (id_of(saved.id)?, row.joined_on));
+            model.save(&tx).await?;
         }
 
         let mut body_ids = HashMap::new();
@@ -90,36 +88,30 @@ impl Store {
 
         let mut framework_nodes = HashMap::new();
         for spec in &data.frameworks {
+            // A framework an operator loaded from a file (`framework import`) is theirs: the
+            // shipped tree would revert it, so it is left as it is.
+            let imported = frameworks::Entity::find()
+                .filter(frameworks::Column::Code.eq(&spec.framework.code))
+                .filter(frameworks::Column::ImportedAt.is_not_null())
+                .one(&tx)
+                .await?;
+            if let Some(framework) = imported {
+                let ids = nodes::Entity::find()
+                    .filter(nodes::Column::FrameworkId.eq(framework.id))
+                    .all(&tx)
+                    .await?
+                    .into_iter()
+                    .map(|n| (n.code, n.id))
+                    .collect();
+                framework_nodes.insert(spec.framework.code.clone(), (framework.id, ids));
+                continue;
+            }
             let (framework_id, start_date, created) = upsert_framework(&tx, spec).await?;
             summary.frameworks += usize::from(created);
             let (inserted, ids) = upsert_nodes(&tx, framework_id, spec, &body_ids).await?;
             summary.nodes += inserted;
             framework_nodes.insert(spec.framework.code.clone(), (framework_id, ids));
-
-            // Default participation, set once when a framework first appears: every state that
-            // was a member on the framework's start date, from that date. Later additions are
-            // an operator's decision and are never overwritten.
-            let has_participants = participations::Entity::find()
-                .filter(participations::Column::FrameworkId.eq(framework_id))
-                .count(&tx)
-                .await?
-                > 0;
-            if !has_participants {
-                for (state_id, joined_on) in state_ids.values() {
-                    if *joined_on <= start_date {
-                        participations::ActiveModel {
-                            framework_id: Set(framework_id),
-                            member_state_id: Set(*state_id),
-                            from_date: Set(start_date),
-                            until_date: Set(None),
-                            ..Default::default()
-                        }
-                        .insert(&tx)
-                        .await?;
-                        summary.participations += 1;
-                    }
-                }
-            }
+            summary.participations += default_participations(&tx, framework_id, start_date).await?;
         }
 
         if let Some((framework_id, node_ids)) = framework_nodes.get(MILESTONES_FRAMEWORK) {
@@ -132,7 +124,41 @@ impl Store {
     }
 }
 
-async fn upsert_framework(
+/// Default participation, set once when a framework first appears: every state that was a
+/// member on the framework's start date, from that date. Later additions are an operator's
+/// decision and are never overwritten. Returns how many were added.
+pub(super) async fn default_participations(
+    tx: &impl ConnectionTrait,
+    framework_id: i32,
+    start_date: NaiveDate,
+) -> StoreResult<usize> {
+    let has_participants = participations::Entity::find()
+        .filter(participations::Column::FrameworkId.eq(framework_id))
+        .count(tx)
+        .await?
+        > 0;
+    if has_participants {
+        return Ok(0);
+    }
+    let mut added = 0;
+    for state in member_states::Entity::find().all(tx).await? {
+        if state.joined_on <= start_date {
+            participations::ActiveModel {
+                framework_id: Set(framework_id),
+                member_state_id: Set(state.id),
+                from_date: Set(start_date),
+                until_date: Set(None),
+                ..Default::default()
+            }
+            .insert(tx)
+            .await?;
+            added += 1;
+        }
+    }
+    Ok(added)
+}
+
+pub(super) async fn upsert_framework(
     tx: &impl ConnectionTrait,
     spec: &FrameworkSpec,
 ) -> StoreResult<(i32, NaiveDate, bool)> {
@@ -174,8 +200,9 @@ async fn upsert_framework(
     Ok((id, row.start_date, created))
 }
 
-/// Inserts or updates the nodes of a tree; returns how many were inserted and every node's id.
-async fn upsert_nodes(
+/// Inserts or updates the nodes of a tree (bringing back any it lists that had been retired);
+/// returns how many were inserted and every node's id.
+pub(super) async fn upsert_nodes(
     tx: &impl ConnectionTrait,
     framework_id: i32,
     spec: &FrameworkSpec,
@@ -216,6 +243,7 @@ async fn upsert_nodes(
         model.title = Set(row.title.clone());
         model.note = Set(row.note.clone());
         model.is_measure = Set(row.level == measure_level);
+        model.retired_at = Set(None);
         let saved = model.save(tx).await?;
         let node_id = id_of(saved.id)?;
         ids.insert(row.code.clone(), node_id);

@@ -1,6 +1,12 @@
-//! Web pages (server-rendered, askama templates compiled in): for now the login, the logout
-//! and the account page; the session cookie they set also lets a browser read a private
-//! server's API.
+//! Web pages (server-rendered, askama templates compiled in, no JavaScript: the CSP forbids
+//! it): the dashboard, browsing (frameworks, measures, member states, sectoral bodies),
+//! recording (one status, or a grid of a state's measures), comparing states, downloading
+//! reports, and the login, logout and account pages. The session cookie a login sets also lets
+//! a browser read a private server's API.
+//!
+//! Pages are thin like the API's handlers: parse the query or form, call the service (one use
+//! case, usually `src/service/pages.rs`), word the result for people (`layout`), render.
+//! Every page works on a phone and prints; every form is a plain GET or POST.
 //!
 //! Forgery protection on every form POST, two ways: the request must come from this site
 //! (`Sec-Fetch-Site`, else `Origin`, else `Referer`, compared with `Host`), and a form made for a
@@ -8,11 +14,18 @@
 //! cookie is `HttpOnly`, `SameSite=Strict`, `Path=/`, and `Secure` when the server is told it is
 //! behind TLS (`serve --behind-tls`).
 
+mod browse;
+mod compare;
+mod dashboard;
+pub mod layout;
+mod record;
+mod reports;
+
 use askama::Template;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
@@ -27,6 +40,26 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
         .route("/account", get(account))
+        .route("/", get(dashboard::page))
+        .route("/assets/site.css", get(layout::stylesheet))
+        .route("/frameworks", get(browse::index))
+        .route("/frameworks/{fw}", get(browse::framework))
+        .route("/frameworks/{fw}/measures/{code}", get(browse::measure))
+        .route("/states", get(browse::states))
+        .route("/states/{code}", get(browse::state))
+        .route("/bodies", get(browse::bodies))
+        .route("/bodies/{code}", get(browse::body))
+        .route("/record", get(record::form))
+        .route("/record/{fw}", post(record::submit))
+        .route(
+            "/record/{fw}/grid",
+            get(record::grid).post(record::submit_grid),
+        )
+        .route("/compare", get(compare::page))
+        .route("/compare/chart.svg", get(compare::chart))
+        .route("/compare/figures.csv", get(compare::csv))
+        .route("/reports", get(reports::page))
+        .route("/reports/download", get(reports::download))
 }
 
 /// The session cookie's name.
@@ -104,12 +137,7 @@ impl FromRequestParts<AppState> for Session {
     }
 }
 
-fn render(template: &impl Template) -> Response {
-    match template.render() {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => Problem::from(ServiceError::Render(e.to_string())).into_response(),
-    }
-}
+use layout::{Chrome, Section, render};
 
 /// Only a path on this site, so a login cannot be made to send the browser elsewhere.
 fn safe_next(next: &str) -> &str {
@@ -123,6 +151,7 @@ fn safe_next(next: &str) -> &str {
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage<'a> {
+    chrome: Chrome,
     error: Option<String>,
     name: &'a str,
     next: &'a str,
@@ -131,6 +160,8 @@ struct LoginPage<'a> {
 #[derive(Template)]
 #[template(path = "account.html")]
 struct AccountPage<'a> {
+    chrome: Chrome,
+    may_record: bool,
     name: &'a str,
     role: &'a str,
     state: Option<String>,
@@ -145,6 +176,7 @@ pub struct LoginQuery {
 
 pub async fn login_page(axum::extract::Query(query): axum::extract::Query<LoginQuery>) -> Response {
     render(&LoginPage {
+        chrome: Chrome::new(Section::Account, None),
         error: None,
         name: "",
         next: safe_next(&query.next),
@@ -202,6 +234,7 @@ pub async fn login(
                 _ => StatusCode::UNAUTHORIZED,
             };
             let mut response = render(&LoginPage {
+                chrome: Chrome::new(Section::Account, None),
                 error: Some(e.to_string()),
                 name: form.name.trim(),
                 next,
@@ -256,6 +289,8 @@ pub async fn account(Session(session): Session) -> Response {
     };
     let user = &session.user;
     render(&AccountPage {
+        chrome: Chrome::new(Section::Account, Some(&session)),
+        may_record: user.role != crate::domain::Role::Viewer,
         name: &user.name,
         role: user.role.as_str(),
         state: user.state.as_ref().map(ToString::to_string),

@@ -127,3 +127,42 @@ fn the_report_renders_without_io_or_the_clock() {
     }
     assert_eq!(found, Vec::<String>::new());
 }
+
+#[test]
+fn files_are_read_and_written_without_io_the_database_or_the_clock() {
+    // `transfer` turns bytes into rows and rows into bytes (like `report`): the service reads
+    // the clock, the store the database, the CLI and HTTP the files and uploads.
+    let impure = [
+        "sea_orm",
+        "axum",
+        "tokio",
+        "std::fs",
+        "std::net",
+        "std::env",
+        "Utc::now",
+        "Local::now",
+        "SystemTime",
+        "Instant::now",
+        "crate::store",
+        "crate::service",
+        "crate::http",
+        "crate::cli",
+    ];
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/transfer");
+    let mut found = Vec::new();
+    let files = rust_files(&src);
+    assert!(files.len() >= 5, "src/transfer holds the file formats");
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("read source");
+        let code = text
+            .split("#[cfg(test)]\nmod tests")
+            .next()
+            .unwrap_or_default();
+        for needle in impure {
+            if code.contains(needle) {
+                found.push(format!("{} uses {needle}", path.display()));
+            }
+        }
+    }
+    assert_eq!(found, Vec::<String>::new());
+}

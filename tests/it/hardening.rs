@@ -41,7 +41,7 @@ async fn every_answer_carries_the_security_headers_and_hsts_only_behind_tls() {
         assert!(csp.contains("default-src 'none'"), "{path}: {csp}");
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
         assert_eq!(header(&r, "x-content-type-options"), Some("nosniff"));
-        assert_eq!(header(&r, "referrer-policy"), Some("no-referrer"));
+        assert_eq!(header(&r, "referrer-policy"), Some("same-origin"));
         assert_eq!(header(&r, "x-frame-options"), Some("DENY"));
         assert_eq!(header(&r, "strict-transport-security"), None, "{path}");
     }

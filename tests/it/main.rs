@@ -22,4 +22,6 @@ mod reference_data;
 mod reports;
 mod sessions;
 mod support;
+mod transfer;
 mod validation;
+mod web;

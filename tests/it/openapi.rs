@@ -16,7 +16,7 @@ use crate::support::TestApp;
 
 /// Every (method, path) the router serves under `/api/v1`, and `/healthz` (`src/http/mod.rs`);
 /// the web pages (`src/web`, merged beside the API) are not part of it.
-const ROUTES: [(&str, &str); 33] = [
+const ROUTES: [(&str, &str); 36] = [
     ("get", "/healthz"),
     ("get", "/api/v1/frameworks"),
     ("get", "/api/v1/frameworks/{fw}"),
@@ -30,6 +30,9 @@ const ROUTES: [(&str, &str); 33] = [
     ("get", "/api/v1/frameworks/{fw}/report"),
     ("get", "/api/v1/frameworks/{fw}/charts/{file}"),
     ("post", "/api/v1/frameworks/{fw}/status"),
+    ("post", "/api/v1/frameworks/{fw}/status/import"),
+    ("get", "/api/v1/frameworks/{fw}/status/template"),
+    ("get", "/api/v1/frameworks/{fw}/status/export"),
     ("get", "/api/v1/frameworks/{fw}/locks"),
     ("post", "/api/v1/frameworks/{fw}/locks"),
     ("delete", "/api/v1/frameworks/{fw}/locks/{id}"),
@@ -135,12 +138,15 @@ fn routes_in_the_source() -> (BTreeMap<(String, String), String>, BTreeSet<Strin
                     METHODS.contains(&method),
                     "`{method}` in the route of {path}"
                 );
-                if handler.starts_with("api::") || handler.starts_with("admin::") {
+                if handler.starts_with("api::")
+                    || handler.starts_with("admin::")
+                    || handler.starts_with("transfer::")
+                {
                     api.insert((method.to_owned(), path.clone()), handler.to_owned());
                 } else {
                     assert!(
                         handler.starts_with("crate::web::"),
-                        "{method} {path}: `{handler}` is an API (api::, admin::) or a web handler"
+                        "{method} {path}: `{handler}` is an API (api::, admin::, transfer::) or a web handler"
                     );
                     pages.insert(path.clone());
                 }
@@ -786,6 +792,33 @@ async fn real_answers_on_the_demo_data_match_their_response_schemas() {
     x.send(base, "delete", &path, Some(&t.admin), None, 200)
         .await;
 
+    // Files: templates, exports in every format, and an import (a dry run, then for real).
+    for path in [
+        format!("{fw}/status/template?scope=VNM"),
+        format!("{fw}/status/template?scope=ASEAN&format=xlsx"),
+        format!("{fw}/status/export?as_of=2026-09-30"),
+        format!("{fw}/status/export?as_of=2026-09-30&format=xlsx&scope=VNM"),
+        format!("{fw}/status/export?as_of=2026-09-30&format=sdmx-csv"),
+        format!("{fw}/status/export?what=history&measure=1.1.2&format=xlsx"),
+        format!("{fw}/status/export?what=progress&as_of=2026-09-30&level=goal&format=sdmx-csv"),
+    ] {
+        x.send(base, "get", &path, None, None, 200).await;
+    }
+    let file = b"framework,measure,scope,status,progress,effective_date,note,evidence_url\n\
+        ascc-strategic-plan,1.2.1,VNM,ongoing,30,2026-09-30,Imported,\n\
+        ascc-strategic-plan,1.2.2,VNM,,,,,\n";
+    for (query, code) in [("?dry_run=true", 200), ("", 201)] {
+        let response = app
+            .import("ascc-strategic-plan", query, Some(&t.vnm), "vnm.csv", file)
+            .await;
+        let path = format!("{fw}/status/import{query}");
+        let summary = x.keep("post", &path, code, response).await;
+        assert_eq!(
+            (&summary["stored"], &summary["blank"]),
+            (&json!(1), &json!(1))
+        );
+    }
+
     // The audit trail of all that.
     let trail = x
         .send(base, "get", "/api/v1/audit", Some(&t.admin), None, 200)
@@ -809,6 +842,7 @@ async fn real_answers_on_the_demo_data_match_their_response_schemas() {
         "report.return",
         "lock.create",
         "lock.release",
+        "import",
     ] {
         assert!(actions.contains(action), "{action} in {actions:?}");
     }
@@ -935,6 +969,69 @@ async fn problem_answers_match_the_problem_schema_with_the_codes_listed_for_thei
         .body("ongoing");
     x.keep("post", &status, 415, text.send().await.unwrap())
         .await;
+
+    // Imports, templates and exports refused.
+    let good = b"measure,scope,status,effective_date\n1.1.2,VNM,ongoing,2026-03-31\n";
+    let bad = b"measure,scope,status,effective_date\n1.1.2,VNM,done,2026-03-31\n";
+    let other = b"measure,scope,status,effective_date\n1.1.2,THA,ongoing,2026-03-31\n";
+    let import = format!("{status}/import");
+    for (framework, query, token, file, code) in [
+        ("ascc-strategic-plan", "", None, &good[..], 401),
+        (
+            "ascc-strategic-plan",
+            "",
+            Some(t.vnm.as_str()),
+            &bad[..],
+            422,
+        ),
+        (
+            "ascc-strategic-plan",
+            "",
+            Some(t.vnm.as_str()),
+            &other[..],
+            403,
+        ),
+        (
+            "ascc-strategic-plan",
+            "?dry_run=maybe",
+            Some(t.vnm.as_str()),
+            &good[..],
+            400,
+        ),
+        ("nope", "", Some(t.admin.as_str()), &good[..], 404),
+    ] {
+        let response = app.import(framework, query, token, "f.csv", file).await;
+        let path = format!("/api/v1/frameworks/{framework}/status/import{query}");
+        x.keep("post", &path, code, response).await;
+    }
+    let plain = app
+        .client
+        .post(format!("{}{import}", app.base))
+        .bearer_auth(&t.vnm)
+        .header("content-type", "text/csv")
+        .body(good.to_vec());
+    x.keep("post", &import, 415, plain.send().await.unwrap())
+        .await;
+    for (path, code) in [
+        (format!("{fw}/status/template"), 400),
+        (format!("{fw}/status/template?scope=XYZ"), 404),
+        (
+            "/api/v1/frameworks/ascc-blueprint-2025/status/template?scope=TLS".to_owned(),
+            422,
+        ),
+        (format!("{fw}/status/export?what=everything"), 400),
+        (format!("{fw}/status/export?format=pdf"), 400),
+        (
+            format!("{fw}/status/export?what=history&measure=9.9.9"),
+            404,
+        ),
+        (
+            "/api/v1/frameworks/ascc-blueprint-2025/status/export?scope=TLS".to_owned(),
+            422,
+        ),
+    ] {
+        x.send(base, "get", &path, None, None, code).await;
+    }
 
     // A lock refuses back-dated reports.
     let locks = format!("{fw}/locks");

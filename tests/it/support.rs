@@ -422,3 +422,49 @@ pub fn error_fields(problem: &Value) -> Vec<String> {
     fields.sort();
     fields
 }
+
+/// A `multipart/form-data` body with one file in the field `file`: its content type and bytes.
+pub fn multipart_file(file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "blueprint-tracker-test-boundary-7f3a";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+impl TestApp {
+    /// `POST /api/v1/frameworks/{framework}/status/import{query}` with `bytes` as the file
+    /// `file_name`, as `token`.
+    pub async fn import(
+        &self,
+        framework: &str,
+        query: &str,
+        token: Option<&str>,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Response {
+        let (content_type, body) = multipart_file(file_name, bytes);
+        let mut request = self
+            .client
+            .post(format!(
+                "{}/api/v1/frameworks/{framework}/status/import{query}",
+                self.base
+            ))
+            .header("content-type", content_type)
+            .body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("POST …/status/import")
+    }
+
+    /// `GET path`; asserts 200 and returns the body's bytes.
+    pub async fn get_bytes(&self, path: &str) -> Vec<u8> {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.bytes().await.expect("body").to_vec()
+    }
+}

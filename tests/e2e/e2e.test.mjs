@@ -1,0 +1,412 @@
+// End-to-end tests of the web pages in headless Chromium (Debian's /usr/bin/chromium, driven
+// by playwright-core), against a server started by run.sh with `serve --demo` on a fresh
+// database. Every page is checked with axe-core (WCAG 2.0–2.2 A and AA rules and best
+// practices): no serious or critical violation may remain. Screenshots of the main pages are
+// saved in $SCREENSHOT_DIR.
+//
+// Environment (set by run.sh): BASE_URL, SCREENSHOT_DIR, FOCAL_NAME, FOCAL_PASSWORD,
+// SECRETARIAT_NAME, SECRETARIAT_PASSWORD, CHROMIUM (default /usr/bin/chromium), and
+// README_SCREENSHOT (a path: the dashboard screenshot for the README is written there too).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:8080';
+const SHOTS = process.env.SCREENSHOT_DIR ?? 'screenshots-out';
+const FOCAL = { name: process.env.FOCAL_NAME ?? 'e2e-hanoi', password: process.env.FOCAL_PASSWORD ?? '' };
+const SECRETARIAT = {
+  name: process.env.SECRETARIAT_NAME ?? 'e2e-secretariat',
+  password: process.env.SECRETARIAT_PASSWORD ?? '',
+};
+const PLAN = 'ascc-strategic-plan';
+// The demo scenario's last date: figures as of it do not depend on the day the tests run.
+const DEMO_DATE = '2026-09-30';
+
+mkdirSync(SHOTS, { recursive: true });
+
+let browser;
+/** Every page checked by axe, with what it found (for the summary at the end). */
+const axeResults = [];
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    // STACK.md pitfall 12: no sandbox as root, no GPU, and nothing that calls the network.
+    // (Playwright starts every launch with a fresh, empty profile of its own: the
+    // `--user-data-dir` of the pitfall.)
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  const pages = axeResults.length;
+  const byImpact = {};
+  for (const r of axeResults) {
+    for (const v of r.violations) byImpact[v.impact] = (byImpact[v.impact] ?? 0) + 1;
+  }
+  const summary = { pages, byImpact, results: axeResults };
+  writeFileSync(join(SHOTS, 'axe-summary.json'), JSON.stringify(summary, null, 2));
+  const minor = axeResults
+    .flatMap((r) => r.violations.map((v) => `${r.name}: ${v.id} (${v.impact}, ${v.nodes})`));
+  console.log(`axe-core: ${pages} page states checked; violations by impact: ${JSON.stringify(byImpact)}`);
+  for (const line of minor) console.log(`  ${line}`);
+});
+
+/** A new browser context: its own cookies; axe may be injected despite the page's CSP. */
+async function newPage({ width = 1280, height = 900 } = {}) {
+  const context = await browser.newContext({
+    viewport: { width, height },
+    bypassCSP: true,
+    acceptDownloads: true,
+    locale: 'en-GB',
+    timezoneId: 'Asia/Ho_Chi_Minh',
+  });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    // A CSP violation (a script, a style or an image from elsewhere) shows here. A form
+    // answered 422 is a page, not a failed resource.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    // Every stylesheet and image a page uses is served.
+    if (r.request().resourceType() !== 'document' && r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
+  });
+  page.problems = problems;
+  return page;
+}
+
+/** Runs axe-core on the page; fails on any serious or critical violation. */
+async function checkA11y(page, name) {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    }),
+  );
+  const violations = result.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.length,
+    targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+  }));
+  axeResults.push({ name, url: page.url(), violations });
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad, [], `${name}: serious or critical accessibility violations`);
+}
+
+/** Whether an image loads and decodes (a lazy one is loaded once scrolled to). */
+async function imageLoads(locator) {
+  return locator.evaluate((img) =>
+    img
+      .decode()
+      .then(() => img.naturalWidth > 0)
+      .catch(() => false),
+  );
+}
+
+async function shot(page, name, options = {}) {
+  const path = join(SHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true, ...options });
+  return path;
+}
+
+async function login(page, { name, password }) {
+  await page.goto(`${BASE}/login`);
+  await page.getByLabel('Account name').fill(name);
+  await page.getByLabel('Password').fill(password);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.getByRole('button', { name: 'Log in' }).click()]);
+}
+
+/** Viet Nam's row of a framework's member-state table on the dashboard. */
+async function vietNamRow(page) {
+  return page.locator(`#${PLAN} table`).first().locator('tr', { has: page.getByRole('link', { name: 'Viet Nam' }) }).innerText();
+}
+
+test('the dashboard shows every framework with figures, counts, rules and recent reports', async () => {
+  const page = await newPage();
+  const response = await page.goto(`${BASE}/?as_of=${DEMO_DATE}`);
+  assert.equal(response.status(), 200);
+  await assert.doesNotReject(page.getByRole('heading', { level: 1, name: 'ASCC implementation dashboard' }).waitFor());
+  for (const title of ['ASEAN Socio-Cultural Community Blueprint 2025', 'ASEAN Socio-Cultural Community Strategic Plan']) {
+    await page.getByRole('heading', { level: 2, name: title }).waitFor();
+  }
+  const plan = page.locator(`#${PLAN}`);
+  const text = await plan.innerText();
+  assert.match(text, /Implementation rate\s+\d+\.\d%\s+\d+ of 112 applicable measures under way or done/);
+  assert.match(text, /rule: regional/);
+  for (const rule of ['all_states', 'mean_of_states', 'cells', 'regional']) assert.match(text, new RegExp(rule));
+  assert.match(text, /Recently recorded/);
+  assert.match(await page.locator('main').innerText(), /Illustrative demo data/);
+  // The chart is drawn by the server and loads.
+  const chart = plan.locator('figure img');
+  await chart.scrollIntoViewIfNeeded();
+  assert.ok(await imageLoads(chart), 'the comparison chart loads');
+  assert.deepEqual(page.problems, []);
+  await checkA11y(page, 'dashboard');
+  await shot(page, 'dashboard-full');
+  // The README's picture: the top of the page, the plan in force first.
+  const readme = await shot(page, 'dashboard', { clip: { x: 0, y: 0, width: 1280, height: 1560 } });
+  if (process.env.README_SCREENSHOT) {
+    mkdirSync(dirname(process.env.README_SCREENSHOT), { recursive: true });
+    copyFileSync(readme, process.env.README_SCREENSHOT);
+  }
+  // The print stylesheet hides the navigation and the forms.
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('header nav').isVisible(), false);
+  assert.equal(await page.locator('form.filters').isVisible(), false);
+  await shot(page, 'dashboard-print');
+  await page.context().close();
+});
+
+test('the dashboard works on a phone, with a skip link and visible keyboard focus', async () => {
+  const page = await newPage({ width: 390, height: 844 });
+  await page.goto(`${BASE}/?as_of=${DEMO_DATE}`);
+  // Nothing is wider than the screen but the tables, which scroll in their own region.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the page is ${overflow}px wider than a phone's screen`);
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Skip to main content' });
+  assert.ok(await skip.evaluate((a) => a === document.activeElement), 'the first Tab reaches the skip link');
+  const box = await skip.boundingBox();
+  assert.ok(box && box.y >= 0, 'the focused skip link is on the screen');
+  const outline = await skip.evaluate((a) => getComputedStyle(a).outlineStyle);
+  assert.notEqual(outline, 'none', 'focus is visible');
+  await shot(page, 'dashboard-phone-focus', { fullPage: false });
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+  await checkA11y(page, 'dashboard (phone)');
+  await shot(page, 'dashboard-phone');
+  await page.context().close();
+});
+
+test('browsing: a framework tree with rates at every node, a measure, a member state, a sectoral body', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE}/frameworks`);
+  await checkA11y(page, 'browse');
+  await page.getByRole('link', { name: 'ASEAN Socio-Cultural Community Strategic Plan' }).click();
+  await page.getByRole('heading', { level: 1, name: 'ASEAN Socio-Cultural Community Strategic Plan' }).waitFor();
+  // Viet Nam's figures at every node.
+  await page.getByLabel('Figures for').selectOption('VNM');
+  await page.getByLabel('As of').fill(DEMO_DATE);
+  await page.getByRole('button', { name: 'Show' }).click();
+  await page.getByRole('heading', { level: 2, name: /Viet Nam as of 2026-09-30/ }).waitFor();
+  const tree = await page.locator('table').innerText();
+  assert.match(tree, /goal\s+SG1 · /);
+  assert.match(tree, /\d+\.\d% \d+ of \d+/);
+  await checkA11y(page, 'framework tree');
+  await shot(page, 'framework-tree');
+
+  await page.locator('table a').first().click();
+  await page.getByRole('heading', { level: 2, name: /Status in every scope/ }).waitFor();
+  const scopes = await page.locator('table').first().innerText();
+  for (const state of ['ASEAN (regional)', 'Viet Nam', 'Thailand', 'Timor-Leste']) assert.ok(scopes.includes(state), state);
+  await page.getByRole('heading', { level: 2, name: 'History' }).waitFor();
+  assert.match(await page.locator('main').innerText(), /Awaiting validation|Validated/);
+  await checkA11y(page, 'measure');
+  await shot(page, 'measure');
+
+  await page.goto(`${BASE}/states/VNM?framework=${PLAN}&as_of=${DEMO_DATE}`);
+  await page.getByRole('heading', { level: 2, name: 'Progress per goal' }).waitFor();
+  await page.getByRole('heading', { level: 2, name: 'What is lagging' }).waitFor();
+  assert.match(await page.locator('main').innerText(), /mean of the 11 participating member states/);
+  await checkA11y(page, 'member state');
+  await shot(page, 'member-state');
+
+  await page.goto(`${BASE}/bodies/AMCA`);
+  assert.match(await page.locator('main').innerText(), /ASEAN-Republic of Korea \(ROK\) Cultural Exchange Year 2017/);
+  await checkA11y(page, 'sectoral body');
+  await shot(page, 'sectoral-body');
+
+  // A Blueprint measure lists the 2017 milestones of the element above it.
+  await page.goto(`${BASE}/frameworks/ascc-blueprint-2025/measures/C.1.i?as_of=2025-12-31`);
+  assert.match(await page.locator('main').innerText(), /Activities under the nodes above it/);
+  await checkA11y(page, 'measure with activities');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('a focal point logs in, records a status (errors next to the fields first) and sees the dashboard change', async () => {
+  const page = await newPage();
+  await login(page, FOCAL);
+  await page.goto(`${BASE}/`);
+  const before = await vietNamRow(page);
+
+  await page.getByRole('link', { name: 'Record', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: 'Record a status' }).waitFor();
+  // A focal point is offered its own state only.
+  const scopes = await page.getByLabel('Where it holds').locator('option').allInnerTexts();
+  assert.deepEqual(scopes, ['Viet Nam (VNM)']);
+  await checkA11y(page, 'record form');
+  await shot(page, 'record-form');
+
+  // Invalid: progress with `completed`, and no measure chosen. Nothing is stored.
+  await page.getByLabel('Completed').check();
+  await page.getByLabel('Progress (percent, optional)').fill('140');
+  await page.getByRole('button', { name: 'Record status' }).click();
+  await page.getByRole('heading', { name: /Nothing was recorded/ }).waitFor();
+  assert.match(await page.locator('#measure-error').innerText(), /Choose a measure/);
+  assert.match(await page.locator('#progress-error').innerText(), /whole number of percent from 0 to 100/);
+  assert.equal(await page.getByLabel('Progress (percent, optional)').getAttribute('aria-invalid'), 'true');
+  await checkA11y(page, 'record form with errors');
+  await shot(page, 'record-form-errors');
+
+  // Valid: a measure of goal 1, completed, effective today.
+  await page.getByLabel('Strategic measure').selectOption({ index: 1 });
+  const measure = await page.getByLabel('Strategic measure').inputValue();
+  await page.getByLabel('Progress (percent, optional)').fill('');
+  await page.getByLabel('Completed').check();
+  await page.getByLabel('Evidence link (optional)').fill('https://example.org/viet-nam/report-2026.pdf');
+  await page.getByLabel('Note (optional)').fill('Recorded by the end-to-end test');
+  await page.getByRole('button', { name: 'Record status' }).click();
+  await page.getByRole('status').filter({ hasText: 'Recorded.' }).waitFor();
+  assert.ok(page.url().includes(`/measures/${measure}?recorded=`), page.url());
+  const history = await page.locator('#history-caption').locator('xpath=..').innerText();
+  assert.match(history, new RegExp(`${FOCAL.name}[\\s\\S]*Viet Nam[\\s\\S]*Completed[\\s\\S]*Awaiting validation`));
+  await shot(page, 'recorded');
+
+  // The dashboard shows it: among the latest reports, and in Viet Nam's figures.
+  await page.goto(`${BASE}/`);
+  const recent = await page.locator(`#${PLAN}`).getByRole('table', { name: /latest reports/ }).innerText();
+  assert.match(recent, new RegExp(`by ${FOCAL.name}[\\s\\S]*${measure.replace(/\./g, '\\.')}[\\s\\S]*Viet Nam[\\s\\S]*Completed`));
+  const afterRow = await vietNamRow(page);
+  assert.notEqual(afterRow, before, 'Viet Nam’s figures changed');
+  await shot(page, 'dashboard-after-recording');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('a focal point updates several measures at once in the grid, all or nothing', async () => {
+  const page = await newPage();
+  await login(page, FOCAL);
+  await page.goto(`${BASE}/record/${PLAN}/grid`);
+  await page.getByRole('heading', { level: 1, name: 'Update many measures: Viet Nam' }).waitFor();
+  const selects = page.locator('select[name^="status."]');
+  assert.ok((await selects.count()) > 100, 'every measure of the plan is a row');
+  // A row with a percent but no status: refused, next to that row; the other row is not stored.
+  await selects.nth(0).selectOption('ongoing');
+  await page.locator('input[name^="progress."]').nth(0).fill('60');
+  await page.locator('input[name^="progress."]').nth(1).fill('30');
+  await page.getByRole('button', { name: 'Record these statuses' }).click();
+  await page.getByRole('heading', { name: /Nothing was recorded/ }).waitFor();
+  const rowError = page.locator('tr.invalid .error');
+  assert.equal(await rowError.count(), 1);
+  assert.match(await rowError.innerText(), /Choose a new status for this measure/);
+  await checkA11y(page, 'grid with errors');
+  await shot(page, 'grid-errors');
+  // Fixed: both rows go in one bulk.
+  await selects.nth(1).selectOption('ongoing');
+  await page.getByRole('button', { name: 'Record these statuses' }).click();
+  await page.getByRole('status').filter({ hasText: 'Recorded 2 reports.' }).waitFor();
+  assert.match(await page.locator('tbody tr').nth(1).innerText(), /Ongoing \(60%\)/);
+  await checkA11y(page, 'grid');
+  await shot(page, 'grid');
+  await page.context().close();
+});
+
+test('comparing two member states per goal: table and chart side by side, and a CSV download', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE}/compare`);
+  await page.getByLabel('Framework').selectOption(PLAN);
+  await page.getByLabel('As of').fill(DEMO_DATE);
+  await page.getByLabel('Viet Nam (VNM)').check();
+  await page.getByLabel('Thailand (THA)').check();
+  await page.getByRole('button', { name: 'Compare' }).click();
+  const table = page.getByRole('table', { name: /Member states compared/ });
+  await table.waitFor();
+  const rows = await table.locator('tbody').first().locator('tr').allInnerTexts();
+  assert.equal(rows.length, 2);
+  assert.match(rows[0], /Thailand/);
+  assert.match(rows[1], /Viet Nam/);
+  assert.match(await table.innerText(), /all_states[\s\S]*mean_of_states[\s\S]*cells[\s\S]*regional/);
+  assert.ok(await imageLoads(page.locator('figure img')), 'the chart loads');
+  await checkA11y(page, 'compare');
+  await shot(page, 'compare');
+
+  await page.getByLabel('Level').selectOption('goal');
+  await page.getByRole('button', { name: 'Compare' }).click();
+  const perGoal = page.getByRole('table', { name: /Implementation per goal/ });
+  await perGoal.waitFor();
+  assert.equal(await perGoal.locator('tbody tr').count(), 12);
+  assert.ok(await imageLoads(page.locator('figure img')), 'the heat map loads');
+  await checkA11y(page, 'compare per goal');
+  await shot(page, 'compare-per-goal');
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download these figures (CSV)' }).click(),
+  ]);
+  const csv = readFileSync(await download.path(), 'utf8');
+  assert.match(download.suggestedFilename(), /^compare-ascc-strategic-plan-2026-09-30-per-goal\.csv$/);
+  assert.match(csv.split('\n')[0], /^framework,as_of,basis,level,node,node_title,row,rule,measures,applicable,completed/);
+  assert.match(csv, /,THA,scope,/);
+  assert.match(csv, /,VNM,scope,/);
+  assert.match(csv, /SG12/);
+  await page.context().close();
+});
+
+test('downloading a review report (PDF and CSV) from the reports page', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE}/reports`);
+  await page.getByLabel('Framework').selectOption(PLAN);
+  await page.getByLabel('As of').fill(DEMO_DATE);
+  await checkA11y(page, 'reports');
+  await shot(page, 'reports');
+  await page.getByRole('radio', { name: /^PDF/ }).check();
+  const [pdf] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download the report' }).click(),
+  ]);
+  assert.equal(pdf.suggestedFilename(), `review-${PLAN}-${DEMO_DATE}.pdf`);
+  assert.equal(readFileSync(await pdf.path()).subarray(0, 5).toString(), '%PDF-');
+  await page.goto(`${BASE}/reports?framework=${PLAN}&as_of=${DEMO_DATE}`);
+  await page.getByRole('radio', { name: /^CSV/ }).check();
+  const [csv] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download the report' }).click(),
+  ]);
+  assert.match(readFileSync(await csv.path(), 'utf8'), /completion_rate/);
+  await page.context().close();
+});
+
+test('the login page, a wrong password, and the Secretariat choosing any scope', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE}/login`);
+  await checkA11y(page, 'login');
+  await shot(page, 'login');
+  await page.getByLabel('Account name').fill(SECRETARIAT.name);
+  await page.getByLabel('Password').fill('not the password at all');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('alert').filter({ hasText: 'wrong account name, password or second-factor code' }).waitFor();
+  await checkA11y(page, 'login failed');
+  await login(page, SECRETARIAT);
+  await page.goto(`${BASE}/record?framework=${PLAN}`);
+  const scopes = await page.getByLabel('Where it holds').locator('option').allInnerTexts();
+  assert.equal(scopes[0], 'ASEAN (regional)');
+  assert.equal(scopes.length, 12);
+  await page.goto(`${BASE}/account`);
+  await checkA11y(page, 'account');
+  await page.getByRole('button', { name: 'Log out' }).first().click();
+  await page.waitForURL(`${BASE}/login`);
+  await page.context().close();
+});
