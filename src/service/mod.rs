@@ -121,6 +121,7 @@ pub struct Tracker {
     figures: figures::FigureCache,
     settings: std::sync::Arc<Settings>,
     guards: sessions::Guards,
+    trees: status::TreeCache,
 }
 
 /// The easternmost ASEAN time zone (UTC+9: eastern Indonesia and Timor-Leste). "Today" is taken
@@ -149,6 +150,7 @@ impl Tracker {
             figures: figures::FigureCache::default(),
             settings: std::sync::Arc::new(Settings::default()),
             guards: sessions::Guards::default(),
+            trees: status::TreeCache::default(),
         }
     }
 

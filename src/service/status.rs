@@ -54,7 +54,69 @@ pub struct MeasureHistory {
     pub reports: Vec<StatusReport>,
 }
 
+/// What checking a report needs of its framework: the current tree, the retired measures,
+/// the participants and the member states, as of a tree revision. Kept per framework so that a
+/// write reads one revision number instead of the whole tree; rebuilt when the tree revision
+/// moves (a framework import, new participants, reference data loaded).
+#[derive(Debug)]
+pub(super) struct TreeSnapshot {
+    tree_revision: i64,
+    nodes: Vec<Node>,
+    retired: HashMap<String, DateTime<Utc>>,
+    participations: Vec<crate::domain::Participation>,
+    states: HashSet<StateCode>,
+}
+
+/// The snapshots, per framework id; cheap to clone (shared).
+#[derive(Debug, Default, Clone)]
+pub(super) struct TreeCache(
+    std::sync::Arc<std::sync::Mutex<HashMap<i32, std::sync::Arc<TreeSnapshot>>>>,
+);
+
 impl Tracker {
+    /// The framework's tree snapshot, rebuilt if its tree revision moved.
+    async fn tree_snapshot(&self, fw: &Framework) -> ServiceResult<std::sync::Arc<TreeSnapshot>> {
+        let revision = self.store.framework_revision(fw.id).await?.tree;
+        let cached = self
+            .trees
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&fw.id)
+            .cloned();
+        if let Some(snapshot) = cached
+            && snapshot.tree_revision == revision
+        {
+            return Ok(snapshot);
+        }
+        let snapshot = std::sync::Arc::new(TreeSnapshot {
+            tree_revision: revision,
+            nodes: self.store.current_nodes(fw.id).await?,
+            retired: self
+                .store
+                .retired_nodes(fw.id)
+                .await?
+                .into_iter()
+                .filter(|n| n.is_measure)
+                .map(|n| (n.code, n.retired_at))
+                .collect(),
+            participations: self.store.participations(fw.id).await?,
+            states: self
+                .store
+                .member_states()
+                .await?
+                .into_iter()
+                .map(|s| s.code)
+                .collect(),
+        });
+        self.trees
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(fw.id, std::sync::Arc::clone(&snapshot));
+        Ok(snapshot)
+    }
+
     async fn measure_node(&self, fw: &Framework, code: &str) -> ServiceResult<Node> {
         self.store
             .nodes(fw.id)
@@ -124,14 +186,8 @@ impl Tracker {
         }
 
         // A measure retired from the tree keeps its history but takes no new report.
-        let retired: HashMap<String, DateTime<Utc>> = self
-            .store
-            .retired_nodes(fw.id)
-            .await?
-            .into_iter()
-            .filter(|n| n.is_measure)
-            .map(|n| (n.code, n.retired_at))
-            .collect();
+        let tree = self.tree_snapshot(&fw).await?;
+        let retired = &tree.retired;
         if !retired.is_empty() {
             let issues: Vec<crate::domain::FieldIssue> = items
                 .iter()
@@ -152,21 +208,15 @@ impl Tracker {
                 return Err(ServiceError::Invalid(issues));
             }
         }
-        let nodes = self.store.current_nodes(fw.id).await?;
-        let by_code: HashMap<&str, &Node> = nodes.iter().map(|n| (n.code.as_str(), n)).collect();
-        let known_states: HashSet<StateCode> = self
-            .store
-            .member_states()
-            .await?
-            .into_iter()
-            .map(|s| s.code)
-            .collect();
-        let participations = self.store.participations(fw.id).await?;
+        let by_code: HashMap<&str, &Node> =
+            tree.nodes.iter().map(|n| (n.code.as_str(), n)).collect();
+        let known_states = &tree.states;
+        let participations = &tree.participations;
         let ctx = RecordContext {
             framework: &fw,
             nodes: &by_code,
-            known_states: &known_states,
-            participations: &participations,
+            known_states,
+            participations,
             today: today(),
         };
         let mut issues = Vec::new();
