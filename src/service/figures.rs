@@ -252,23 +252,10 @@ impl Tracker {
         &self,
         framework_id: i32,
         after_id: i64,
-        mut take: impl FnMut(&[crate::domain::ReportFact]),
+        take: impl FnMut(&[crate::domain::ReportFact]),
     ) -> ServiceResult<()> {
-        let mut after = after_id;
-        loop {
-            let page = self
-                .store
-                .report_facts(framework_id, after, REPORT_PAGE)
-                .await?;
-            let Some(last) = page.last() else {
-                return Ok(());
-            };
-            after = last.id;
-            take(&page);
-            if (page.len() as u64) < REPORT_PAGE {
-                return Ok(());
-            }
-        }
+        self.take_in_pages(framework_id, after_id, Basis::Reported, take)
+            .await
     }
 
     /// Reads the framework's validated reports after validation `after_id`, page by page.
@@ -276,14 +263,35 @@ impl Tracker {
         &self,
         framework_id: i32,
         after_id: i64,
+        take: impl FnMut(&[crate::domain::ReportFact]),
+    ) -> ServiceResult<()> {
+        self.take_in_pages(framework_id, after_id, Basis::Validated, take)
+            .await
+    }
+
+    /// The facts of one basis after `after_id`, page by page: reports in id order, or
+    /// validated reports in validation order.
+    async fn take_in_pages(
+        &self,
+        framework_id: i32,
+        after_id: i64,
+        basis: Basis,
         mut take: impl FnMut(&[crate::domain::ReportFact]),
     ) -> ServiceResult<()> {
         let mut after = after_id;
         loop {
-            let page = self
-                .store
-                .validated_facts(framework_id, after, REPORT_PAGE)
-                .await?;
+            let page = match basis {
+                Basis::Reported => {
+                    self.store
+                        .report_facts(framework_id, after, REPORT_PAGE)
+                        .await?
+                }
+                Basis::Validated => {
+                    self.store
+                        .validated_facts(framework_id, after, REPORT_PAGE)
+                        .await?
+                }
+            };
             let Some(last) = page.last() else {
                 return Ok(());
             };
