@@ -74,9 +74,13 @@ pub(super) struct TreeCache(
 );
 
 impl Tracker {
-    /// The framework's tree snapshot, rebuilt if its tree revision moved.
-    async fn tree_snapshot(&self, fw: &Framework) -> ServiceResult<std::sync::Arc<TreeSnapshot>> {
-        let revision = self.store.framework_revision(fw.id).await?.tree;
+    /// The framework's tree snapshot at tree revision `revision` (read with the framework),
+    /// rebuilt if the one kept is older.
+    async fn tree_snapshot(
+        &self,
+        fw: &Framework,
+        revision: i64,
+    ) -> ServiceResult<std::sync::Arc<TreeSnapshot>> {
         let cached = self
             .trees
             .0
@@ -148,7 +152,11 @@ impl Tracker {
         if override_lock {
             self.permit(actor, Action::OverrideLock).await?;
         }
-        let fw = self.framework(framework).await?;
+        let (fw, revision) = self
+            .store
+            .framework_and_revision(framework)
+            .await?
+            .ok_or_else(|| ServiceError::UnknownFramework(framework.to_owned()))?;
         let bulk = body.get("reports").is_some();
         let items = parse_record_body(body).map_err(|e| match e {
             BodyShapeError::TooMany(count) => ServiceError::TooManyReports {
@@ -186,7 +194,7 @@ impl Tracker {
         }
 
         // A measure retired from the tree keeps its history but takes no new report.
-        let tree = self.tree_snapshot(&fw).await?;
+        let tree = self.tree_snapshot(&fw, revision.tree).await?;
         let retired = &tree.retired;
         if !retired.is_empty() {
             let issues: Vec<crate::domain::FieldIssue> = items

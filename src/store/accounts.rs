@@ -81,20 +81,20 @@ impl Store {
         hash: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<User>> {
-        let token = api_tokens::Entity::find()
-            .filter(api_tokens::Column::TokenHash.eq(hash))
-            .filter(api_tokens::Column::RevokedAt.is_null())
-            .filter(
+        // One query: the account whose live token has this hash.
+        let live = sea_orm::sea_query::Query::select()
+            .column(api_tokens::Column::UserId)
+            .from(api_tokens::Entity)
+            .and_where(api_tokens::Column::TokenHash.eq(hash))
+            .and_where(api_tokens::Column::RevokedAt.is_null())
+            .cond_where(
                 Condition::any()
                     .add(api_tokens::Column::ExpiresAt.is_null())
                     .add(api_tokens::Column::ExpiresAt.gt(now)),
             )
-            .one(self.conn())
-            .await?;
-        let Some(token) = token else {
-            return Ok(None);
-        };
-        match users::Entity::find_by_id(token.user_id)
+            .to_owned();
+        match users::Entity::find()
+            .filter(users::Column::Id.in_subquery(live))
             .one(self.conn())
             .await?
         {

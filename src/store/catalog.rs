@@ -91,6 +91,28 @@ impl Store {
             .map(framework_from))
     }
 
+    /// The framework with this code and its revisions, read together (one query on the
+    /// write path).
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn framework_and_revision(
+        &self,
+        code: &str,
+    ) -> StoreResult<Option<(Framework, super::Revision)>> {
+        Ok(frameworks::Entity::find()
+            .filter(frameworks::Column::Code.eq(code))
+            .one(self.conn())
+            .await?
+            .map(|m| {
+                let revision = super::Revision {
+                    figures: m.revision,
+                    tree: m.tree_revision,
+                };
+                (framework_from(m), revision)
+            }))
+    }
+
     /// The nodes of a framework in tree order (parents before children, siblings in file order),
     /// each with its parent's code and its lead bodies: the current ones and those retired from
     /// the tree (which reports may still name: see [`Store::current_nodes`]).
