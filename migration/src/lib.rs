@@ -7,6 +7,7 @@ mod m20261122_000001_initial;
 mod m20261123_000001_framework_revision;
 mod m20261124_000001_governance;
 mod m20261124_000002_retired_nodes;
+mod m20261205_000001_store_probe;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_framework_revision::Migration),
             Box::new(m20261124_000001_governance::Migration),
             Box::new(m20261124_000002_retired_nodes::Migration),
+            Box::new(m20261205_000001_store_probe::Migration),
         ]
     }
 }

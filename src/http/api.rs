@@ -22,6 +22,22 @@ pub async fn healthz(State(state): State<AppState>) -> ApiResult {
     Ok(Json(json!({"status": "ok"})).into_response())
 }
 
+/// Readiness: 200 while the store takes writes; 503 `not_ready` with the reason otherwise
+/// (a load balancer stops sending requests; the process stays up).
+pub async fn readyz(State(state): State<AppState>) -> ApiResult {
+    match state.tracker.ready().await {
+        Ok(()) => Ok(Json(json!({"status": "ready"})).into_response()),
+        Err(e) => {
+            let reason = match e {
+                crate::service::ServiceError::StoreUnavailable(reason) => reason,
+                other => other.to_string(),
+            };
+            tracing::warn!(reason = %reason, "not ready");
+            Err(Problem::not_ready(reason))
+        }
+    }
+}
+
 pub async fn frameworks(State(state): State<AppState>) -> ApiResult {
     let frameworks = state.tracker.frameworks().await?;
     Ok(Json(json!({ "frameworks": frameworks })).into_response())

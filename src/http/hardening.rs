@@ -77,7 +77,7 @@ pub async fn time_limit(request: Request, next: Next) -> Response {
 fn always_open(path: &str) -> bool {
     matches!(
         path,
-        "/healthz" | "/login" | "/account" | "/assets/site.css"
+        "/healthz" | "/readyz" | "/login" | "/account" | "/assets/site.css"
     )
 }
 

@@ -110,6 +110,7 @@ pub fn router_with(tracker: Tracker, options: HttpOptions) -> Router {
         .route("/openapi.json", get(api::openapi));
     Router::new()
         .route("/healthz", get(api::healthz))
+        .route("/readyz", get(api::readyz))
         .nest("/api/v1", api)
         // The web pages (`src/web`), beside the API.
         .merge(crate::web::routes())

@@ -9,6 +9,9 @@ use serde::Serialize;
 use crate::domain::{FieldIssue, IssueKind};
 use crate::service::ServiceError;
 
+/// When a client should try again after the store failed (`Retry-After`, seconds).
+pub const STORE_RETRY_AFTER_SECS: u64 = 2;
+
 #[derive(Debug, Clone)]
 pub struct Problem {
     pub status: StatusCode,
@@ -57,6 +60,18 @@ impl Problem {
             format!("query parameter `{field}`: {message}"),
         )
         .with_errors(vec![FieldIssue::invalid(field, message)])
+    }
+
+    /// The readiness check failed: the store cannot take writes now.
+    pub fn not_ready(reason: impl std::fmt::Display) -> Self {
+        Problem {
+            retry_after: Some(STORE_RETRY_AFTER_SECS),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not_ready",
+                format!("not ready to take writes: {reason}"),
+            )
+        }
     }
 
     pub fn not_found_route() -> Self {
@@ -192,6 +207,18 @@ impl From<ServiceError> for Problem {
                 retry_after: Some(retry_after_secs),
                 ..Problem::new(StatusCode::TOO_MANY_REQUESTS, "too_many_writes", detail)
             },
+            ServiceError::StoreUnavailable(_) => {
+                // The cause (SQL, paths) stays in the log.
+                tracing::warn!(error = %detail, "store unavailable: answered 503");
+                Problem {
+                    retry_after: Some(STORE_RETRY_AFTER_SECS),
+                    ..Problem::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "store_unavailable",
+                        "the database cannot store or answer right now; nothing was stored by this request. Try again shortly",
+                    )
+                }
+            }
             ServiceError::Reference(_)
             | ServiceError::Store(_)
             | ServiceError::Render(_)

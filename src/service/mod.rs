@@ -83,6 +83,10 @@ pub enum ServiceError {
     TooManyAttempts { retry_after_secs: u64 },
     #[error("too many writes from this account; try again in {retry_after_secs} s")]
     TooManyWrites { retry_after_secs: u64 },
+    /// The database cannot store or answer now; nothing was acknowledged, and trying again
+    /// later may succeed.
+    #[error("{0}")]
+    StoreUnavailable(String),
     #[error("internal failure: {0}")]
     Internal(String),
     #[error("rendering the report failed: {0}")]
@@ -107,6 +111,7 @@ impl From<StoreError> for ServiceError {
                 until,
                 count,
             },
+            other if other.is_unavailable() => ServiceError::StoreUnavailable(other.to_string()),
             other => ServiceError::Store(other),
         }
     }
@@ -123,6 +128,12 @@ pub struct Tracker {
     guards: sessions::Guards,
     trees: status::TreeCache,
 }
+
+/// How long the readiness check's test write may take.
+pub const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// How long a failed write of reports keeps the tracker "not ready" unless a write succeeds.
+pub const READY_FAILURE_WINDOW: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The easternmost ASEAN time zone (UTC+9: eastern Indonesia and Timor-Leste). "Today" is taken
 /// there, so a focal point anywhere in the region can record a status effective on their own
@@ -255,5 +266,18 @@ impl Tracker {
     /// It does not.
     pub async fn health(&self) -> ServiceResult<()> {
         Ok(self.store.ping().await?)
+    }
+
+    /// Whether the tracker can take writes now (readiness): a test write commits within
+    /// [`READY_TIMEOUT`], and recording reports has not failed at the database level in the
+    /// last [`READY_FAILURE_WINDOW`] without succeeding since.
+    ///
+    /// # Errors
+    /// `StoreUnavailable` with the reason.
+    pub async fn ready(&self) -> ServiceResult<()> {
+        self.store
+            .check_writable(READY_TIMEOUT, READY_FAILURE_WINDOW)
+            .await
+            .map_err(|e| ServiceError::StoreUnavailable(e.to_string()))
     }
 }

@@ -46,6 +46,10 @@ pub enum StoreError {
         table: &'static str,
         message: String,
     },
+    /// The database cannot store or answer now (disk full, connection lost, locked too
+    /// long); nothing of the request was acknowledged. Trying again later may succeed.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
@@ -61,6 +65,19 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Whether the failure is the database's (unreachable, full, failing statements) rather
+    /// than a refusal or a bad row: answered 503 with `Retry-After`, never 500.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Unavailable(_) => true,
+            StoreError::Db(e) => matches!(
+                e,
+                DbErr::ConnectionAcquire(_) | DbErr::Conn(_) | DbErr::Exec(_) | DbErr::Query(_)
+            ),
+            _ => false,
+        }
+    }
+
     fn corrupt(table: &'static str, message: impl Into<String>) -> Self {
         StoreError::Corrupt {
             table,
@@ -89,6 +106,58 @@ async fn begin_write_on(db: &DatabaseConnection) -> StoreResult<DatabaseTransact
         .await?)
 }
 
+fn is_sqlite(url: &str) -> bool {
+    url.starts_with("sqlite:")
+}
+
+/// How long a request waits for a pooled connection before it is answered 503.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The pool's settings for `url`. A connection that comes back from a failed transaction still
+/// inside one (the driver lost count after a database error) is closed when next taken, never
+/// reused: reusing it would run the next request inside a transaction nobody commits, holding
+/// SQLite's write lock ("database is locked" until a restart).
+fn connect_options(url: &str, max: u32, min: u32) -> ConnectOptions {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .max_connections(max)
+        .min_connections(min)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_timeout(ACQUIRE_TIMEOUT);
+    if is_sqlite(url) {
+        options
+            .map_sqlx_sqlite_opts(|o| {
+                o.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .foreign_keys(true)
+                    .busy_timeout(BUSY_TIMEOUT)
+            })
+            .map_sqlx_sqlite_before_acquire(not_in_transaction);
+    } else {
+        options.map_sqlx_postgres_before_acquire(not_in_transaction);
+    }
+    options
+}
+
+type Check<'c> = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<bool, sea_orm::sqlx::Error>> + Send + 'c>,
+>;
+
+/// Whether a pooled connection may be handed out: not if the driver believes it is still
+/// inside a transaction.
+fn not_in_transaction<C: sea_orm::sqlx::Connection>(
+    conn: &mut C,
+    _meta: sea_orm::sqlx::pool::PoolConnectionMetadata,
+) -> Check<'_> {
+    let clean = !conn.is_in_transaction();
+    if !clean {
+        tracing::warn!("a pooled connection was still inside a transaction; closed, not reused");
+    }
+    Box::pin(std::future::ready(Ok(clean)))
+}
+
 /// A handle on the database; cheap to clone (a connection pool).
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -103,24 +172,13 @@ impl Store {
     /// # Errors
     /// An unreadable URL or a database that does not answer.
     pub async fn connect(url: &str) -> StoreResult<Self> {
-        let mut options = ConnectOptions::new(url.to_owned());
-        options.sqlx_logging(false);
-        if url.starts_with("sqlite:") {
-            options
-                .max_connections(8)
-                .min_connections(1)
-                .map_sqlx_sqlite_opts(|o| {
-                    o.create_if_missing(true)
-                        .journal_mode(SqliteJournalMode::Wal)
-                        .synchronous(SqliteSynchronous::Full)
-                        .foreign_keys(true)
-                        .busy_timeout(BUSY_TIMEOUT)
-                });
-        } else {
-            options.max_connections(16);
-        }
+        let options = connect_options(url, if is_sqlite(url) { 8 } else { 16 }, 1);
         let db = Database::connect(options).await?;
-        let committer = commit::Committer::start(db.clone());
+        // The group-commit writer has a connection of its own, which it closes after a
+        // database failure instead of handing it back (see `commit`).
+        let writer_options = connect_options(url, 1, 0);
+        let writer_db = Database::connect(writer_options.clone()).await?;
+        let committer = commit::Committer::start(writer_db, writer_options);
         Ok(Self { db, committer })
     }
 
@@ -152,6 +210,50 @@ impl Store {
     /// The database does not answer.
     pub async fn ping(&self) -> StoreResult<()> {
         self.db.ping().await?;
+        Ok(())
+    }
+
+    /// Whether the store can write now: a real write committed within `timeout` (on SQLite
+    /// an immediate transaction, so it also waits its turn for the write lock), and the
+    /// group-commit writer has not failed at the database level within the last `recent`
+    /// without committing since.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] with the reason.
+    pub async fn check_writable(&self, timeout: Duration, recent: Duration) -> StoreResult<()> {
+        if self.committer.health().failing(recent) {
+            return Err(StoreError::Unavailable(
+                "the last write of status reports failed and none has succeeded since".into(),
+            ));
+        }
+        match tokio::time::timeout(timeout, self.probe_write()).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "readiness: the test write failed");
+                Err(StoreError::Unavailable("a test write failed".into()))
+            }
+            Err(_) => Err(StoreError::Unavailable(format!(
+                "a test write took longer than {} ms",
+                timeout.as_millis()
+            ))),
+        }
+    }
+
+    /// Replaces the probe row in one committed transaction.
+    async fn probe_write(&self) -> StoreResult<()> {
+        use sea_orm::sea_query::{Alias, Query};
+        let table = Alias::new("store_probe");
+        let tx = self.begin_write().await?;
+        tx.execute(&Query::delete().from_table(table.clone()).to_owned())
+            .await?;
+        let insert = Query::insert()
+            .into_table(table)
+            .columns([Alias::new("checked_at")])
+            .values([chrono::Utc::now().into()])
+            .map_err(|e| StoreError::corrupt("store_probe", e.to_string()))?
+            .to_owned();
+        tx.execute(&insert).await?;
+        tx.commit().await?;
         Ok(())
     }
 

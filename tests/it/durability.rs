@@ -7,7 +7,6 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use blueprint_tracker::domain::Role;
 use serde_json::{Value, json};
 
 use crate::support::TestDb;
@@ -17,7 +16,7 @@ const MEASURES: [&str; 4] = ["1.1.1", "1.1.2", "1.1.3", "2.1.1"];
 const SCOPES: [&str; 4] = ["ASEAN", "VNM", "THA", "TLS"];
 
 /// Starts `blueprint-tracker serve` on a free port; returns the process and its base URL.
-fn start_server(database_url: &str) -> (Child, String) {
+pub(crate) fn start_server(database_url: &str) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_blueprint-tracker"))
         .args(["serve", "--bind", "127.0.0.1:0", "--write-rate", "0"])
         .env("DATABASE_URL", database_url)
@@ -44,17 +43,7 @@ fn start_server(database_url: &str) -> (Child, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_acknowledged_report_survives_a_sigkill() {
     let (_db, database_url) = TestDb::fresh().await;
-    let (tracker, _) = blueprint_tracker::service::Tracker::open(&database_url)
-        .await
-        .unwrap();
-    let account = blueprint_tracker::service::NewAccount {
-        name: "asec".into(),
-        role: Role::Secretariat,
-        state: None,
-        password: None,
-    };
-    let token = tracker.add_account(&account).await.unwrap().1;
-    tracker.store().clone().close().await.unwrap();
+    let token = crate::faults::secretariat_token(&database_url).await;
     let (mut server, base) = start_server(&database_url);
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
@@ -111,26 +100,11 @@ async fn every_acknowledged_report_survives_a_sigkill() {
         acknowledged.extend(writer.await.unwrap());
     }
     let (mut restarted, base) = start_server(&database_url);
-    let mut found = BTreeSet::new();
-    for measure in MEASURES {
-        let history: Value = client
-            .get(format!(
-                "{base}/api/v1/frameworks/ascc-strategic-plan/measures/{measure}/history"
-            ))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        found.extend(
-            history["reports"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|r| r["id"].as_i64().unwrap()),
-        );
-    }
+    // Every report of the measures written, by id.
+    let found: BTreeSet<i64> = crate::faults::stored_notes(&base)
+        .await
+        .into_keys()
+        .collect();
     restarted.kill().ok();
     restarted.wait().ok();
 

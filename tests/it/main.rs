@@ -13,6 +13,7 @@ mod as_of;
 mod authorization;
 mod basis;
 mod durability;
+mod faults;
 mod figures;
 mod governance;
 mod hardening;

@@ -16,8 +16,9 @@ use crate::support::TestApp;
 
 /// Every (method, path) the router serves under `/api/v1`, and `/healthz` (`src/http/mod.rs`);
 /// the web pages (`src/web`, merged beside the API) are not part of it.
-const ROUTES: [(&str, &str); 36] = [
+const ROUTES: [(&str, &str); 37] = [
     ("get", "/healthz"),
+    ("get", "/readyz"),
     ("get", "/api/v1/frameworks"),
     ("get", "/api/v1/frameworks/{fw}"),
     ("get", "/api/v1/frameworks/{fw}/measures"),
@@ -546,8 +547,8 @@ async fn every_route_of_the_router_is_described_and_nothing_else() {
             }
         } else {
             assert_eq!(method, "get", "{path}: every write needs a token");
-            if path == "/healthz" {
-                assert_eq!(security, &json!([]), "/healthz is always open");
+            if path == "/healthz" || path == "/readyz" {
+                assert_eq!(security, &json!([]), "{path} is always open");
             } else {
                 assert_eq!(security, &read_security(), "{method} {path}: a read");
                 assert_eq!(
@@ -556,9 +557,14 @@ async fn every_route_of_the_router_is_described_and_nothing_else() {
                 );
             }
         }
+        let unavailable = if path == "/readyz" {
+            "#/components/responses/NotReady"
+        } else {
+            "#/components/responses/Unavailable"
+        };
         assert_eq!(
-            responses["503"]["$ref"], "#/components/responses/Timeout",
-            "{method} {path}: every request has a time limit"
+            responses["503"]["$ref"], unavailable,
+            "{method} {path}: every request has a time limit, and the store may be unavailable"
         );
         let declared: BTreeSet<&str> = operation["parameters"]
             .as_array()
@@ -612,6 +618,7 @@ async fn real_answers_on_the_demo_data_match_their_response_schemas() {
     let doc = document(&app).await;
     let gets = [
         "/healthz",
+        "/readyz",
         "/api/v1/frameworks",
         "/api/v1/frameworks/ascc-strategic-plan",
         "/api/v1/frameworks/ascc-blueprint-2025",
