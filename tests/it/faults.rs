@@ -212,18 +212,38 @@ fn assert_nothing_lost(run: &str, tally: &Tally, found: &BTreeMap<i64, String>, 
 
 /// A Secretariat account's API token, created before the server starts.
 pub(crate) async fn secretariat_token(database_url: &str) -> String {
+    account_token(database_url, "asec", Role::Secretariat, None).await
+}
+
+/// A new account's API token, created before the server starts.
+async fn account_token(database_url: &str, name: &str, role: Role, state: Option<&str>) -> String {
     let (tracker, _) = blueprint_tracker::service::Tracker::open(database_url)
         .await
         .unwrap();
     let account = blueprint_tracker::service::NewAccount {
-        name: "asec".into(),
-        role: Role::Secretariat,
-        state: None,
+        name: name.into(),
+        role,
+        state: state.map(|s| s.parse().unwrap()),
         password: None,
     };
     let token = tracker.add_account(&account).await.unwrap().1;
     tracker.store().clone().close().await.unwrap();
     token
+}
+
+/// A POST's status and problem code (if any).
+async fn post(base: &str, path: &str, token: &str, body: &Value) -> (u16, Value) {
+    let response = client()
+        .post(format!(
+            "{base}/api/v1/frameworks/ascc-strategic-plan/{path}"
+        ))
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 fn stop_server(mut server: Child) {
@@ -293,7 +313,18 @@ async fn a_full_disk_under_sqlite_loses_no_acknowledged_report_and_writes_resume
     };
     let database_url = sqlite_url(&disk.mount);
     let token = secretariat_token(&database_url).await;
+    let vnm = account_token(&database_url, "vnm", Role::FocalPoint, Some("VNM")).await;
     let (server, base) = start_server(&database_url);
+    // A focal point's report that waits for the Secretariat's review.
+    let to_review = |note: &str| {
+        json!({"measure": "1.1.2", "scope": "VNM", "status": "ongoing",
+               "effective_date": "2026-06-30", "note": note})
+    };
+    let (status, waiting) = post(&base, "status", &vnm, &to_review("to validate")).await;
+    assert_eq!(status, 201);
+    let validate = format!("reports/{}/validate", waiting["id"]);
+    let checked = json!({"evidence_checked": true});
+    let lock = json!({"until": "2026-01-31", "note": "cut-off"});
 
     // Arrange: 16 writers at full speed on a healthy disk.
     let stop = Arc::new(AtomicBool::new(false));
@@ -322,6 +353,9 @@ async fn a_full_disk_under_sqlite_loses_no_acknowledged_report_and_writes_resume
             break;
         }
     }
+    // The other write paths fail the same way: 503, nothing kept.
+    let validated_during = post(&base, &validate, &token, &checked).await;
+    let locked_during = post(&base, "locks", &token, &lock).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     stop.store(true, Ordering::Relaxed);
     let mut tally = join(writers).await;
@@ -342,6 +376,8 @@ async fn a_full_disk_under_sqlite_loses_no_acknowledged_report_and_writes_resume
     assert_eq!(status, 201, "the first write after the fault: {after:?}");
     assert_eq!(readiness(&base).await.0, 200, "ready again after the fault");
     tally.merge(after);
+    let validated_after = post(&base, &validate, &token, &checked).await;
+    let locked_after = post(&base, "locks", &token, &lock).await;
     stop_server(server);
 
     // Assert: every acknowledged report is stored with its own content; failures were 503s.
@@ -353,6 +389,23 @@ async fn a_full_disk_under_sqlite_loses_no_acknowledged_report_and_writes_resume
     let (ready, problem) = not_ready.expect("a write failed while the disk was full");
     assert_eq!(ready, 503, "not ready while writes fail: {problem}");
     assert_eq!(problem["code"], "not_ready");
+    for (what, (status, problem)) in [
+        ("a validation", &validated_during),
+        ("a lock", &locked_during),
+    ] {
+        assert_eq!(
+            (*status, problem["code"].as_str()),
+            (503, Some("store_unavailable")),
+            "{what} while the disk is full: {problem}"
+        );
+    }
+    assert_eq!(
+        validated_after.0, 200,
+        "validated after: {}",
+        validated_after.1
+    );
+    assert_eq!(validated_after.1["validation"]["state"], "validated");
+    assert_eq!(locked_after.0, 201, "locked after: {}", locked_after.1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
