@@ -6,7 +6,7 @@
 //!   `X-Frame-Options: DENY`, and `Strict-Transport-Security` when behind TLS;
 //! - a time limit per request (503 `request_timeout` after it);
 //! - on a private server (`serve --private`), a login or token for every read; only
-//!   `/healthz`, the login page, its stylesheet and `/account` (which sends a visitor to the
+//!   `/healthz`, `/readyz`, the login page, its stylesheet and `/account` (which sends a visitor to the
 //!   login) stay open, and an anonymous browser asking for another page is sent to the login.
 //!
 //! Body size (1 MiB) is limited by the router; writes per account by the service.

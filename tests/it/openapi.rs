@@ -1255,6 +1255,7 @@ async fn a_private_server_answers_reads_to_a_token_or_the_session_cookie() {
         .unwrap();
     x.keep("get", "/api/v1/me", 401, me).await;
     x.send(&private, "get", "/healthz", None, None, 200).await;
+    x.send(&private, "get", "/readyz", None, None, 200).await;
 
     check_answers(&doc, &x);
 }
