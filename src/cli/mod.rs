@@ -9,6 +9,7 @@ mod transfer;
 
 use std::io::Write;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -186,6 +187,20 @@ pub struct ServeArgs {
     /// Writes per second allowed per account (bursts of twice that); 0 for no limit.
     #[arg(long, env = "BLUEPRINT_WRITE_RATE", default_value_t = 200)]
     pub write_rate: u32,
+    /// Connections served at once; more wait in the system's queue until one closes.
+    #[arg(long, env = "BLUEPRINT_MAX_CONNECTIONS", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// Seconds a connection may stay silent (after it opened, or after a response) before it
+    /// is closed.
+    #[arg(long, env = "BLUEPRINT_IDLE_TIMEOUT", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout: u64,
+    /// Seconds a client has to send a request's whole head (headers), counted from when the
+    /// server starts waiting for it.
+    #[arg(long, env = "BLUEPRINT_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout: u64,
+    /// Seconds given to requests in flight after SIGTERM or Ctrl-C; then the server exits.
+    #[arg(long, env = "BLUEPRINT_SHUTDOWN_TIMEOUT", default_value_t = 10)]
+    pub shutdown_timeout: u64,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -454,14 +469,29 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         tracker.clone(),
         crate::http::HttpOptions {
             behind_tls: args.behind_tls,
+            limits: crate::http::ConnectionLimits {
+                max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+                idle_timeout: Duration::from_secs(args.idle_timeout),
+                header_timeout: Duration::from_secs(args.header_timeout),
+                shutdown_timeout: Duration::from_secs(args.shutdown_timeout),
+            },
         },
         listener,
         shutdown_signal(),
     )
     .await?;
-    tracker.store().clone().close().await?;
+    // The pool waits for its connections to come back: bounded, so a stuck one cannot keep
+    // the process from exiting.
+    match tokio::time::timeout(STORE_CLOSE_TIMEOUT, tracker.store().clone().close()).await {
+        Ok(closed) => closed?,
+        Err(_) => tracing::warn!("closing the database timed out; exiting anyway"),
+    }
+    tracing::info!("stopped");
     Ok(())
 }
+
+/// How long `serve` waits for the database's connections to close at shutdown.
+const STORE_CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
 
 async fn shutdown_signal() {
     let ctrl_c = async {

@@ -5,12 +5,11 @@ mod admin;
 mod api;
 mod extract;
 mod hardening;
+mod listener;
 mod problem;
 mod transfer;
 
 use std::future::Future;
-
-use std::net::SocketAddr;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -22,6 +21,7 @@ use tower_http::trace::TraceLayer;
 use crate::service::Tracker;
 
 pub use extract::address as peer_address;
+pub use listener::ConnectionLimits;
 pub use problem::Problem;
 
 /// The largest request body accepted (1 MiB).
@@ -39,6 +39,8 @@ pub struct AppState {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct HttpOptions {
     pub behind_tls: bool,
+    /// Connection limits and timeouts, graceful shutdown (see [`listener`]).
+    pub limits: ConnectionLimits,
 }
 
 /// The whole application's routes, with default options.
@@ -140,7 +142,8 @@ pub async fn serve(
 }
 
 /// As [`serve`], with options. The peer's address reaches the handlers (audit trail, login
-/// throttle).
+/// throttle). When `shutdown` completes, the requests in flight are finished within
+/// `options.limits.shutdown_timeout`.
 ///
 /// # Errors
 /// The listener fails.
@@ -150,10 +153,11 @@ pub async fn serve_with(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
+    listener::serve(
+        router_with(tracker, options),
         listener,
-        router_with(tracker, options).into_make_service_with_connect_info::<SocketAddr>(),
+        options.limits,
+        shutdown,
     )
-    .with_graceful_shutdown(shutdown)
     .await
 }

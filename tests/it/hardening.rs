@@ -45,7 +45,14 @@ async fn every_answer_carries_the_security_headers_and_hsts_only_behind_tls() {
         assert_eq!(header(&r, "x-frame-options"), Some("DENY"));
         assert_eq!(header(&r, "strict-transport-security"), None, "{path}");
     }
-    let (base, _tracker, _db) = server(Settings::default(), HttpOptions { behind_tls: true }).await;
+    let (base, _tracker, _db) = server(
+        Settings::default(),
+        HttpOptions {
+            behind_tls: true,
+            ..HttpOptions::default()
+        },
+    )
+    .await;
     let r = reqwest::get(format!("{base}/api/v1/frameworks"))
         .await
         .unwrap();

@@ -12,6 +12,7 @@ mod architecture;
 mod as_of;
 mod authorization;
 mod basis;
+mod connections;
 mod durability;
 mod faults;
 mod figures;
