@@ -7,6 +7,7 @@ pub mod api_tokens;
 pub mod audit_events;
 pub mod frameworks;
 pub mod locks;
+pub mod login_failures;
 pub mod member_states;
 pub mod node_bodies;
 pub mod nodes;

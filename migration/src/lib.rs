@@ -8,6 +8,7 @@ mod m20261123_000001_framework_revision;
 mod m20261124_000001_governance;
 mod m20261124_000002_retired_nodes;
 mod m20261205_000001_store_probe;
+mod m20261205_000002_login_failures;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_governance::Migration),
             Box::new(m20261124_000002_retired_nodes::Migration),
             Box::new(m20261205_000001_store_probe::Migration),
+            Box::new(m20261205_000002_login_failures::Migration),
         ]
     }
 }

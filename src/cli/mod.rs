@@ -198,6 +198,14 @@ pub struct ServeArgs {
     /// server starts waiting for it.
     #[arg(long, env = "BLUEPRINT_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
     pub header_timeout: u64,
+    /// A reverse proxy in front (an address or a CIDR range, repeatable) whose
+    /// `X-Forwarded-For` names the client; without one the header is ignored.
+    #[arg(
+        long = "trusted-proxy",
+        env = "BLUEPRINT_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<String>,
     /// Seconds given to requests in flight after SIGTERM or Ctrl-C; then the server exits.
     #[arg(long, env = "BLUEPRINT_SHUTDOWN_TIMEOUT", default_value_t = 10)]
     pub shutdown_timeout: u64,
@@ -432,6 +440,8 @@ pub fn redact(url: &str) -> String {
 }
 
 async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
+    let trusted_proxies = crate::http::TrustedProxies::parse(&args.trusted_proxies)
+        .map_err(|e| anyhow::anyhow!("--trusted-proxy: {e}"))?;
     let (tracker, loaded) = open(database_url).await?;
     let tracker = tracker.with_settings(crate::service::Settings {
         private: args.private,
@@ -469,6 +479,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         tracker.clone(),
         crate::http::HttpOptions {
             behind_tls: args.behind_tls,
+            trusted_proxies,
             limits: crate::http::ConnectionLimits {
                 max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
                 idle_timeout: Duration::from_secs(args.idle_timeout),

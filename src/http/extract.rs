@@ -41,8 +41,12 @@ fn bearer(parts: &Parts) -> Result<Option<&str>, Problem> {
         .ok_or_else(|| ServiceError::Unauthenticated.into())
 }
 
-/// The peer's address, as the audit trail records it.
+/// The client's address, as the audit trail and the login throttle record it: the peer's, or
+/// the one forwarded by a trusted proxy.
 pub fn address(parts: &Parts) -> Option<String> {
+    if let Some(super::hardening::ClientAddress(ip)) = parts.extensions.get() {
+        return Some(ip.to_string());
+    }
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()

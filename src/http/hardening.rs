@@ -9,6 +9,10 @@
 //!   `/healthz`, `/readyz`, the login page, its stylesheet and `/account` (which sends a visitor to the
 //!   login) stay open, and an anonymous browser asking for another page is sent to the login.
 //!
+//! - the client's address: the peer's, or the one a trusted proxy forwarded
+//!   ([`super::client_address`]), put on the request for the audit trail and the login
+//!   throttle.
+//!
 //! Body size (1 MiB) is limited by the router; writes per account by the service.
 
 use std::time::Duration;
@@ -70,6 +74,33 @@ pub async fn time_limit(request: Request, next: Next) -> Response {
         )
         .into_response(),
     }
+}
+
+/// The client's address as the handlers see it (see [`super::client_address`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub std::net::IpAddr);
+
+pub async fn client_address(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let peer = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip());
+    if let Some(peer) = peer {
+        let forwarded: Vec<&str> = request
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        let client =
+            super::client_address::client_address(peer, &forwarded, &state.trusted_proxies);
+        request.extensions_mut().insert(ClientAddress(client));
+    }
+    next.run(request).await
 }
 
 /// Paths a private server still answers without a login (`/account` sends the browser to the

@@ -3,6 +3,7 @@
 
 mod admin;
 mod api;
+mod client_address;
 mod extract;
 mod hardening;
 mod listener;
@@ -20,6 +21,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::service::Tracker;
 
+pub use client_address::TrustedProxies;
 pub use extract::address as peer_address;
 pub use listener::ConnectionLimits;
 pub use problem::Problem;
@@ -33,12 +35,16 @@ pub struct AppState {
     pub tracker: Tracker,
     /// Served to browsers over TLS (by a proxy in front): cookies are `Secure`, HSTS is sent.
     pub behind_tls: bool,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// How the HTTP layer is run (the service's own settings live in the tracker).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct HttpOptions {
     pub behind_tls: bool,
+    /// Proxies in front whose `X-Forwarded-For` is believed (`serve --trusted-proxy`).
+    pub trusted_proxies: TrustedProxies,
     /// Connection limits and timeouts, graceful shutdown (see [`listener`]).
     pub limits: ConnectionLimits,
 }
@@ -53,6 +59,7 @@ pub fn router_with(tracker: Tracker, options: HttpOptions) -> Router {
     let state = AppState {
         tracker,
         behind_tls: options.behind_tls,
+        trusted_proxies: options.trusted_proxies,
     };
     let api = Router::new()
         .route("/frameworks", get(api::frameworks))
@@ -125,6 +132,7 @@ pub fn router_with(tracker: Tracker, options: HttpOptions) -> Router {
             state.clone(),
             hardening::security_headers,
         ))
+        .layer(from_fn_with_state(state.clone(), hardening::client_address))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -153,11 +161,6 @@ pub async fn serve_with(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    listener::serve(
-        router_with(tracker, options),
-        listener,
-        options.limits,
-        shutdown,
-    )
-    .await
+    let limits = options.limits;
+    listener::serve(router_with(tracker, options), listener, limits, shutdown).await
 }

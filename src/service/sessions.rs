@@ -4,14 +4,22 @@
 //! - A session is a random 256-bit cookie value; only its SHA-256 is stored. It ends at logout,
 //!   after `session_idle` without a request, after `session_max` in all, or when its account is
 //!   disabled or its password changed.
-//! - After `login_failures` failed logins for one account name or from one address within
-//!   `login_window`, further attempts are refused (429 with `Retry-After`) until the oldest
-//!   failure leaves the window. The counts live in this process's memory: a restart forgets
-//!   them, and several servers behind one name each count their own.
+//! - Failed logins are counted per account name, and per (client address, account name) pair —
+//!   never per address across accounts: behind a reverse proxy every user may share one
+//!   address, and one client must not lock everyone out. After `login_failures` failures for an
+//!   account, or `login_failures_per_address` for that account from one address, within
+//!   `login_window`, further attempts at that account are refused (429 with `Retry-After`)
+//!   until enough failures leave the window; other accounts, from the same address too, are
+//!   not affected. The failures are kept in the database (`login_failures`), so a restart does
+//!   not forget them and several servers on one database count together. A successful login
+//!   forgets the account's failures. With the defaults (5 and 5) the account count decides; the
+//!   pair count lets an operator raise the account's limit (making a targeted lock-out slower to
+//!   provoke) while one address still gets only 5 tries. The client address is the peer's, or
+//!   the one forwarded by a trusted proxy (`serve --trusted-proxy`).
 //! - Writes are limited per account (`write_rate` per second, bursts of twice that); 0 turns
 //!   the limit off (benchmarks).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -20,6 +28,7 @@ use sha2::{Digest, Sha256};
 
 use super::{ServiceError, ServiceResult, Tracker, now};
 use crate::domain::{AuditEntry, Role, Secret, User, audit::actions};
+use crate::store::LoginFailures;
 
 /// What an operator can tune (`serve` flags).
 #[derive(Debug, Clone)]
@@ -28,7 +37,10 @@ pub struct Settings {
     pub private: bool,
     pub session_idle: Duration,
     pub session_max: Duration,
+    /// Failed logins allowed per account within `login_window`.
     pub login_failures: usize,
+    /// Failed logins allowed per (address, account) pair within `login_window`.
+    pub login_failures_per_address: usize,
     pub login_window: Duration,
     /// Writes per second per account; 0: no limit.
     pub write_rate: u32,
@@ -41,6 +53,7 @@ impl Default for Settings {
             session_idle: Duration::minutes(30),
             session_max: Duration::hours(12),
             login_failures: 5,
+            login_failures_per_address: 5,
             login_window: Duration::minutes(15),
             write_rate: 200,
         }
@@ -50,10 +63,9 @@ impl Default for Settings {
 /// A write bucket: tokens left, and when it was last filled.
 type Bucket = (f64, DateTime<Utc>);
 
-/// In-memory guards: failed logins per key, and write buckets per account.
+/// In-memory guards: write buckets per account. (Failed logins are counted in the database.)
 #[derive(Debug, Default, Clone)]
 pub(super) struct Guards {
-    failures: Arc<Mutex<HashMap<String, VecDeque<DateTime<Utc>>>>>,
     buckets: Arc<Mutex<HashMap<i32, Bucket>>>,
 }
 
@@ -132,43 +144,35 @@ async fn verify_password(password: &Secret, hash: Option<String>) -> bool {
 }
 
 impl Tracker {
-    /// How long until `key` may try again, if it is throttled now.
-    fn throttled(&self, key: &str, at: DateTime<Utc>) -> Option<u64> {
-        let mut failures = self
-            .guards
-            .failures
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+    /// How long until a login for the account may be tried again, if it is throttled now:
+    /// `failures` are the account's within the window, oldest first.
+    fn throttled(
+        &self,
+        failures: &LoginFailures,
+        address: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Option<u64> {
         let window = self.settings.login_window;
-        let list = failures.get_mut(key)?;
-        while list.front().is_some_and(|t| *t + window <= at) {
-            list.pop_front();
-        }
-        if list.len() < self.settings.login_failures {
-            return None;
-        }
-        let oldest = *list.front()?;
-        let wait = (oldest + window - at).num_seconds().max(1);
-        u64::try_from(wait).ok()
-    }
-
-    fn fail(&self, keys: &[String], at: DateTime<Utc>) {
-        let mut failures = self
-            .guards
-            .failures
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        for key in keys {
-            failures.entry(key.clone()).or_default().push_back(at);
-        }
-    }
-
-    fn clear_failures(&self, key: &str) {
-        self.guards
-            .failures
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(key);
+        // Throttled until enough failures leave the window to go under `limit`.
+        let wait = |times: Vec<DateTime<Utc>>, limit: usize| {
+            let freeing = times.len().checked_sub(limit.max(1))?;
+            let seconds = (times[freeing] + window - at).num_seconds().max(1);
+            u64::try_from(seconds).ok()
+        };
+        let account = wait(
+            failures.at.iter().map(|(t, _)| *t).collect(),
+            self.settings.login_failures,
+        );
+        let pair = wait(
+            failures
+                .at
+                .iter()
+                .filter(|(_, from)| from.as_deref() == address)
+                .map(|(t, _)| *t)
+                .collect(),
+            self.settings.login_failures_per_address,
+        );
+        account.max(pair)
     }
 
     /// Logs in with a name, a password and (when the account has one) a second-factor code;
@@ -186,11 +190,10 @@ impl Tracker {
     ) -> ServiceResult<Login> {
         let at = now();
         let name = name.trim();
-        let keys = [
-            format!("account:{}", name.to_lowercase()),
-            format!("address:{}", address.unwrap_or("?")),
-        ];
-        if let Some(retry_after_secs) = keys.iter().filter_map(|k| self.throttled(k, at)).max() {
+        let account: String = name.to_lowercase().chars().take(100).collect();
+        let window_start = at - self.settings.login_window;
+        let failures = self.store.login_failures(&account, window_start).await?;
+        if let Some(retry_after_secs) = self.throttled(&failures, address, at) {
             tracing::warn!(target: "authz", user = name, address, "login throttled");
             return Err(ServiceError::TooManyAttempts { retry_after_secs });
         }
@@ -207,7 +210,6 @@ impl Tracker {
         let user = match user {
             Some(user) if ok && !user.disabled => user,
             _ => {
-                self.fail(&keys, at);
                 tracing::warn!(target: "authz", user = name, address, "login failed");
                 let entry = AuditEntry {
                     actor_id: None,
@@ -219,11 +221,15 @@ impl Tracker {
                     target: None,
                     detail: serde_json::json!({}),
                 };
-                self.store.audit(&entry, at).await?;
+                self.store
+                    .record_login_failure(&account, address, &entry, at, window_start)
+                    .await?;
                 return Err(ServiceError::LoginFailed);
             }
         };
-        self.clear_failures(&keys[0]);
+        if !failures.at.is_empty() {
+            self.store.clear_login_failures(&account).await?;
+        }
         let cookie = Secret::new(random_hex(32)?);
         let entry = AuditEntry {
             actor_id: Some(user.id),

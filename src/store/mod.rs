@@ -14,6 +14,7 @@ mod governance;
 mod pages;
 mod reference;
 mod reports;
+mod throttle;
 mod transfer;
 
 use std::time::Duration;
@@ -32,6 +33,7 @@ pub use governance::{NewReview, ReportRef, SessionRef};
 pub use pages::{ActivityLine, ActivityStatus};
 pub use reference::LoadSummary;
 pub use reports::{RecordOptions, ReportRow};
+pub use throttle::LoginFailures;
 pub use transfer::{FrameworkLoad, FrameworkOutcome, ImportOutcome, ImportRow, StatusImport};
 
 /// How long a writer waits for another writer's lock before giving up.

@@ -469,33 +469,84 @@ async fn five_failed_logins_for_an_account_refuse_the_sixth_with_429_and_retry_a
 }
 
 #[tokio::test]
-async fn failed_logins_from_one_address_throttle_every_account_from_it() {
+async fn failed_logins_for_one_account_never_throttle_another_account_from_the_same_address() {
     let app = TestApp::spawn().await;
     app.account_with_password("lan", Role::FocalPoint, Some("VNM"), PASSWORD)
         .await;
     app.account_with_password("somchai", Role::FocalPoint, Some("THA"), PASSWORD)
         .await;
 
+    // Behind a proxy every user comes from one address; here every request is 127.0.0.1.
     for i in 0..5 {
         let response = app.login("lan", &format!("wrong password {i}"), None).await;
         assert_eq!(response.status(), 401, "attempt {i}");
     }
-    // Every test request comes from 127.0.0.1: another account from the same address is
-    // refused too.
-    let response = app.login("somchai", PASSWORD, None).await;
+    assert_eq!(app.login("lan", PASSWORD, None).await.status(), 429);
+
+    // Another account from the same address logs in, and may still make mistakes.
+    assert_eq!(
+        app.login("somchai", "wrong password!", None).await.status(),
+        401
+    );
+    assert_eq!(app.login("somchai", PASSWORD, None).await.status(), 303);
+}
+
+#[tokio::test]
+async fn the_login_throttle_survives_a_restart() {
+    let app = TestApp::spawn().await;
+    app.account_with_password("lan", Role::FocalPoint, Some("VNM"), PASSWORD)
+        .await;
+    for i in 0..5 {
+        let response = app.login("lan", &format!("wrong password {i}"), None).await;
+        assert_eq!(response.status(), 401, "attempt {i}");
+    }
+
+    // A new server process on the same database (nothing shared in memory).
+    let restarted = TestApp::spawn_on(&app.database_url).await;
+    let response = restarted.login("lan", PASSWORD, None).await;
+
     assert_eq!(response.status(), 429);
     assert!(response.headers().contains_key("retry-after"));
+}
 
-    // …while that other account from another address still logs in.
-    let elsewhere = app
-        .tracker
-        .login(
-            "somchai",
-            &blueprint_tracker::domain::Secret::new(PASSWORD),
-            None,
-            Some("10.0.0.2"),
-        )
+#[tokio::test]
+async fn one_address_gets_its_own_smaller_limit_for_an_account() {
+    let app = TestApp::spawn_with_settings(Settings {
+        login_failures: 20,
+        login_failures_per_address: 3,
+        ..Settings::default()
+    })
+    .await;
+    app.account_with_password("lan", Role::FocalPoint, Some("VNM"), PASSWORD)
         .await;
+    let login = |password: &'static str, address: &'static str| {
+        let tracker = app.tracker.clone();
+        async move {
+            tracker
+                .login(
+                    "lan",
+                    &blueprint_tracker::domain::Secret::new(password),
+                    None,
+                    Some(address),
+                )
+                .await
+        }
+    };
+    for _ in 0..3 {
+        assert!(matches!(
+            login("wrong password!", "203.0.113.7").await,
+            Err(ServiceError::LoginFailed)
+        ));
+    }
+
+    // That address is throttled for that account, even with the right password…
+    let throttled = login(PASSWORD, "203.0.113.7").await;
+    assert!(
+        matches!(throttled, Err(ServiceError::TooManyAttempts { .. })),
+        "{throttled:?}"
+    );
+    // …another address is not (the account's own limit, 20, is far).
+    let elsewhere = login(PASSWORD, "198.51.100.2").await;
     assert!(elsewhere.is_ok(), "{elsewhere:?}");
 }
 
@@ -580,4 +631,75 @@ async fn a_second_factor_once_enabled_is_required_to_log_in() {
         .await;
     let problem = assert_problem(response, 422, "validation_failed").await;
     assert_eq!(crate::support::error_fields(&problem), ["user"]);
+}
+
+/// A login from a browser through a proxy that says the client is `forwarded_for`.
+async fn login_via_proxy(app: &TestApp, name: &str, password: &str, forwarded_for: &str) -> u16 {
+    browser()
+        .post(format!("{}/login", app.base))
+        .header("x-forwarded-for", forwarded_for)
+        .form(&[("name", name), ("password", password), ("next", "/account")])
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn x_forwarded_for_counts_only_from_a_trusted_proxy() {
+    let settings = Settings {
+        login_failures: 20,
+        login_failures_per_address: 2,
+        ..Settings::default()
+    };
+    // No trusted proxy: the header is ignored; the audit trail shows the peer.
+    let direct = TestApp::spawn_with_settings(settings.clone()).await;
+    let t = direct.tokens().await;
+    direct
+        .account_with_password("lan", Role::FocalPoint, Some("VNM"), PASSWORD)
+        .await;
+    assert_eq!(
+        login_via_proxy(&direct, "lan", "wrong password!", "203.0.113.7").await,
+        401
+    );
+    assert_eq!(
+        audit_of(&direct, &t.admin, "session.login_failed").await[0]["address"],
+        "127.0.0.1"
+    );
+
+    // Behind a trusted proxy (here 127.0.0.1): the forwarded address is the client's.
+    let proxied = TestApp::spawn_with(
+        settings,
+        blueprint_tracker::http::HttpOptions {
+            trusted_proxies: blueprint_tracker::http::TrustedProxies::parse(&["127.0.0.1"])
+                .unwrap(),
+            ..Default::default()
+        },
+    )
+    .await;
+    let t = proxied.tokens().await;
+    proxied
+        .account_with_password("lan", Role::FocalPoint, Some("VNM"), PASSWORD)
+        .await;
+    for _ in 0..2 {
+        assert_eq!(
+            login_via_proxy(&proxied, "lan", "wrong password!", "203.0.113.7").await,
+            401
+        );
+    }
+    let failed = audit_of(&proxied, &t.admin, "session.login_failed").await;
+    assert!(
+        failed.iter().all(|e| e["address"] == "203.0.113.7"),
+        "{failed:?}"
+    );
+    // That client is throttled for that account; another client of the same proxy is not.
+    assert_eq!(
+        login_via_proxy(&proxied, "lan", PASSWORD, "203.0.113.7").await,
+        429
+    );
+    assert_eq!(
+        login_via_proxy(&proxied, "lan", PASSWORD, "198.51.100.2").await,
+        303
+    );
 }
