@@ -4,6 +4,7 @@
 //! stderr; a command that fails exits non-zero with one line saying why.
 
 mod admin;
+mod backup;
 mod figures;
 mod transfer;
 
@@ -77,6 +78,13 @@ pub enum Command {
     /// Load or update a framework from a file.
     #[command(subcommand)]
     Framework(transfer::FrameworkCommand),
+    /// Write a consistent copy of the database while the server runs (SQLite: VACUUM INTO;
+    /// PostgreSQL: pg_dump), then check it.
+    Backup(backup::BackupArgs),
+    /// Check a backup: integrity, counts, every report with its audit record.
+    Verify(backup::VerifyArgs),
+    /// Put a backup in place of the database (stop the server first).
+    Restore(backup::RestoreArgs),
 }
 
 #[derive(Debug, Args)]
@@ -238,6 +246,9 @@ impl From<RoleArg> for Role {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve(&cli.database_url, args).await,
+        Command::Backup(args) => backup::run_backup(&cli.database_url, args).await,
+        Command::Verify(args) => backup::run_verify(args).await,
+        Command::Restore(args) => backup::run_restore(&cli.database_url, args).await,
         Command::Migrate => {
             let (_, loaded) = open(&cli.database_url).await?;
             println!(

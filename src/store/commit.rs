@@ -47,6 +47,13 @@ const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
 
 type Reply = oneshot::Sender<StoreResult<Vec<StatusReport>>>;
 
+/// What the writer task is asked.
+enum Message {
+    Record(Box<Job>, Reply),
+    /// Close the connection and stop; answered once closed.
+    Close(oneshot::Sender<()>),
+}
+
 /// One request to record reports.
 #[derive(Debug)]
 pub struct Job {
@@ -106,7 +113,7 @@ impl WriterHealth {
 /// The queue to the writer task; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Committer {
-    sender: mpsc::Sender<(Job, Reply)>,
+    sender: mpsc::Sender<Message>,
     health: Arc<WriterHealth>,
 }
 
@@ -118,7 +125,7 @@ impl Committer {
     /// Starts the writer task on the current tokio runtime, on a connection of its own opened
     /// with `options` (`db` is its first one). It ends when every handle is gone.
     pub fn start(db: DatabaseConnection, options: ConnectOptions) -> Self {
-        let (sender, mut receiver) = mpsc::channel::<(Job, Reply)>(QUEUE);
+        let (sender, mut receiver) = mpsc::channel::<Message>(QUEUE);
         let health = Arc::new(WriterHealth::default());
         let writer_health = Arc::clone(&health);
         tokio::spawn(async move {
@@ -127,18 +134,38 @@ impl Committer {
                 options,
                 health: writer_health,
             };
-            while let Some(first) = receiver.recv().await {
+            let mut closed = None;
+            while let Some(message) = receiver.recv().await {
+                let first = match message {
+                    Message::Record(job, reply) => (*job, reply),
+                    Message::Close(done) => {
+                        closed = Some(done);
+                        break;
+                    }
+                };
                 let mut batch = vec![first];
                 while batch.len() < MAX_BATCH {
                     match receiver.try_recv() {
-                        Ok(job) => batch.push(job),
+                        Ok(Message::Record(job, reply)) => batch.push((*job, reply)),
+                        Ok(Message::Close(done)) => {
+                            closed = Some(done);
+                            break;
+                        }
                         Err(_) => break,
                     }
                 }
                 writer.run_batch(batch).await;
+                if closed.is_some() {
+                    break;
+                }
             }
             if let Some(db) = writer.db.take() {
                 let _ = tokio::time::timeout(CLOSE_TIMEOUT, db.close()).await;
+            }
+            // Requests still queued are answered as unavailable (their senders are dropped).
+            receiver.close();
+            if let Some(done) = closed {
+                let _ = done.send(());
             }
         });
         Self { sender, health }
@@ -152,12 +179,22 @@ impl Committer {
     pub async fn submit(&self, job: Job) -> StoreResult<Vec<StatusReport>> {
         let (reply, answer) = oneshot::channel();
         self.sender
-            .send((job, reply))
+            .send(Message::Record(Box::new(job), reply))
             .await
             .map_err(|_| unavailable("the database writer has stopped"))?;
         answer
             .await
             .map_err(|_| unavailable("the database writer stopped before answering"))?
+    }
+
+    /// Closes the writer's connection (after the batch in hand) and stops the writer: what
+    /// closing the store does, so that a process exits with every connection closed cleanly
+    /// (SQLite then folds its WAL back into the database file).
+    pub async fn close(&self) {
+        let (done, closed) = oneshot::channel();
+        if self.sender.send(Message::Close(done)).await.is_ok() {
+            let _ = closed.await;
+        }
     }
 
     pub fn health(&self) -> &WriterHealth {

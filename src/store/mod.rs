@@ -7,6 +7,7 @@
 //! `SQLITE_BUSY` (STACK.md pitfall 2).
 
 mod accounts;
+mod backup;
 mod catalog;
 mod commit;
 mod figures;
@@ -27,6 +28,7 @@ use sea_orm::{
 };
 
 pub use accounts::{Credentials, NewToken, NewUser};
+pub use backup::DatabaseCheck;
 pub use catalog::RetiredNode;
 pub use figures::Revision;
 pub use governance::{NewReview, ReportRef, SessionRef};
@@ -272,6 +274,7 @@ impl Store {
     /// # Errors
     /// The pool could not be closed cleanly.
     pub async fn close(self) -> StoreResult<()> {
+        self.committer.close().await;
         self.db.close().await?;
         Ok(())
     }

@@ -11,6 +11,7 @@
 mod architecture;
 mod as_of;
 mod authorization;
+mod backup;
 mod basis;
 mod connections;
 mod durability;

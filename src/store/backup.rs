@@ -1,0 +1,178 @@
+//! Backups of the database and their checks: a consistent copy taken while the server writes
+//! (SQLite's `VACUUM INTO`), and what `verify` looks at in a copy (integrity, counts, every
+//! status report with the audit record that says who stored it). Moving files and running
+//! `pg_dump` belong to the service; this module only speaks SQL.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use entity::{api_tokens, audit_events, frameworks, locks, nodes, sessions, status_reports, users};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    Statement,
+};
+
+use super::{Store, StoreError, StoreResult};
+use crate::domain::audit::actions;
+
+/// What `verify` found in a database.
+#[derive(Debug, Clone, Default)]
+pub struct DatabaseCheck {
+    /// Problems the database itself reports (SQLite's `integrity_check`, `foreign_key_check`);
+    /// empty when sound.
+    pub integrity: Vec<String>,
+    /// Rows per table, in a fixed order.
+    pub counts: Vec<(&'static str, u64)>,
+    /// Reports that must have an audit record and have none (ids).
+    pub unaudited: Vec<i64>,
+    /// Reports loaded without an audit record by design: the demo scenario (`[DEMO]` notes)
+    /// and the synthetic benchmark framework.
+    pub exempt: u64,
+}
+
+/// The audit actions that store status reports.
+const STORING: [&str; 3] = [
+    actions::STATUS_RECORD,
+    actions::STATUS_RECORD_OVERRIDE,
+    actions::IMPORT,
+];
+
+/// The report ids an audit record accounts for: listed one by one, or a range.
+#[derive(Default)]
+struct Covered {
+    ids: HashSet<i64>,
+    ranges: Vec<(i64, i64)>,
+}
+
+impl Covered {
+    fn add(&mut self, detail: &serde_json::Value) {
+        if let Some(reports) = detail["reports"].as_array() {
+            self.ids
+                .extend(reports.iter().filter_map(|r| r["id"].as_i64()));
+        }
+        if let (Some(first), Some(last)) = (detail["first_id"].as_i64(), detail["last_id"].as_i64())
+        {
+            self.ranges.push((first, last));
+        }
+    }
+
+    fn contains(&self, id: i64) -> bool {
+        self.ids.contains(&id) || self.ranges.iter().any(|&(a, b)| a <= id && id <= b)
+    }
+}
+
+impl Store {
+    /// How many accounts there are.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn count_users(&self) -> StoreResult<u64> {
+        Ok(users::Entity::find().count(&self.db).await?)
+    }
+
+    /// Writes a consistent copy of a SQLite database to `path` (which must not exist), while
+    /// other connections go on writing: `VACUUM INTO` reads one snapshot.
+    ///
+    /// # Errors
+    /// Not SQLite; the copy cannot be written.
+    pub async fn vacuum_into(&self, path: &Path) -> StoreResult<()> {
+        if self.db.get_database_backend() != DbBackend::Sqlite {
+            return Err(StoreError::Conflict(
+                "VACUUM INTO is for SQLite; PostgreSQL is backed up with pg_dump".into(),
+            ));
+        }
+        let path = path.to_string_lossy().into_owned();
+        self.db
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Sqlite,
+                "VACUUM INTO ?",
+                [path.into()],
+            ))
+            .await?;
+        Ok(())
+    }
+
+    /// Checks the database: integrity (SQLite), counts, and that every status report has the
+    /// audit record of the write that stored it — except those of the framework
+    /// `exempt_framework` (generated benchmark data) and the demo's (`[DEMO]` notes).
+    ///
+    /// # Errors
+    /// The database cannot be read.
+    pub async fn check_database(&self, exempt_framework: &str) -> StoreResult<DatabaseCheck> {
+        let mut check = DatabaseCheck::default();
+        if self.db.get_database_backend() == DbBackend::Sqlite {
+            for pragma in ["PRAGMA integrity_check", "PRAGMA foreign_key_check"] {
+                let rows = self
+                    .db
+                    .query_all_raw(Statement::from_string(DbBackend::Sqlite, pragma))
+                    .await?;
+                for row in rows {
+                    let first: String = row
+                        .try_get_by_index::<String>(0)
+                        .unwrap_or_else(|_| "(unreadable row)".to_owned());
+                    if pragma.ends_with("integrity_check") && first == "ok" {
+                        continue;
+                    }
+                    check.integrity.push(format!("{pragma}: {first}"));
+                }
+            }
+        }
+        let db = &self.db;
+        check.counts = vec![
+            ("frameworks", frameworks::Entity::find().count(db).await?),
+            ("nodes", nodes::Entity::find().count(db).await?),
+            (
+                "status reports",
+                status_reports::Entity::find().count(db).await?,
+            ),
+            ("users", users::Entity::find().count(db).await?),
+            ("API tokens", api_tokens::Entity::find().count(db).await?),
+            ("sessions", sessions::Entity::find().count(db).await?),
+            ("locks", locks::Entity::find().count(db).await?),
+            (
+                "audit records",
+                audit_events::Entity::find().count(db).await?,
+            ),
+        ];
+
+        let mut covered = Covered::default();
+        let details: Vec<String> = audit_events::Entity::find()
+            .select_only()
+            .column(audit_events::Column::Detail)
+            .filter(audit_events::Column::Action.is_in(STORING))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for detail in details {
+            let detail: serde_json::Value = serde_json::from_str(&detail)
+                .map_err(|e| StoreError::corrupt("audit_events", e.to_string()))?;
+            covered.add(&detail);
+        }
+        let synthetic: Vec<i32> = frameworks::Entity::find()
+            .select_only()
+            .column(frameworks::Column::Id)
+            .filter(frameworks::Column::Code.eq(exempt_framework))
+            .into_tuple()
+            .all(db)
+            .await?;
+        let reports: Vec<(i32, i32, Option<String>)> = status_reports::Entity::find()
+            .select_only()
+            .column(status_reports::Column::Id)
+            .column(status_reports::Column::FrameworkId)
+            .column(status_reports::Column::Note)
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (id, framework_id, note) in reports {
+            let id = i64::from(id);
+            if synthetic.contains(&framework_id)
+                || note.as_deref().is_some_and(|n| n.starts_with("[DEMO]"))
+            {
+                check.exempt += 1;
+            } else if !covered.contains(id) {
+                check.unaudited.push(id);
+            }
+        }
+        Ok(check)
+    }
+}

@@ -1,0 +1,211 @@
+//! Backups (issue 12, item 4): `backup` taken with the real binary while clients write,
+//! `verify`, `restore` into a new database, and a server started on it that knows the old
+//! tokens and every report acknowledged before the backup began. `restore` refuses to replace
+//! a database that holds data; `verify` refuses a damaged file.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::durability::start_server;
+use crate::faults::{secretariat_token, stored_notes};
+use crate::support::TestDb;
+
+/// Runs `blueprint-tracker ARGS` on the database at `database_url`.
+fn cli(database_url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_blueprint-tracker"))
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn pg_tools_present() -> bool {
+    Command::new("pg_dump")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_taken_under_load_restores_to_a_server_that_knows_the_old_tokens() {
+    let (_db, database_url) = TestDb::fresh().await;
+    let postgres = database_url.starts_with("postgres");
+    if postgres && !pg_tools_present() {
+        eprintln!("SKIPPED on PostgreSQL: pg_dump is not installed");
+        return;
+    }
+    let token = secretariat_token(&database_url).await;
+    let (mut server, base) = start_server(&database_url);
+
+    // Arrange: 8 clients write reports, each acknowledged one noted as it comes.
+    let acknowledged: Arc<Mutex<BTreeMap<i64, String>>> = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..8)
+        .map(|c| {
+            let (base, token) = (base.clone(), token.clone());
+            let (acknowledged, stop) = (Arc::clone(&acknowledged), Arc::clone(&stop));
+            tokio::spawn(async move {
+                let client = reqwest::Client::new();
+                let mut i = c;
+                while !stop.load(Ordering::Relaxed) {
+                    let note = format!("backup test: client {c} write {i}");
+                    let measure = ["1.1.1", "1.1.2", "1.1.3", "2.1.1"][i % 4];
+                    let body = serde_json::json!({
+                        "measure": measure,
+                        "scope": "VNM", "status": "ongoing", "progress": i % 101,
+                        "effective_date": "2026-06-30", "note": note,
+                    });
+                    let response = client
+                        .post(format!(
+                            "{base}/api/v1/frameworks/ascc-strategic-plan/status"
+                        ))
+                        .bearer_auth(&token)
+                        .json(&body)
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(response.status(), 201);
+                    let stored: serde_json::Value = response.json().await.unwrap();
+                    acknowledged
+                        .lock()
+                        .unwrap()
+                        .insert(stored["id"].as_i64().unwrap(), note);
+                    i += 8;
+                }
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    // Act: back up while they write.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir
+        .path()
+        .join(if postgres { "copy.dump" } else { "copy.db" });
+    let before_backup = acknowledged.lock().unwrap().clone();
+    let backup = cli(&database_url, &["backup", "--out", copy.to_str().unwrap()]);
+    let during_backup = acknowledged.lock().unwrap().len() - before_backup.len();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    stop.store(true, Ordering::Relaxed);
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    server.kill().ok();
+    server.wait().ok();
+    assert!(backup.status.success(), "{}", text(&backup));
+    eprintln!(
+        "backup under load: {} acknowledged before it began, {during_backup} while it ran\n{}",
+        before_backup.len(),
+        text(&backup)
+    );
+    assert!(before_backup.len() > 10, "the load was real");
+
+    let verified = cli(&database_url, &["verify", copy.to_str().unwrap()]);
+    assert!(verified.status.success(), "{}", text(&verified));
+    if !postgres {
+        assert!(
+            text(&verified).contains("integrity: ok"),
+            "{}",
+            text(&verified)
+        );
+        assert!(
+            text(&verified).contains("every report has its audit record"),
+            "{}",
+            text(&verified)
+        );
+    }
+
+    // Restore into a new database and start a server on it.
+    let (_restored_db, restored_url) = TestDb::fresh().await;
+    let restored = cli(&restored_url, &["restore", copy.to_str().unwrap()]);
+    assert!(restored.status.success(), "{}", text(&restored));
+    let (mut server, base) = start_server(&restored_url);
+    let me = reqwest::Client::new()
+        .get(format!("{base}/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    let me_status = me.status();
+    let me: serde_json::Value = me.json().await.unwrap();
+    let found = stored_notes(&base).await;
+    server.kill().ok();
+    server.wait().ok();
+
+    // Assert: the old token works; every report acknowledged before the backup is there.
+    assert_eq!(me_status, 200, "{me}");
+    assert_eq!(me["user"]["name"], "asec");
+    let missing: Vec<_> = before_backup
+        .iter()
+        .filter(|(id, note)| found.get(id) != Some(note))
+        .collect();
+    assert!(missing.is_empty(), "missing after restore: {missing:?}");
+}
+
+/// A SQLite database holding the reference data and one account, and its URL.
+async fn sqlite_database(dir: &Path, name: &str) -> String {
+    let url = format!("sqlite://{}?mode=rwc", dir.join(name).display());
+    secretariat_token(&url).await;
+    url
+}
+
+#[tokio::test]
+async fn restore_refuses_a_database_that_holds_data_and_verify_refuses_a_damaged_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_database(dir.path(), "live.db").await;
+    let copy = dir.path().join("copy.db");
+    assert!(
+        cli(&url, &["backup", "--out", copy.to_str().unwrap()])
+            .status
+            .success()
+    );
+
+    // A second backup to the same name is refused; with --force it replaces it.
+    let again = cli(&url, &["backup", "--out", copy.to_str().unwrap()]);
+    assert!(!again.status.success());
+    assert!(text(&again).contains("exists"), "{}", text(&again));
+
+    // Restoring over a database that holds data is refused, and leaves it as it was.
+    let live = std::fs::read(dir.path().join("live.db")).unwrap();
+    let refused = cli(&url, &["restore", copy.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    assert!(text(&refused).contains("holds data"), "{}", text(&refused));
+    assert_eq!(std::fs::read(dir.path().join("live.db")).unwrap(), live);
+
+    // A damaged copy: a third of its pages overwritten.
+    let damaged = dir.path().join("damaged.db");
+    let mut bytes = std::fs::read(&copy).unwrap();
+    let (from, to) = (bytes.len() / 3, 2 * bytes.len() / 3);
+    for (i, byte) in bytes[from..to].iter_mut().enumerate() {
+        *byte = (i % 251) as u8;
+    }
+    std::fs::write(&damaged, bytes).unwrap();
+    let checked = cli(&url, &["verify", damaged.to_str().unwrap()]);
+    assert!(!checked.status.success(), "{}", text(&checked));
+    assert!(
+        text(&checked).contains("integrity problem"),
+        "{}",
+        text(&checked)
+    );
+    // …and is never restored.
+    let fresh_url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("fresh.db").display()
+    );
+    let refused = cli(&fresh_url, &["restore", damaged.to_str().unwrap()]);
+    assert!(!refused.status.success(), "{}", text(&refused));
+    assert!(!dir.path().join("fresh.db").exists());
+}
