@@ -451,7 +451,7 @@ pub fn redact(url: &str) -> String {
 }
 
 async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
-    let trusted_proxies = crate::http::TrustedProxies::parse(&args.trusted_proxies)
+    let trusted_proxies = crate::server::TrustedProxies::parse(&args.trusted_proxies)
         .map_err(|e| anyhow::anyhow!("--trusted-proxy: {e}"))?;
     let (tracker, loaded) = open(database_url).await?;
     let tracker = tracker.with_settings(crate::service::Settings {
@@ -486,12 +486,12 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         writeln!(out, "blueprint-tracker listening on http://{addr}")?;
         out.flush()?;
     }
-    crate::http::serve_with(
+    crate::server::serve_with(
         tracker.clone(),
-        crate::http::HttpOptions {
+        crate::server::HttpOptions {
             behind_tls: args.behind_tls,
             trusted_proxies,
-            limits: crate::http::ConnectionLimits {
+            limits: crate::server::ConnectionLimits {
                 max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
                 idle_timeout: Duration::from_secs(args.idle_timeout),
                 header_timeout: Duration::from_secs(args.header_timeout),

@@ -14,9 +14,9 @@ pub use input::{
     validate_report,
 };
 pub use model::{
-    Account, Basis, Framework, FrameworkSummary, Lock, MemberState, NewStatusReport, Node,
-    Participation, ReportFact, SectoralBody, StatusReport, TokenInfo, User, Validation,
-    ValidationState, participants_as_of,
+    Account, ActivityLine, ActivityStatus, Basis, Framework, FrameworkSummary, Lock, MemberState,
+    NewStatusReport, Node, Participation, ReportFact, SectoralBody, StatusReport, TokenInfo, User,
+    Validation, ValidationState, participants_as_of,
 };
 pub use policy::{Action, Denial, decide};
 pub use secret::Secret;

@@ -313,3 +313,34 @@ mod tests {
         assert_eq!(codes("2026-06-30"), ["TLS", "VNM"]);
     }
 }
+
+/// An activity of a sectoral body, with the codes of the nodes it serves and its status as
+/// last reported (activities are evidence for measures: they never change a measure's status).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityLine {
+    pub id: i32,
+    /// `milestone`, `project`, `activity`, …
+    pub kind: String,
+    pub title: String,
+    pub year: Option<i32>,
+    pub area: Option<String>,
+    /// The sectoral body's code and name, if any.
+    pub body: Option<(String, String)>,
+    pub source: Option<String>,
+    pub note: Option<String>,
+    /// Codes of the nodes it is linked to.
+    pub nodes: Vec<String>,
+    /// Its latest status report (greatest effective date, then recorded last), if any.
+    pub status: Option<ActivityStatus>,
+}
+
+/// An activity's status report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityStatus {
+    pub status: Status,
+    pub progress: Option<u8>,
+    pub effective_date: NaiveDate,
+    pub note: Option<String>,
+    pub evidence_url: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+}

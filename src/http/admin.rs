@@ -8,12 +8,12 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Value, json};
 
-use super::AppState;
-use super::extract::{ApiPath as Path, Caller, JsonBody, Params};
-use super::problem::Problem;
 use crate::domain::{
     Action, AuditFilter, FieldIssue, Role, Scope, Secret, StateCode, ValidationState,
 };
+use crate::edge::AppState;
+use crate::edge::Problem;
+use crate::edge::extract::{ApiPath as Path, Caller, JsonBody, Params};
 use crate::service::{
     NewAccount, NewApiToken, ReviewDecision, ServiceError, account_issues, token_issues,
 };

@@ -6,10 +6,10 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::AppState;
-use super::extract::{ApiPath as Path, Caller, JsonBody, Params};
-use super::problem::Problem;
 use crate::domain::{Basis, Scope, StateCode};
+use crate::edge::AppState;
+use crate::edge::Problem;
+use crate::edge::extract::{ApiPath as Path, Caller, JsonBody, Params};
 use crate::engine::Every;
 use crate::report::bundle::Format;
 use crate::report::charts::Chart;

@@ -13,10 +13,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::AppState;
-use super::extract::{ApiPath as Path, Caller, Params};
-use super::problem::Problem;
 use crate::domain::{Basis, Scope};
+use crate::edge::AppState;
+use crate::edge::Problem;
+use crate::edge::extract::{ApiPath as Path, Caller, Params};
 use crate::service::{
     ExportFile, ExportQuery, ExportWhat, ImportFile, ImportOptions, Quiet, ServiceError, today,
 };

@@ -18,6 +18,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::figures::read;
 use super::{ServiceError, ServiceResult, Tracker};
 use crate::demo;
+use crate::domain::ActivityLine;
 use crate::domain::{
     Basis, Framework, FrameworkSummary, MemberState, Scope, SectoralBody, StateCode, Status,
     StatusReport, participants_as_of,
@@ -25,7 +26,6 @@ use crate::domain::{
 use crate::engine::{self, At, Comparison, MeanRate, NodeRate, Outline, Rate, Rule, Tally};
 use crate::report::charts::{self, Chart};
 use crate::report::{FrameworkInfo, HeatRow, ReviewData};
-use crate::store::ActivityLine;
 
 /// How many of a framework's latest reports the dashboard lists.
 pub const RECENT_REPORTS: u64 = 8;

@@ -32,7 +32,6 @@ pub use backup::DatabaseCheck;
 pub use catalog::RetiredNode;
 pub use figures::Revision;
 pub use governance::{NewReview, ReportRef, SessionRef};
-pub use pages::{ActivityLine, ActivityStatus};
 pub use reference::LoadSummary;
 pub use reports::{RecordOptions, ReportRow};
 pub use throttle::LoginFailures;

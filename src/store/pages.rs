@@ -4,45 +4,13 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
     activities, activity_nodes, activity_status_reports, sectoral_bodies, status_reports,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{Store, StoreError, StoreResult};
-use crate::domain::{Scope, Status};
-
-/// An activity of a sectoral body, with the codes of the nodes it serves and its status as
-/// last reported (activities are evidence for measures: they never change a measure's status).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ActivityLine {
-    pub id: i32,
-    /// `milestone`, `project`, `activity`, …
-    pub kind: String,
-    pub title: String,
-    pub year: Option<i32>,
-    pub area: Option<String>,
-    /// The sectoral body's code and name, if any.
-    pub body: Option<(String, String)>,
-    pub source: Option<String>,
-    pub note: Option<String>,
-    /// Codes of the nodes it is linked to.
-    pub nodes: Vec<String>,
-    /// Its latest status report (greatest effective date, then recorded last), if any.
-    pub status: Option<ActivityStatus>,
-}
-
-/// An activity's status report.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ActivityStatus {
-    pub status: Status,
-    pub progress: Option<u8>,
-    pub effective_date: NaiveDate,
-    pub note: Option<String>,
-    pub evidence_url: Option<String>,
-    pub recorded_at: DateTime<Utc>,
-}
+use crate::domain::{ActivityLine, ActivityStatus, Scope};
 
 impl Store {
     /// Every activity of a framework, in id order, with its nodes (codes) and latest status.

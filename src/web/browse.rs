@@ -14,10 +14,10 @@ use super::layout::{
     error_page, headlines, long_date, query_string, render, scope_name, segment, service_error,
     state_name, status_label, status_text, validation_label,
 };
+use crate::domain::ActivityLine;
 use crate::domain::{FrameworkSummary, Role, Scope, StateCode, Status};
-use crate::http::AppState;
+use crate::edge::AppState;
 use crate::service::{ActivityCount, today};
-use crate::store::ActivityLine;
 
 /// The framework a page shows when none is asked for: the one whose period holds the date
 /// (the latest to start), else the latest started by then, else the first.

@@ -18,8 +18,8 @@ use super::layout::{
     query_string, render_with, sentence, service_error, state_name,
 };
 use crate::domain::{Basis, StateCode};
+use crate::edge::{AppState, Problem};
 use crate::engine::{Comparison, Rate};
-use crate::http::{AppState, Problem};
 use crate::service::{LevelComparison, ServiceError, now, today};
 
 /// What a comparison is asked for.

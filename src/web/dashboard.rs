@@ -12,7 +12,7 @@ use super::layout::{
     Choice, Chrome, Figures, Headline, Pairs, ReportLine, Section, basis_choices, basis_label,
     error_page, headlines, long_date, query_string, render, segment, service_error, state_name,
 };
-use crate::http::AppState;
+use crate::edge::AppState;
 use crate::service::{FrameworkPanel, today};
 
 #[derive(Template)]

@@ -10,8 +10,8 @@ use axum::response::{Html, IntoResponse, Response};
 use chrono::NaiveDate;
 
 use crate::domain::{Basis, Role, Scope, StateCode, Status, StatusReport, ValidationState};
+use crate::edge::Problem;
 use crate::engine::{MeanRate, Rate, Rule, percent_of};
-use crate::http::Problem;
 use crate::report::html::count;
 use crate::service::{ServiceError, SessionUser};
 

@@ -31,10 +31,10 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use crate::domain::Secret;
-use crate::http::{AppState, Problem};
+use crate::edge::{AppState, Problem};
 use crate::service::{ServiceError, SessionUser};
 
-/// The web pages' routes (merged beside the API by [`crate::http::router_with`]).
+/// The web pages' routes (merged beside the API by the `server` module's router).
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/login", get(login_page).post(login))
@@ -62,20 +62,7 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/download", get(reports::download))
 }
 
-/// The session cookie's name.
-pub const COOKIE: &str = "bt_session";
-
-/// The session cookie of a request, if any.
-pub fn session_cookie(headers: &HeaderMap) -> Option<Secret> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == COOKIE && !value.is_empty())
-        .map(|(_, value)| Secret::new(value))
-}
+pub use crate::edge::{COOKIE, session_cookie};
 
 /// Whether a form POST comes from this site: a browser's `Sec-Fetch-Site`, else the `Origin`,
 /// else the `Referer`, must name this host. A request with none of them (not a browser) passes
@@ -119,7 +106,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Peer {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Peer(crate::http::peer_address(parts)))
+        Ok(Peer(crate::edge::peer_address(parts)))
     }
 }
 

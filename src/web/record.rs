@@ -24,7 +24,7 @@ use super::layout::{
 };
 use super::{Peer, Session, cross_site, same_origin};
 use crate::domain::{Actor, FieldIssue, Role, Scope, Status};
-use crate::http::AppState;
+use crate::edge::AppState;
 use crate::service::{Recorded, ServiceError, SessionUser, Tracker, today};
 
 /// Where a visitor without a session is sent: the login, and back here after it.

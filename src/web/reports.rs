@@ -13,7 +13,7 @@ use super::layout::{
     Choice, Chrome, Pairs, Section, basis_choices, error_page, long_date, query_string, render,
     segment, service_error,
 };
-use crate::http::AppState;
+use crate::edge::AppState;
 use crate::report::charts::Chart;
 use crate::service::today;
 

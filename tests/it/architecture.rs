@@ -1,5 +1,7 @@
 //! The layers of DESIGN.md §5, checked by reading the sources: sea-orm only in `store` (and the
-//! `entity`/`migration` crates), axum only in `http`/`web`, and a pure engine and domain.
+//! `entity`/`migration` crates), axum only at the HTTP edge (`server`, `http`, `web`, `edge`),
+//! `http` and `web` never importing each other, pages never reaching past the service, and a
+//! pure engine and domain.
 
 use std::path::{Path, PathBuf};
 
@@ -53,9 +55,58 @@ fn sea_orm_is_used_only_in_the_store() {
 }
 
 #[test]
-fn axum_is_used_only_in_http_and_web() {
+fn axum_is_used_only_at_the_http_edge() {
     assert_eq!(
-        offenders(&["axum", "tower_http", "tower::"], &["http", "web"]),
+        offenders(
+            &["axum", "tower_http", "tower::", "hyper"],
+            &["server", "http", "web", "edge"]
+        ),
+        Vec::<String>::new()
+    );
+}
+
+/// The files under `src/{layer}` that mention any of `needles`.
+fn mentions(layer: &str, needles: &[&str]) -> Vec<String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src")
+        .join(layer);
+    rust_files(&src)
+        .into_iter()
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(&path).expect("read source");
+            let found: Vec<&str> = needles
+                .iter()
+                .copied()
+                .filter(|needle| text.contains(needle))
+                .collect();
+            (!found.is_empty()).then(|| format!("{} uses {}", path.display(), found.join(", ")))
+        })
+        .collect()
+}
+
+#[test]
+fn the_api_and_the_pages_never_import_each_other_and_pages_go_through_the_service() {
+    // `server` mounts both; what both need is in `edge`, below them.
+    assert_eq!(
+        mentions("http", &["crate::web", "crate::server"]),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        mentions("web", &["crate::http", "crate::server", "crate::store"]),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        mentions(
+            "edge",
+            &["crate::http", "crate::web", "crate::server", "crate::store"]
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        mentions(
+            "service",
+            &["crate::http", "crate::web", "crate::server", "crate::edge"]
+        ),
         Vec::<String>::new()
     );
 }

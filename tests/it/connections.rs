@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use blueprint_tracker::http::{ConnectionLimits, HttpOptions, serve_with};
+use blueprint_tracker::server::{ConnectionLimits, HttpOptions, serve_with};
 use blueprint_tracker::service::Tracker;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;

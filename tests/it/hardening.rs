@@ -2,7 +2,7 @@
 //! only behind TLS, and error bodies that say nothing internal. (The write limit per account is
 //! tested in `governance.rs`.)
 
-use blueprint_tracker::http::{HttpOptions, serve_with};
+use blueprint_tracker::server::{HttpOptions, serve_with};
 use blueprint_tracker::service::{Settings, Tracker};
 
 use crate::support::{TestApp, TestDb};

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::support::TestApp;
 
-/// Every (method, path) the router serves under `/api/v1`, and `/healthz` (`src/http/mod.rs`);
+/// Every (method, path) the router serves under `/api/v1`, and `/healthz` (`src/server/mod.rs`);
 /// the web pages (`src/web`, merged beside the API) are not part of it.
 const ROUTES: [(&str, &str); 37] = [
     ("get", "/healthz"),
@@ -98,12 +98,12 @@ fn arguments(text: &str) -> &str {
     &text[..end]
 }
 
-/// What `src/http/mod.rs` routes, read from its `router_with` function: the API's (method, path)
+/// What `src/server/mod.rs` routes, read from its `router_with` function: the API's (method, path)
 /// pairs with their handlers (`api::…`, `admin::…`), and the paths of the web pages
 /// (`crate::web::…`) merged beside them. A router bound by `let NAME = Router::new()` and
 /// nested by `.nest("PREFIX", NAME)` has its paths under the prefix.
 fn routes_in_the_source() -> (BTreeMap<(String, String), String>, BTreeSet<String>) {
-    let source = source("src/http/mod.rs");
+    let source = source("src/server/mod.rs");
     let router = source.split("pub fn router_with(").nth(1).unwrap();
     let router = router.split("\n}\n").next().unwrap();
     let nests: BTreeMap<&str, &str> = router
@@ -453,7 +453,7 @@ async fn serve_with(app: &TestApp, settings: Settings) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
-        let _ = blueprint_tracker::http::serve(tracker, listener, std::future::pending()).await;
+        let _ = blueprint_tracker::server::serve(tracker, listener, std::future::pending()).await;
     });
     base
 }
@@ -521,7 +521,7 @@ async fn every_route_of_the_router_is_described_and_nothing_else() {
         "web pages are routed in src/web: {pages:?}"
     );
     assert!(
-        source("src/http/mod.rs").contains(".merge(crate::web::routes())"),
+        source("src/server/mod.rs").contains(".merge(crate::web::routes())"),
         "the web pages (src/web) are merged beside the API"
     );
     assert_eq!(described, routes());

@@ -671,8 +671,8 @@ async fn x_forwarded_for_counts_only_from_a_trusted_proxy() {
     // Behind a trusted proxy (here 127.0.0.1): the forwarded address is the client's.
     let proxied = TestApp::spawn_with(
         settings,
-        blueprint_tracker::http::HttpOptions {
-            trusted_proxies: blueprint_tracker::http::TrustedProxies::parse(&["127.0.0.1"])
+        blueprint_tracker::server::HttpOptions {
+            trusted_proxies: blueprint_tracker::server::TrustedProxies::parse(&["127.0.0.1"])
                 .unwrap(),
             ..Default::default()
         },

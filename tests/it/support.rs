@@ -104,14 +104,14 @@ impl TestApp {
     /// A server on a fresh database holding the reference data only, with these settings
     /// (private reads, session timeouts, login throttle, write limit).
     pub async fn spawn_with_settings(settings: Settings) -> Self {
-        Self::spawn_with(settings, blueprint_tracker::http::HttpOptions::default()).await
+        Self::spawn_with(settings, blueprint_tracker::server::HttpOptions::default()).await
     }
 
     /// A server on a fresh database holding the reference data only, with these settings and
     /// HTTP options (trusted proxies, connection limits).
     pub async fn spawn_with(
         settings: Settings,
-        options: blueprint_tracker::http::HttpOptions,
+        options: blueprint_tracker::server::HttpOptions,
     ) -> Self {
         let (db, database_url) = TestDb::fresh().await;
         let (tracker, _) = Tracker::open(&database_url)
@@ -125,7 +125,7 @@ impl TestApp {
         let server = tokio::spawn({
             let tracker = tracker.clone();
             async move {
-                let _ = blueprint_tracker::http::serve_with(
+                let _ = blueprint_tracker::server::serve_with(
                     tracker,
                     options,
                     listener,
@@ -165,8 +165,8 @@ impl TestApp {
         let server = tokio::spawn({
             let tracker = tracker.clone();
             async move {
-                let _ =
-                    blueprint_tracker::http::serve(tracker, listener, std::future::pending()).await;
+                let _ = blueprint_tracker::server::serve(tracker, listener, std::future::pending())
+                    .await;
             }
         });
         Self {

@@ -44,7 +44,7 @@ fn bearer(parts: &Parts) -> Result<Option<&str>, Problem> {
 /// The client's address, as the audit trail and the login throttle record it: the peer's, or
 /// the one forwarded by a trusted proxy.
 pub fn address(parts: &Parts) -> Option<String> {
-    if let Some(super::hardening::ClientAddress(ip)) = parts.extensions.get() {
+    if let Some(super::ClientAddress(ip)) = parts.extensions.get() {
         return Some(ip.to_string());
     }
     parts
@@ -78,7 +78,7 @@ impl FromRequestParts<AppState> for Reader {
         if let Some(token) = bearer(parts)? {
             return Ok(Reader(Some(state.tracker.authenticate(token).await?)));
         }
-        match crate::web::session_cookie(&parts.headers) {
+        match super::session_cookie(&parts.headers) {
             Some(cookie) => Ok(Reader(
                 state.tracker.session_user(&cookie).await?.map(|s| s.user),
             )),

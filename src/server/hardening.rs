@@ -10,7 +10,7 @@
 //!   login) stay open, and an anonymous browser asking for another page is sent to the login.
 //!
 //! - the client's address: the peer's, or the one a trusted proxy forwarded
-//!   ([`super::client_address`]), put on the request for the audit trail and the login
+//!   ([`crate::edge::client_address`]), put on the request for the audit trail and the login
 //!   throttle.
 //!
 //! Body size (1 MiB) is limited by the router; writes per account by the service.
@@ -22,10 +22,9 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::AppState;
-use super::extract::Reader;
-use super::problem::Problem;
 use crate::domain::Action;
+use crate::edge::extract::Reader;
+use crate::edge::{AppState, ClientAddress, Problem};
 
 /// The longest a request may take.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -76,10 +75,6 @@ pub async fn time_limit(request: Request, next: Next) -> Response {
     }
 }
 
-/// The client's address as the handlers see it (see [`super::client_address`]).
-#[derive(Debug, Clone, Copy)]
-pub struct ClientAddress(pub std::net::IpAddr);
-
 pub async fn client_address(
     State(state): State<AppState>,
     mut request: Request,
@@ -97,7 +92,7 @@ pub async fn client_address(
             .filter_map(|v| v.to_str().ok())
             .collect();
         let client =
-            super::client_address::client_address(peer, &forwarded, &state.trusted_proxies);
+            crate::edge::client_address::client_address(peer, &forwarded, &state.trusted_proxies);
         request.extensions_mut().insert(ClientAddress(client));
     }
     next.run(request).await

@@ -1,0 +1,148 @@
+//! The server: builds the state, mounts the API (`crate::http`, under `/api/v1`) and the pages
+//! (`crate::web`) side by side, owns the middleware (security headers, time limit, private
+//! reads, the client's address) and the accept loop. The one place that knows both faces.
+
+mod hardening;
+mod listener;
+
+use std::future::Future;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{delete, get, post, put};
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+use crate::edge::{AppState, MAX_BODY_BYTES};
+use crate::http::{admin, api, transfer};
+use crate::service::Tracker;
+
+pub use crate::edge::TrustedProxies;
+pub use listener::ConnectionLimits;
+
+/// How the HTTP layer is run (the service's own settings live in the tracker).
+#[derive(Debug, Clone, Default)]
+pub struct HttpOptions {
+    pub behind_tls: bool,
+    /// Proxies in front whose `X-Forwarded-For` is believed (`serve --trusted-proxy`).
+    pub trusted_proxies: TrustedProxies,
+    /// Connection limits and timeouts, graceful shutdown (see [`listener`]).
+    pub limits: ConnectionLimits,
+}
+
+/// The whole application's routes, with default options.
+pub fn router(tracker: Tracker) -> Router {
+    router_with(tracker, HttpOptions::default())
+}
+
+/// The whole application's routes.
+pub fn router_with(tracker: Tracker, options: HttpOptions) -> Router {
+    let state = AppState {
+        tracker,
+        behind_tls: options.behind_tls,
+        trusted_proxies: options.trusted_proxies,
+    };
+    let api = Router::new()
+        .route("/frameworks", get(api::frameworks))
+        .route("/frameworks/{fw}", get(api::framework))
+        .route("/frameworks/{fw}/measures", get(api::measures))
+        .route(
+            "/frameworks/{fw}/measures/{code}/status",
+            get(api::measure_status),
+        )
+        .route(
+            "/frameworks/{fw}/measures/{code}/history",
+            get(api::measure_history),
+        )
+        .route("/frameworks/{fw}/participants", get(api::participants))
+        .route("/frameworks/{fw}/progress", get(api::progress))
+        .route("/frameworks/{fw}/compare", get(api::compare))
+        .route("/frameworks/{fw}/timeline", get(api::timeline))
+        .route("/frameworks/{fw}/report", get(api::report))
+        .route("/frameworks/{fw}/charts/{file}", get(api::chart))
+        .route("/frameworks/{fw}/status", post(api::record_status))
+        .route(
+            "/frameworks/{fw}/status/import",
+            post(transfer::import_status),
+        )
+        .route("/frameworks/{fw}/status/template", get(transfer::template))
+        .route("/frameworks/{fw}/status/export", get(transfer::export))
+        .route(
+            "/frameworks/{fw}/locks",
+            get(admin::locks).post(admin::create_lock),
+        )
+        .route("/frameworks/{fw}/locks/{id}", delete(admin::release_lock))
+        .route("/frameworks/{fw}/reports", get(admin::review_queue))
+        .route(
+            "/frameworks/{fw}/reports/{id}/validate",
+            post(admin::validate_report),
+        )
+        .route(
+            "/frameworks/{fw}/reports/{id}/return",
+            post(admin::return_report),
+        )
+        .route("/member-states", get(api::member_states))
+        .route("/me", get(admin::me))
+        .route("/users", get(admin::users).post(admin::create_user))
+        .route("/users/{name}/disable", post(admin::disable_user))
+        .route("/users/{name}/enable", post(admin::enable_user))
+        .route("/users/{name}/password", put(admin::set_password))
+        .route(
+            "/users/{name}/totp",
+            post(admin::enable_totp).delete(admin::disable_totp),
+        )
+        .route(
+            "/users/{name}/tokens",
+            get(admin::tokens).post(admin::create_token),
+        )
+        .route("/users/{name}/tokens/{id}", delete(admin::revoke_token))
+        .route("/audit", get(admin::audit))
+        .route("/openapi.json", get(api::openapi));
+    Router::new()
+        .route("/healthz", get(api::healthz))
+        .route("/readyz", get(api::readyz))
+        .nest("/api/v1", api)
+        // The web pages (`src/web`), beside the API.
+        .merge(crate::web::routes())
+        .fallback(api::not_found)
+        .method_not_allowed_fallback(api::method_not_allowed)
+        .layer(from_fn_with_state(state.clone(), hardening::private_reads))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(hardening::time_limit))
+        .layer(from_fn_with_state(
+            state.clone(),
+            hardening::security_headers,
+        ))
+        .layer(from_fn_with_state(state.clone(), hardening::client_address))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves until `shutdown` completes, then finishes the requests in flight.
+///
+/// # Errors
+/// The listener fails.
+pub async fn serve(
+    tracker: Tracker,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    serve_with(tracker, HttpOptions::default(), listener, shutdown).await
+}
+
+/// As [`serve`], with options. The peer's address reaches the handlers (audit trail, login
+/// throttle). When `shutdown` completes, the requests in flight are finished within
+/// `options.limits.shutdown_timeout`.
+///
+/// # Errors
+/// The listener fails.
+pub async fn serve_with(
+    tracker: Tracker,
+    options: HttpOptions,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let limits = options.limits;
+    listener::serve(router_with(tracker, options), listener, limits, shutdown).await
+}
