@@ -1,0 +1,507 @@
+//! The review report's five charts (DESIGN.md §4), drawn with plotters from a [`ReviewData`]
+//! as SVG (web, HTML, PDF) or PNG. Only drawing belongs here: the figures come computed in
+//! the data, and nothing is read from a file, a database or the clock.
+//!
+//! Every chart has a title, a subtitle naming the framework and the rule behind the figures,
+//! a legend where there are several series, axis titles with units, and a footer with the
+//! as-of date and the data source. Layout is done in pixels on a fixed 1000×560 canvas (about
+//! 6–7 pt text when the chart spans the width of an A4 page) rather than with plotters'
+//! chart builder, so that labels can be measured and kept apart.
+//!
+//! Colours: the Okabe–Ito palette, which stays distinguishable with the common colour-vision
+//! deficiencies, picked so that series that touch also differ in lightness (CIE L*) and
+//! survive greyscale printing; the heat map uses viridis, whose lightness rises steadily.
+//!
+//! Text: DejaVu Sans (regular and bold), compiled in by the `dejavu` crate, is registered with
+//! plotters once; PNG text therefore needs no system font. SVG text names the family
+//! `DejaVu Sans, sans-serif`: an SVG renderer given the same font (as the PDF is made) draws
+//! exactly the measured text, and a browser without it falls back to its sans-serif.
+
+mod canvas;
+mod comparison;
+mod distribution;
+mod heatmap;
+mod palette;
+mod png_encoding;
+mod rates;
+mod timeline;
+
+use std::sync::OnceLock;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::{FontStyle, register_font};
+
+use super::ReviewData;
+
+/// One of the review report's charts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Chart {
+    /// Completion and implementation rate per top-level node (regional figures).
+    Rates,
+    /// Completion and implementation per member state, with the regional rate and the mean of
+    /// states as reference lines.
+    Comparison,
+    /// Counts of each status per top-level node (regional figures).
+    Distribution,
+    /// Completion, implementation and progress index at each date of the timeline.
+    Timeline,
+    /// Member state × top-level node completion.
+    Heatmap,
+}
+
+impl Chart {
+    pub const ALL: [Chart; 5] = [
+        Chart::Rates,
+        Chart::Comparison,
+        Chart::Distribution,
+        Chart::Timeline,
+        Chart::Heatmap,
+    ];
+
+    /// The chart's name in URLs and file names.
+    pub fn name(self) -> &'static str {
+        match self {
+            Chart::Rates => "rates",
+            Chart::Comparison => "comparison",
+            Chart::Distribution => "distribution",
+            Chart::Timeline => "timeline",
+            Chart::Heatmap => "heatmap",
+        }
+    }
+
+    /// The chart with this [`name`](Chart::name) (exact, lower case).
+    pub fn from_name(name: &str) -> Option<Chart> {
+        Chart::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// The heading drawn on the chart (also usable as its caption or alt text).
+    pub fn title(self) -> &'static str {
+        match self {
+            Chart::Rates => "Completion and implementation rates",
+            Chart::Comparison => "Completion and implementation by member state",
+            Chart::Distribution => "Status of the strategic measures",
+            Chart::Timeline => "Completion, implementation and progress over time",
+            Chart::Heatmap => "Completion by member state",
+        }
+    }
+}
+
+/// Why a chart could not be drawn.
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    #[error("the embedded chart font could not be registered")]
+    Font,
+    #[error("drawing the chart failed: {0}")]
+    Draw(String),
+    #[error("encoding the chart as PNG failed: {0}")]
+    Png(#[from] png_encoding::EncodeError),
+}
+
+/// The canvas size in pixels (SVG user units and PNG pixels).
+pub const WIDTH: u32 = 1000;
+pub const HEIGHT: u32 = 560;
+
+/// `chart` of `data` as an SVG document. The same data always give the same string.
+///
+/// # Errors
+/// The font cannot be registered, or plotters reports a drawing error.
+pub fn svg(chart: Chart, data: &ReviewData) -> Result<String, ChartError> {
+    register_fonts()?;
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (WIDTH, HEIGHT)).into_drawing_area();
+        draw(chart, data, &root)?;
+        root.present().map_err(drawing)?;
+    }
+    Ok(out)
+}
+
+/// `chart` of `data` as PNG-encoded bytes (8-bit RGB, [`WIDTH`] × [`HEIGHT`]).
+///
+/// # Errors
+/// The font cannot be registered, plotters reports a drawing error, or encoding fails.
+pub fn png(chart: Chart, data: &ReviewData) -> Result<Vec<u8>, ChartError> {
+    let pixels = rgb(chart, data)?;
+    Ok(png_encoding::encode_rgb(WIDTH, HEIGHT, &pixels)?)
+}
+
+/// `chart` of `data` drawn into an RGB buffer (3 bytes per pixel, rows top to bottom).
+fn rgb(chart: Chart, data: &ReviewData) -> Result<Vec<u8>, ChartError> {
+    register_fonts()?;
+    let mut pixels = vec![0_u8; WIDTH as usize * HEIGHT as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
+        draw(chart, data, &root)?;
+        root.present().map_err(drawing)?;
+    }
+    Ok(pixels)
+}
+
+/// The font family every text uses: plotters looks the registered faces up by this name, and
+/// the SVG backend writes it as the CSS `font-family`, a list with a generic fallback.
+const FAMILY: &str = "DejaVu Sans, sans-serif";
+
+/// Registers DejaVu Sans regular and bold once per process. Without a registered font
+/// plotters cannot measure text (and its bitmap backend would panic drawing it).
+fn register_fonts() -> Result<(), ChartError> {
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    let registered = *REGISTERED.get_or_init(|| {
+        register_font(FAMILY, FontStyle::Normal, dejavu::sans::regular()).is_ok()
+            && register_font(FAMILY, FontStyle::Bold, dejavu::sans::bold()).is_ok()
+    });
+    if registered {
+        Ok(())
+    } else {
+        Err(ChartError::Font)
+    }
+}
+
+fn drawing(error: impl std::fmt::Display) -> ChartError {
+    ChartError::Draw(error.to_string())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The charts
+
+fn draw<DB: DrawingBackend>(
+    chart: Chart,
+    data: &ReviewData,
+    root: &DrawingArea<DB, Shift>,
+) -> Result<(), ChartError> {
+    root.fill(&palette::BACKGROUND).map_err(drawing)?;
+    let canvas = canvas::Canvas { area: root };
+    match chart {
+        Chart::Rates => rates::rates(&canvas, data),
+        Chart::Comparison => comparison::comparison(&canvas, data),
+        Chart::Distribution => distribution::distribution(&canvas, data),
+        Chart::Timeline => timeline::timeline(&canvas, data),
+        Chart::Heatmap => heatmap::heatmap(&canvas, data),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::distribution::count_step;
+    use super::palette::*;
+    use super::*;
+    use crate::report::sample::sample;
+
+    fn empty() -> ReviewData {
+        let mut data = sample();
+        data.top.clear();
+        data.second.clear();
+        data.comparison.states.clear();
+        data.heat.clear();
+        data.timeline.truncate(1);
+        data
+    }
+
+    /// A framework the size of the Strategic Plan: 12 goals, 11 states, 40 quarters.
+    fn crowded() -> ReviewData {
+        use crate::engine::{Rule, StateRate, Tally};
+        let tally = |c: u64, o: u64, s: u64, na: u64| Tally {
+            completed: c,
+            ongoing: o,
+            not_started: s,
+            not_applicable: na,
+            progress_points: c * 100 + o * 50,
+        };
+        let mut data = sample();
+        data.top = (1..=12_u64)
+            .map(|g| crate::engine::NodeRate {
+                code: format!("SG{g}"),
+                title: format!("Goal {g}"),
+                level: "goal".into(),
+                rate: tally(g % 5, 3 + g % 4, 12 - g, u64::from(g == 7)).rate(Rule::Regional),
+            })
+            .collect();
+        let states = [
+            "BRN", "KHM", "IDN", "LAO", "MYS", "MMR", "PHL", "SGP", "THA", "TLS", "VNM",
+        ];
+        data.comparison.states = states
+            .iter()
+            .enumerate()
+            .map(|(i, s)| StateRate {
+                state: s.parse().unwrap(),
+                rate: tally(10 + i as u64 * 7, 40, 60 - i as u64 * 5, 2).rate(Rule::Scope),
+            })
+            .collect();
+        data.heat = states
+            .iter()
+            .enumerate()
+            .map(|(i, s)| crate::report::HeatRow {
+                state: s.parse().unwrap(),
+                completion: (0..12)
+                    .map(|g| (g != i).then(|| ((i * 12 + g) % 23) as f64 / 22.0))
+                    .collect(),
+            })
+            .collect();
+        let start: chrono::NaiveDate = "2016-01-01".parse().unwrap();
+        data.timeline = (0..40_u32)
+            .map(|q| crate::engine::Point {
+                date: start
+                    .checked_add_months(chrono::Months::new(3 * (q + 1)))
+                    .unwrap()
+                    .pred_opt()
+                    .unwrap(),
+                rate: tally(
+                    u64::from(q) * 2,
+                    10 + u64::from(q),
+                    120 - u64::from(q) * 3,
+                    0,
+                )
+                .rate(Rule::Regional),
+            })
+            .collect();
+        data.framework.start_date = start;
+        data.as_of = "2025-12-31".parse().unwrap();
+        data
+    }
+
+    #[test]
+    fn names_round_trip_and_unknown_names_are_refused() {
+        for chart in Chart::ALL {
+            assert_eq!(Chart::from_name(chart.name()), Some(chart));
+            assert!(!chart.title().is_empty());
+        }
+        assert_eq!(Chart::from_name("pie"), None);
+        assert_eq!(Chart::from_name("Rates"), None);
+    }
+
+    #[test]
+    fn every_chart_renders_as_svg_with_title_date_source_and_labels() {
+        let data = sample();
+        let expected: [(Chart, &[&str]); 5] = [
+            (
+                Chart::Rates,
+                &["SG1", "SG2", "SG3", "Completion rate", "Goal", "%"],
+            ),
+            (
+                Chart::Comparison,
+                &[
+                    "IDN",
+                    "THA",
+                    "TLS",
+                    "VNM",
+                    "Regional completion 41.7%",
+                    "Mean of states",
+                ],
+            ),
+            (
+                Chart::Distribution,
+                &[
+                    "SG1",
+                    "SG3",
+                    "Not started",
+                    "Strategic measures (count)",
+                    "n = 6",
+                ],
+            ),
+            (
+                Chart::Timeline,
+                &[
+                    "Progress index",
+                    "Apr 2026",
+                    "Dec 2027",
+                    "Date (end of period)",
+                ],
+            ),
+            (
+                Chart::Heatmap,
+                &["IDN", "VNM", "SG2", "10.0%", "–", "Member state"],
+            ),
+        ];
+        for (chart, labels) in expected {
+            let svg = svg(chart, &data).unwrap();
+
+            assert!(svg.starts_with("<svg"), "{}", chart.name());
+            assert!(svg.contains(chart.title()), "{} title", chart.name());
+            assert!(svg.contains("As of 2027-12-31"), "{} date", chart.name());
+            assert!(svg.contains(&data.source), "{} source", chart.name());
+            assert!(svg.contains(FAMILY), "{} font", chart.name());
+            for label in labels {
+                assert!(svg.contains(label), "{}: {label}", chart.name());
+            }
+        }
+    }
+
+    #[test]
+    fn rendering_twice_gives_the_same_svg() {
+        let data = sample();
+        for chart in Chart::ALL {
+            assert_eq!(svg(chart, &data).unwrap(), svg(chart, &data).unwrap());
+        }
+    }
+
+    #[test]
+    fn every_chart_renders_as_a_png_that_decodes_to_the_drawn_pixels() {
+        let data = sample();
+        let blank = png_encoding::encode_rgb(
+            WIDTH,
+            HEIGHT,
+            &vec![255; WIDTH as usize * HEIGHT as usize * 3],
+        )
+        .unwrap();
+        for chart in Chart::ALL {
+            let png = png(chart, &data).unwrap();
+
+            // Signature, then IHDR as the first chunk with the canvas size.
+            assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+            assert_eq!(&png[12..16], b"IHDR");
+            assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), WIDTH);
+            assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), HEIGHT);
+            // Drawn content cannot compress as well as a blank canvas.
+            assert!(
+                png.len() > 2 * blank.len(),
+                "{}: {} bytes",
+                chart.name(),
+                png.len()
+            );
+            // It decodes (CRCs, zlib, filters) to exactly the pixels plotters drew...
+            let (w, h, pixels) = png_encoding::tests::decode(&png);
+            assert_eq!((w, h), (WIDTH, HEIGHT));
+            assert_eq!(pixels, rgb(chart, &data).unwrap(), "{}", chart.name());
+            // ...which are not blank: text, bars, lines in several colours.
+            let not_white = pixels
+                .chunks_exact(3)
+                .filter(|p| p != &[255, 255, 255])
+                .count();
+            let share = not_white as f64 / f64::from(WIDTH * HEIGHT);
+            assert!(share > 0.03, "{}: {share:.3} of pixels drawn", chart.name());
+            // The first series' colour (the heat map: a 50 % cell) is really there.
+            let series = match chart {
+                Chart::Heatmap => viridis(0.5),
+                _ => COMPLETION,
+            };
+            assert!(
+                pixels
+                    .chunks_exact(3)
+                    .any(|p| p == [series.0, series.1, series.2]),
+                "{}: the series colour is drawn",
+                chart.name()
+            );
+        }
+    }
+
+    #[test]
+    fn empty_data_renders_a_no_data_chart() {
+        let data = empty();
+        for chart in Chart::ALL {
+            let svg = svg(chart, &data).unwrap();
+            assert!(svg.contains("No data"), "{}", chart.name());
+            assert!(svg.contains(chart.title()), "{}", chart.name());
+            assert!(svg.contains("As of 2027-12-31"), "{}", chart.name());
+            png(chart, &data).unwrap();
+        }
+        let mut none = empty();
+        none.timeline.clear();
+        assert!(svg(Chart::Timeline, &none).unwrap().contains("No data"));
+    }
+
+    #[test]
+    fn nodes_with_nothing_applicable_show_as_not_available() {
+        let mut data = sample();
+        for node in &mut data.top {
+            node.rate.completion_rate = None;
+            node.rate.implementation_rate = None;
+        }
+        for point in &mut data.timeline {
+            point.rate.completion_rate = None;
+        }
+        assert!(svg(Chart::Rates, &data).unwrap().contains("n/a"));
+        svg(Chart::Timeline, &data).unwrap();
+        png(Chart::Timeline, &data).unwrap();
+    }
+
+    #[test]
+    fn long_texts_are_fitted_rather_than_overflowing() {
+        let mut data = sample();
+        data.source = "a very long source description ".repeat(8);
+        data.framework.title = "A framework with a remarkably long title ".repeat(4);
+        for node in &mut data.top {
+            node.code = format!("{}-with-a-long-code", node.code);
+        }
+        for chart in Chart::ALL {
+            let svg = svg(chart, &data).unwrap();
+            assert!(svg.contains("…"), "{}", chart.name());
+        }
+    }
+
+    #[test]
+    fn extreme_data_renders_without_error() {
+        let mut data = crowded();
+        data.source = "<status & reports>".into();
+        let node = data.top[0].clone();
+        data.top = (0..400)
+            .map(|i| crate::engine::NodeRate {
+                code: format!("N{i}"),
+                ..node.clone()
+            })
+            .collect();
+        let state = data.comparison.states[0].clone();
+        data.comparison.states = vec![state; 300];
+        data.heat = data.heat.iter().cycle().take(300).cloned().collect();
+        let point = data.timeline[0].clone();
+        data.timeline = (0..2000_u64)
+            .map(|d| crate::engine::Point {
+                date: point.date + chrono::Days::new(d),
+                ..point.clone()
+            })
+            .collect();
+        data.comparison.regional.completion_rate = Some(f64::NAN);
+        data.comparison.mean_of_states.completion_rate = Some(2.5);
+        for chart in Chart::ALL {
+            let svg = svg(chart, &data).unwrap();
+            assert!(
+                svg.contains("&lt;status &amp; reports&gt;"),
+                "{}",
+                chart.name()
+            );
+            png(chart, &data).unwrap();
+        }
+    }
+
+    #[test]
+    fn viridis_runs_from_dark_purple_to_yellow() {
+        assert_eq!(viridis(0.0), RGBColor(0x44, 0x01, 0x54));
+        assert_eq!(viridis(1.0), RGBColor(0xfd, 0xe7, 0x25));
+        assert_eq!(viridis(f64::NAN), viridis(0.0));
+        assert!(is_dark(viridis(0.1)) && !is_dark(viridis(0.9)));
+    }
+
+    #[test]
+    fn count_steps_are_round() {
+        assert_eq!(count_step(6, 6), 1);
+        assert_eq!(count_step(7, 6), 2);
+        assert_eq!(count_step(112, 6), 20);
+        assert_eq!(count_step(1, 6), 1);
+    }
+
+    /// Writes every sample chart to /tmp/charts-sample/ for looking at:
+    /// `cargo test --lib report::charts::tests::write_samples -- --ignored`.
+    #[test]
+    #[ignore = "writes files for a person to look at"]
+    fn write_samples() {
+        let crowded = crowded();
+        let dir = std::path::Path::new("/tmp/charts-sample");
+        std::fs::create_dir_all(dir).unwrap();
+        let data = sample();
+        let empty = empty();
+        for chart in Chart::ALL {
+            let name = chart.name();
+            std::fs::write(dir.join(format!("{name}.svg")), svg(chart, &data).unwrap()).unwrap();
+            std::fs::write(dir.join(format!("{name}.png")), png(chart, &data).unwrap()).unwrap();
+            std::fs::write(
+                dir.join(format!("{name}-empty.png")),
+                png(chart, &empty).unwrap(),
+            )
+            .unwrap();
+            std::fs::write(
+                dir.join(format!("{name}-crowded.png")),
+                png(chart, &crowded).unwrap(),
+            )
+            .unwrap();
+        }
+    }
+}
