@@ -347,13 +347,17 @@ async fn a_full_disk_under_sqlite_loses_no_acknowledged_report_and_writes_resume
             &mut during,
         )
         .await;
+        // Right after a write failed, readiness says so (a small write may still slip into
+        // space SQLite already holds, so ask again after the next failure if it did).
         if status == 503 {
             let (ready, problem) = readiness(&base).await;
-            not_ready = Some((ready, problem));
-            break;
+            if ready == 503 {
+                not_ready = Some((ready, problem));
+                break;
+            }
         }
     }
-    // The other write paths fail the same way: 503, nothing kept.
+    // The other write paths under the same fault.
     let validated_during = post(&base, &validate, &token, &checked).await;
     let locked_during = post(&base, "locks", &token, &lock).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -376,36 +380,76 @@ async fn a_full_disk_under_sqlite_loses_no_acknowledged_report_and_writes_resume
     assert_eq!(status, 201, "the first write after the fault: {after:?}");
     assert_eq!(readiness(&base).await.0, 200, "ready again after the fault");
     tally.merge(after);
-    let validated_after = post(&base, &validate, &token, &checked).await;
-    let locked_after = post(&base, "locks", &token, &lock).await;
+    // What failed under the fault is done again; what succeeded is not.
+    let validated_after = if validated_during.0 == 503 {
+        Some(post(&base, &validate, &token, &checked).await)
+    } else {
+        None
+    };
+    let locked_after = if locked_during.0 == 503 {
+        Some(post(&base, "locks", &token, &lock).await)
+    } else {
+        None
+    };
     stop_server(server);
 
     // Assert: every acknowledged report is stored with its own content; failures were 503s.
     let (restarted, base) = start_server(&database_url);
     let found = stored_notes(&base).await;
+    let locks: Value = client
+        .get(format!(
+            "{base}/api/v1/frameworks/ascc-strategic-plan/locks"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let history: Value = client
+        .get(format!(
+            "{base}/api/v1/frameworks/ascc-strategic-plan/measures/1.1.2/history?scope=VNM"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     stop_server(restarted);
     assert_nothing_lost("full disk (SQLite)", &tally, &found, 20);
     assert!(tally.failures() > 0, "the disk really filled up");
-    let (ready, problem) = not_ready.expect("a write failed while the disk was full");
+    let (ready, problem) = not_ready.expect("readiness said 503 while writes failed");
     assert_eq!(ready, 503, "not ready while writes fail: {problem}");
     assert_eq!(problem["code"], "not_ready");
-    for (what, (status, problem)) in [
-        ("a validation", &validated_during),
-        ("a lock", &locked_during),
+    // The other write paths under the fault: stored and acknowledged, or 503 and not stored —
+    // a small write may still fit in space SQLite already holds. Never a 500, never a lie.
+    for (what, (status, problem), ok) in [
+        ("a validation", &validated_during, 200),
+        ("a lock", &locked_during, 201),
     ] {
-        assert_eq!(
-            (*status, problem["code"].as_str()),
-            (503, Some("store_unavailable")),
-            "{what} while the disk is full: {problem}"
+        assert!(
+            *status == ok || (*status == 503 && problem["code"] == "store_unavailable"),
+            "{what} while the disk is full: {status} {problem}"
         );
     }
-    assert_eq!(
-        validated_after.0, 200,
-        "validated after: {}",
-        validated_after.1
-    );
-    assert_eq!(validated_after.1["validation"]["state"], "validated");
-    assert_eq!(locked_after.0, 201, "locked after: {}", locked_after.1);
+    for (what, after, ok) in [
+        ("validated", &validated_after, 200),
+        ("locked", &locked_after, 201),
+    ] {
+        if let Some((status, answer)) = after {
+            assert_eq!(*status, ok, "{what} after the fault: {answer}");
+        }
+    }
+    // Exactly what was acknowledged is stored: one lock, the report validated.
+    assert_eq!(locks["locks"].as_array().unwrap().len(), 1, "{locks}");
+    let waiting = history["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == waiting["id"])
+        .expect("the report to validate");
+    assert_eq!(waiting["validation"]["state"], "validated", "{waiting}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
