@@ -81,7 +81,7 @@ const CELL_PAD_Y: f32 = 3.0;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Rgb(u8, u8, u8);
 
-// The charts' palette (see `charts.rs`): their text colours and the Okabe–Ito blue.
+// The charts' palette (see `charts/palette.rs`): their text colours and the Okabe–Ito blue.
 const INK: Rgb = Rgb(34, 34, 34);
 const MUTED: Rgb = Rgb(85, 85, 85);
 const ACCENT: Rgb = Rgb(0, 114, 178);

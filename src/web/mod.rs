@@ -5,7 +5,7 @@
 //! a browser read a private server's API.
 //!
 //! Pages are thin like the API's handlers: parse the query or form, call the service (one use
-//! case, usually `src/service/pages.rs`), word the result for people (`layout`), render.
+//! case, usually one of `src/service/pages/`), word the result for people (`layout`), render.
 //! Every page works on a phone and prints; every form is a plain GET or POST.
 //!
 //! Forgery protection on every form POST, two ways: the request must come from this site
