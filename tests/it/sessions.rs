@@ -649,7 +649,7 @@ async fn login_via_proxy(app: &TestApp, name: &str, password: &str, forwarded_fo
 #[tokio::test]
 async fn x_forwarded_for_counts_only_from_a_trusted_proxy() {
     let settings = Settings {
-        login_failures: 20,
+        login_failures: 4,
         login_failures_per_address: 2,
         ..Settings::default()
     };
@@ -666,6 +666,16 @@ async fn x_forwarded_for_counts_only_from_a_trusted_proxy() {
     assert_eq!(
         audit_of(&direct, &t.admin, "session.login_failed").await[0]["address"],
         "127.0.0.1"
+    );
+    // Nor does a new value in the header make a new client: both failures count for
+    // (127.0.0.1, lan), whose limit (2) is reached; the right password is refused.
+    assert_eq!(
+        login_via_proxy(&direct, "lan", "wrong password!", "198.51.100.99").await,
+        401
+    );
+    assert_eq!(
+        login_via_proxy(&direct, "lan", PASSWORD, "192.0.2.55").await,
+        429
     );
 
     // Behind a trusted proxy (here 127.0.0.1): the forwarded address is the client's.
@@ -693,13 +703,31 @@ async fn x_forwarded_for_counts_only_from_a_trusted_proxy() {
         failed.iter().all(|e| e["address"] == "203.0.113.7"),
         "{failed:?}"
     );
-    // That client is throttled for that account; another client of the same proxy is not.
+    // That client is throttled for that account; another client of the same proxy is not:
+    // its own mistakes are answered 401, not 429.
     assert_eq!(
         login_via_proxy(&proxied, "lan", PASSWORD, "203.0.113.7").await,
         429
     );
+    for _ in 0..2 {
+        assert_eq!(
+            login_via_proxy(&proxied, "lan", "wrong password!", "198.51.100.2").await,
+            401
+        );
+    }
+    // The account's own count takes in every client: 4 failures in all refuse a third
+    // client, which never failed itself.
     assert_eq!(
-        login_via_proxy(&proxied, "lan", PASSWORD, "198.51.100.2").await,
-        303
+        login_via_proxy(&proxied, "lan", PASSWORD, "192.0.2.33").await,
+        429
+    );
+    let failed = audit_of(&proxied, &t.admin, "session.login_failed").await;
+    let addresses: Vec<&str> = failed
+        .iter()
+        .filter_map(|e| e["address"].as_str())
+        .collect();
+    assert_eq!(
+        addresses,
+        ["198.51.100.2", "198.51.100.2", "203.0.113.7", "203.0.113.7"]
     );
 }
