@@ -192,6 +192,17 @@ pub struct ServeArgs {
     /// A web session ends this many hours after login in any case.
     #[arg(long, env = "BLUEPRINT_SESSION_HOURS", default_value_t = 12)]
     pub session_hours: u32,
+    /// Failed web logins allowed for one account within the login window; further attempts
+    /// at that account are refused (429) until failures leave the window.
+    #[arg(long, env = "BLUEPRINT_LOGIN_FAILURES", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub login_failures: u32,
+    /// Failed web logins allowed for one account from one client address within the window
+    /// (worth setting below `--login-failures` only).
+    #[arg(long, env = "BLUEPRINT_LOGIN_FAILURES_PER_ADDRESS", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub login_failures_per_address: u32,
+    /// The login throttle's window, in minutes.
+    #[arg(long, env = "BLUEPRINT_LOGIN_WINDOW_MINUTES", default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..))]
+    pub login_window_minutes: u32,
     /// Writes per second allowed per account (bursts of twice that); 0 for no limit.
     #[arg(long, env = "BLUEPRINT_WRITE_RATE", default_value_t = 200)]
     pub write_rate: u32,
@@ -458,8 +469,11 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         private: args.private,
         session_idle: chrono::Duration::minutes(i64::from(args.session_idle_minutes.max(1))),
         session_max: chrono::Duration::hours(i64::from(args.session_hours.max(1))),
+        login_failures: usize::try_from(args.login_failures).unwrap_or(usize::MAX),
+        login_failures_per_address: usize::try_from(args.login_failures_per_address)
+            .unwrap_or(usize::MAX),
+        login_window: chrono::Duration::minutes(i64::from(args.login_window_minutes)),
         write_rate: args.write_rate,
-        ..crate::service::Settings::default()
     });
     tracing::info!(
         database = %redact(database_url),

@@ -13,9 +13,10 @@
 //!   not affected. The failures are kept in the database (`login_failures`), so a restart does
 //!   not forget them and several servers on one database count together. A successful login
 //!   forgets the account's failures. With the defaults (5 and 5) the account count decides; the
-//!   pair count lets an operator raise the account's limit (making a targeted lock-out slower to
-//!   provoke) while one address still gets only 5 tries. The client address is the peer's, or
-//!   the one forwarded by a trusted proxy (`serve --trusted-proxy`).
+//!   pair count lets an operator raise the account's limit (`serve --login-failures`, making a
+//!   targeted lock-out slower to provoke) while one address still gets only its own few tries
+//!   (`--login-failures-per-address`). The client address is the peer's, or the one forwarded
+//!   by a trusted proxy (`serve --trusted-proxy`).
 //! - Writes are limited per account (`write_rate` per second, bursts of twice that); 0 turns
 //!   the limit off (benchmarks).
 
@@ -37,10 +38,12 @@ pub struct Settings {
     pub private: bool,
     pub session_idle: Duration,
     pub session_max: Duration,
-    /// Failed logins allowed per account within `login_window`.
+    /// Failed logins allowed per account within `login_window` (`serve --login-failures`).
     pub login_failures: usize,
-    /// Failed logins allowed per (address, account) pair within `login_window`.
+    /// Failed logins allowed per (address, account) pair within `login_window`
+    /// (`serve --login-failures-per-address`).
     pub login_failures_per_address: usize,
+    /// `serve --login-window-minutes`.
     pub login_window: Duration,
     /// Writes per second per account; 0: no limit.
     pub write_rate: u32,
