@@ -11,10 +11,13 @@
 //!   `login_window`, further attempts at that account are refused (429 with `Retry-After`)
 //!   until enough failures leave the window; other accounts, from the same address too, are
 //!   not affected. The failures are kept in the database (`login_failures`), so a restart does
-//!   not forget them and several servers on one database count together. A successful login
-//!   forgets the account's failures. With the defaults (5 and 5) the account count decides; the
-//!   pair count lets an operator raise the account's limit (`serve --login-failures`, making a
-//!   targeted lock-out slower to provoke) while one address still gets only its own few tries
+//!   not forget them and several servers on one database count together. An attempt counts
+//!   from before its password is checked, so attempts sent at once cannot all pass a check
+//!   made before any of them failed; it is forgotten when refused unchecked (hammering does
+//!   not extend the refusal). A successful login forgets the account's failures, from every
+//!   address. With the defaults (5 and 5) the account count decides; the pair count lets an
+//!   operator raise the account's limit (`serve --login-failures`, making a targeted lock-out
+//!   slower to provoke) while one address still gets only its own few tries
 //!   (`--login-failures-per-address`). The client address is the peer's, or the one forwarded
 //!   by a trusted proxy (`serve --trusted-proxy`).
 //! - Writes are limited per account (`write_rate` per second, bursts of twice that); 0 turns
@@ -148,7 +151,8 @@ async fn verify_password(password: &Secret, hash: Option<String>) -> bool {
 
 impl Tracker {
     /// How long until a login for the account may be tried again, if it is throttled now:
-    /// `failures` are the account's within the window, oldest first.
+    /// `failures` are the account's other attempts within the window (failed, or under way),
+    /// oldest first.
     fn throttled(
         &self,
         failures: &LoginFailures,
@@ -195,8 +199,15 @@ impl Tracker {
         let name = name.trim();
         let account: String = name.to_lowercase().chars().take(100).collect();
         let window_start = at - self.settings.login_window;
-        let failures = self.store.login_failures(&account, window_start).await?;
+        // The attempt counts as a failure from now until it succeeds: attempts sent at once
+        // all count, instead of all passing a check made before any of them failed.
+        let (attempt, failures) = self
+            .store
+            .begin_login_attempt(&account, address, at, window_start)
+            .await?;
         if let Some(retry_after_secs) = self.throttled(&failures, address, at) {
+            // Refused unchecked: not a failure (hammering does not extend the refusal).
+            self.store.forget_login_attempt(attempt).await?;
             tracing::warn!(target: "authz", user = name, address, "login throttled");
             return Err(ServiceError::TooManyAttempts { retry_after_secs });
         }
@@ -225,14 +236,12 @@ impl Tracker {
                     detail: serde_json::json!({}),
                 };
                 self.store
-                    .record_login_failure(&account, address, &entry, at, window_start)
+                    .record_login_failure(&entry, at, window_start)
                     .await?;
                 return Err(ServiceError::LoginFailed);
             }
         };
-        if !failures.at.is_empty() {
-            self.store.clear_login_failures(&account).await?;
-        }
+        self.store.clear_login_failures(&account).await?;
         let cookie = Secret::new(random_hex(32)?);
         let entry = AuditEntry {
             actor_id: Some(user.id),

@@ -731,3 +731,39 @@ async fn x_forwarded_for_counts_only_from_a_trusted_proxy() {
         ["198.51.100.2", "198.51.100.2", "203.0.113.7", "203.0.113.7"]
     );
 }
+
+#[tokio::test]
+async fn failed_logins_sent_at_once_are_held_to_the_limit_too() {
+    let app = TestApp::spawn().await;
+    let t = app.tokens().await;
+    app.account_with_password("lan", Role::FocalPoint, Some("VNM"), PASSWORD)
+        .await;
+
+    // 20 wrong passwords at once, each over its own connection: a check made before any of
+    // them failed would let every one be tried.
+    let mut attempts = tokio::task::JoinSet::new();
+    for i in 0..20 {
+        let url = format!("{}/login", app.base);
+        attempts.spawn(async move {
+            let password = format!("wrong password {i}");
+            browser()
+                .post(url)
+                .form(&[("name", "lan"), ("password", password.as_str())])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        });
+    }
+    let statuses = attempts.join_all().await;
+
+    let tried = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(tried + refused, 20, "{statuses:?}");
+    assert!(tried <= 5, "{tried} passwords were tried: {statuses:?}");
+    assert_eq!(
+        audit_of(&app, &t.admin, "session.login_failed").await.len(),
+        tried
+    );
+}
