@@ -10,9 +10,14 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
 
 use super::{ServiceError, ServiceResult};
-use crate::store::{DatabaseCheck, Store};
+use crate::store::{DatabaseCheck, RestoreTarget, Store};
+
+/// How long `restore` tries to take the write lock of the database it would replace before it
+/// concludes that a server is writing to it.
+const LOCK_WAIT: Duration = Duration::from_secs(1);
 
 /// What a backup, a restore or a check found.
 #[derive(Debug, Clone)]
@@ -227,8 +232,9 @@ fn tempfile_dir() -> ServiceResult<PathBuf> {
 }
 
 /// Puts the backup `file` in place as the database at `database_url`. The backup is verified
-/// first. Refuses to replace a database that holds data, or that a server seems to have open
-/// (its `-wal` file exists), unless `force`: stop the server first.
+/// first. Refuses to replace a database that holds data (reports, accounts or audit records),
+/// or that a server seems to have open (its `-wal` file exists, or its write lock cannot be
+/// taken within a second), unless `force`: stop the server first.
 ///
 /// # Errors
 /// `Conflict` for a refusal; the backup is unsound or cannot be copied.
@@ -251,9 +257,9 @@ pub async fn restore(database_url: &str, file: &Path, force: bool) -> ServiceRes
             ));
         }
         let store = Store::connect(database_url).await?;
-        let holds_data = holds_data(&store).await;
+        let holds_data = store.holds_data().await;
         store.close().await?;
-        if holds_data && !force {
+        if holds_data? && !force {
             return Err(ServiceError::Conflict(
                 "the target database holds data; stop the server, then add --force to replace it"
                     .into(),
@@ -288,14 +294,21 @@ pub async fn restore(database_url: &str, file: &Path, force: bool) -> ServiceRes
             )));
         }
         if target.exists() {
-            let store = Store::connect(database_url).await?;
-            let holds_data = holds_data(&store).await;
-            store.close().await?;
-            if holds_data {
-                return Err(ServiceError::Conflict(format!(
-                    "{} already holds data; add --force to replace it (stop the server first)",
-                    target.display()
-                )));
+            match Store::inspect_restore_target(database_url, LOCK_WAIT).await? {
+                RestoreTarget::Locked => {
+                    return Err(ServiceError::Conflict(format!(
+                        "{} is in use: its write lock could not be taken within {} ms, so a server is writing to it; stop the server first",
+                        target.display(),
+                        LOCK_WAIT.as_millis()
+                    )));
+                }
+                RestoreTarget::Idle { holds_data: true } => {
+                    return Err(ServiceError::Conflict(format!(
+                        "{} already holds data; add --force to replace it (stop the server first)",
+                        target.display()
+                    )));
+                }
+                RestoreTarget::Idle { holds_data: false } => {}
             }
         }
     }
@@ -315,11 +328,4 @@ fn sidecar(database: &Path, suffix: &str) -> PathBuf {
     let mut name = database.as_os_str().to_owned();
     name.push(suffix);
     PathBuf::from(name)
-}
-
-/// Whether a database holds status reports or accounts (one without the tables holds none).
-async fn holds_data(store: &Store) -> bool {
-    let reports = store.count_status_reports().await.unwrap_or(0);
-    let users = store.count_users().await.unwrap_or(0);
-    reports > 0 || users > 0
 }

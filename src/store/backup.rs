@@ -5,11 +5,13 @@
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::time::Duration;
 
 use entity::{api_tokens, audit_events, frameworks, locks, nodes, sessions, status_reports, users};
+use migration::SchemaManager;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
-    Statement,
+    ColumnTrait, ConnectOptions, ConnectionTrait, Database, DbBackend, DbErr, EntityTrait,
+    IntoDatabaseExecutor, PaginatorTrait, QueryFilter, QuerySelect, Statement,
 };
 
 use super::{Store, StoreError, StoreResult};
@@ -61,13 +63,77 @@ impl Covered {
     }
 }
 
+/// What is at the SQLite file a restore would replace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RestoreTarget {
+    /// Another connection holds the write lock (a server is writing to it).
+    Locked,
+    /// Nobody writes to it now; `holds_data` when it has reports, accounts or audit records.
+    Idle { holds_data: bool },
+}
+
+/// Whether a database holds what a restore must not throw away unasked: status reports,
+/// accounts or audit records. A database without the tables (new, empty) holds none; reference
+/// data alone (frameworks, nodes) does not count, as every start loads it again.
+async fn holds_data_on<'c>(db: impl IntoDatabaseExecutor<'c>) -> StoreResult<bool> {
+    let schema = SchemaManager::new(db);
+    let db = schema.get_connection();
+    if schema.has_table("status_reports").await?
+        && status_reports::Entity::find().count(db).await? > 0
+    {
+        return Ok(true);
+    }
+    if schema.has_table("users").await? && users::Entity::find().count(db).await? > 0 {
+        return Ok(true);
+    }
+    Ok(
+        schema.has_table("audit_events").await?
+            && audit_events::Entity::find().count(db).await? > 0,
+    )
+}
+
+/// SQLite's answer when another connection holds the lock (`SQLITE_BUSY`).
+fn is_busy(e: &DbErr) -> bool {
+    e.to_string().contains("database is locked")
+}
+
 impl Store {
-    /// How many accounts there are.
+    /// Whether this database holds status reports, accounts or audit records (see
+    /// [`RestoreTarget`]).
     ///
     /// # Errors
-    /// The database fails.
-    pub async fn count_users(&self) -> StoreResult<u64> {
-        Ok(users::Entity::find().count(&self.db).await?)
+    /// The database cannot be read: never taken as "empty".
+    pub async fn holds_data(&self) -> StoreResult<bool> {
+        holds_data_on(&self.db).await
+    }
+
+    /// Looks at the existing SQLite database at `url` before a restore replaces it: takes its
+    /// write lock (`BEGIN IMMEDIATE`), waiting at most `wait` — a server writing to it holds
+    /// that lock often enough to be seen — and, with the lock in hand, whether it holds data.
+    /// The file is opened as it is (its journal mode untouched), never created, and left as it
+    /// was (the transaction is rolled back).
+    ///
+    /// # Errors
+    /// The file cannot be opened or read.
+    pub async fn inspect_restore_target(url: &str, wait: Duration) -> StoreResult<RestoreTarget> {
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .sqlx_logging(false)
+            .max_connections(1)
+            .min_connections(0)
+            .map_sqlx_sqlite_opts(move |o| o.create_if_missing(false).busy_timeout(wait));
+        let db = Database::connect(options).await?;
+        let inspected = match super::begin_write_on(&db).await {
+            Ok(tx) => {
+                let holds_data = holds_data_on(&tx).await;
+                let _ = tx.rollback().await;
+                holds_data.map(|holds_data| RestoreTarget::Idle { holds_data })
+            }
+            Err(StoreError::Db(e)) if is_busy(&e) => Ok(RestoreTarget::Locked),
+            Err(e) => Err(e),
+        };
+        let _ = db.close().await;
+        inspected
     }
 
     /// Writes a consistent copy of a SQLite database to `path` (which must not exist), while

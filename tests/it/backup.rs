@@ -209,3 +209,62 @@ async fn restore_refuses_a_database_that_holds_data_and_verify_refuses_a_damaged
     assert!(!refused.status.success(), "{}", text(&refused));
     assert!(!dir.path().join("fresh.db").exists());
 }
+
+#[tokio::test]
+async fn restore_refuses_a_database_whose_write_lock_another_process_holds() {
+    use sea_orm::{
+        ConnectOptions, ConnectionTrait, Database, SqliteTransactionMode, TransactionOptions,
+        TransactionTrait,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_database(dir.path(), "source.db").await;
+    let copy = dir.path().join("copy.db");
+    assert!(
+        cli(&url, &["backup", "--out", copy.to_str().unwrap()])
+            .status
+            .success()
+    );
+    // A database holding no data, in SQLite's default journal mode (no `-wal` file gives it
+    // away), whose write lock another connection holds.
+    let target = dir.path().join("busy.db");
+    let target_url = format!("sqlite://{}?mode=rwc", target.display());
+    let mut options = ConnectOptions::new(target_url.clone());
+    options.max_connections(1);
+    let holder = Database::connect(options).await.unwrap();
+    holder
+        .execute_unprepared("CREATE TABLE scratch (text TEXT)")
+        .await
+        .unwrap();
+    // Read before the lock is taken: closing any descriptor of the file in this process would
+    // drop the process's POSIX locks on it, SQLite's included.
+    let before = std::fs::read(&target).unwrap();
+    let lock = holder
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+        .await
+        .unwrap();
+
+    let refused = cli(&target_url, &["restore", copy.to_str().unwrap()]);
+
+    assert!(!refused.status.success(), "{}", text(&refused));
+    assert!(text(&refused).contains("in use"), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("stop the server"),
+        "{}",
+        text(&refused)
+    );
+    lock.rollback().await.unwrap();
+    holder.close().await.unwrap();
+    assert_eq!(std::fs::read(&target).unwrap(), before);
+
+    // Once the lock is released, the database (no reports, accounts or audit records) is
+    // replaced by the backup.
+    let restored = cli(&target_url, &["restore", copy.to_str().unwrap()]);
+    assert!(restored.status.success(), "{}", text(&restored));
+    assert_eq!(
+        std::fs::read(&target).unwrap(),
+        std::fs::read(&copy).unwrap()
+    );
+}
