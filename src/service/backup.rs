@@ -13,7 +13,17 @@ use std::process::Command;
 use std::time::Duration;
 
 use super::{ServiceError, ServiceResult};
-use crate::store::{DatabaseCheck, RestoreTarget, Store};
+use crate::demo;
+use crate::store::{DatabaseCheck, LoadedWithoutAudit, RestoreTarget, Store};
+
+/// The reports `demo` and `demo --synthetic` load without an audit record; every other report
+/// must have one.
+const LOADED_WITHOUT_AUDIT: LoadedWithoutAudit<'static> = LoadedWithoutAudit {
+    demo_account: demo::DEMO_USER,
+    // The start of `demo::DEMO_NOTE`.
+    demo_note_prefix: "[DEMO]",
+    synthetic_framework: demo::synthetic::SYNTHETIC_FRAMEWORK,
+};
 
 /// How long `restore` tries to take the write lock of the database it would replace before it
 /// concludes that a server is writing to it.
@@ -195,9 +205,7 @@ pub async fn verify(file: &Path) -> ServiceResult<BackupReport> {
     std::fs::copy(file, &copy).map_err(|e| io_error("copying", file, &e))?;
     let checked = match Store::connect(&format!("sqlite://{}?mode=rw", copy.display())).await {
         Ok(store) => {
-            let checked = store
-                .check_database(crate::demo::synthetic::SYNTHETIC_FRAMEWORK)
-                .await;
+            let checked = store.check_database(LOADED_WITHOUT_AUDIT).await;
             let _ = store.close().await;
             checked
         }

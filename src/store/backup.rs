@@ -10,8 +10,8 @@ use std::time::Duration;
 use entity::{api_tokens, audit_events, frameworks, locks, nodes, sessions, status_reports, users};
 use migration::SchemaManager;
 use sea_orm::{
-    ColumnTrait, ConnectOptions, ConnectionTrait, Database, DbBackend, DbErr, EntityTrait,
-    IntoDatabaseExecutor, PaginatorTrait, QueryFilter, QuerySelect, Statement,
+    ColumnTrait, Condition, ConnectOptions, ConnectionTrait, Database, DbBackend, DbErr,
+    EntityTrait, IntoDatabaseExecutor, PaginatorTrait, QueryFilter, QuerySelect, Statement,
 };
 
 use super::{Store, StoreError, StoreResult};
@@ -27,9 +27,23 @@ pub struct DatabaseCheck {
     pub counts: Vec<(&'static str, u64)>,
     /// Reports that must have an audit record and have none (ids).
     pub unaudited: Vec<i64>,
-    /// Reports loaded without an audit record by design: the demo scenario (`[DEMO]` notes)
-    /// and the synthetic benchmark framework.
+    /// Reports loaded without an audit record by design (see [`LoadedWithoutAudit`]).
     pub exempt: u64,
+}
+
+/// The only status reports stored without an audit record, by design, and how `verify` tells
+/// them apart. Every other report — recorded through the API or the pages, or imported — is
+/// stored in the same transaction as a `status.record`, `status.record_override` or `import`
+/// audit record that names it (by id, or by the first and last id of an import).
+#[derive(Debug, Clone, Copy)]
+pub struct LoadedWithoutAudit<'a> {
+    /// The demo scenario's account (`demo`) and its focal points (`demo-vnm`, …): a report is
+    /// the demo's when one of these accounts, disabled (so no one can sign in or use a token
+    /// as it), recorded it and its note starts with `demo_note_prefix`.
+    pub demo_account: &'a str,
+    pub demo_note_prefix: &'a str,
+    /// The generated benchmark framework: its reports are loaded with no recording account.
+    pub synthetic_framework: &'a str,
 }
 
 /// The audit actions that store status reports.
@@ -159,12 +173,14 @@ impl Store {
     }
 
     /// Checks the database: integrity (SQLite), counts, and that every status report has the
-    /// audit record of the write that stored it — except those of the framework
-    /// `exempt_framework` (generated benchmark data) and the demo's (`[DEMO]` notes).
+    /// audit record of the write that stored it — except those `exempt` describes.
     ///
     /// # Errors
     /// The database cannot be read.
-    pub async fn check_database(&self, exempt_framework: &str) -> StoreResult<DatabaseCheck> {
+    pub async fn check_database(
+        &self,
+        exempt: LoadedWithoutAudit<'_>,
+    ) -> StoreResult<DatabaseCheck> {
         let mut check = DatabaseCheck::default();
         if self.db.get_database_backend() == DbBackend::Sqlite {
             for pragma in ["PRAGMA integrity_check", "PRAGMA foreign_key_check"] {
@@ -217,26 +233,52 @@ impl Store {
         let synthetic: Vec<i32> = frameworks::Entity::find()
             .select_only()
             .column(frameworks::Column::Id)
-            .filter(frameworks::Column::Code.eq(exempt_framework))
+            .filter(frameworks::Column::Code.eq(exempt.synthetic_framework))
             .into_tuple()
             .all(db)
             .await?;
-        let reports: Vec<(i32, i32, Option<String>)> = status_reports::Entity::find()
+        let focal_points = format!("{}-", exempt.demo_account);
+        let demo_accounts: Vec<i32> = users::Entity::find()
+            .select_only()
+            .column(users::Column::Id)
+            .filter(users::Column::Disabled.eq(true))
+            .filter(
+                Condition::any()
+                    .add(users::Column::Name.eq(exempt.demo_account))
+                    .add(users::Column::Name.starts_with(&focal_points)),
+            )
+            .into_tuple()
+            .all(db)
+            .await?;
+        let demo_reports: HashSet<i32> = if demo_accounts.is_empty() {
+            HashSet::new()
+        } else {
+            status_reports::Entity::find()
+                .select_only()
+                .column(status_reports::Column::Id)
+                .filter(status_reports::Column::RecordedBy.is_in(demo_accounts))
+                .filter(status_reports::Column::Note.starts_with(exempt.demo_note_prefix))
+                .into_tuple::<i32>()
+                .all(db)
+                .await?
+                .into_iter()
+                .collect()
+        };
+        let reports: Vec<(i32, i32, Option<i32>)> = status_reports::Entity::find()
             .select_only()
             .column(status_reports::Column::Id)
             .column(status_reports::Column::FrameworkId)
-            .column(status_reports::Column::Note)
+            .column(status_reports::Column::RecordedBy)
             .into_tuple()
             .all(db)
             .await?;
-        for (id, framework_id, note) in reports {
-            let id = i64::from(id);
-            if synthetic.contains(&framework_id)
-                || note.as_deref().is_some_and(|n| n.starts_with("[DEMO]"))
+        for (id, framework_id, recorded_by) in reports {
+            if demo_reports.contains(&id)
+                || (recorded_by.is_none() && synthetic.contains(&framework_id))
             {
                 check.exempt += 1;
-            } else if !covered.contains(id) {
-                check.unaudited.push(id);
+            } else if !covered.contains(i64::from(id)) {
+                check.unaudited.push(i64::from(id));
             }
         }
         Ok(check)

@@ -268,3 +268,70 @@ async fn restore_refuses_a_database_whose_write_lock_another_process_holds() {
         std::fs::read(&copy).unwrap()
     );
 }
+
+#[tokio::test]
+async fn verify_names_the_reports_whose_audit_record_is_missing_and_exempts_only_the_demos() {
+    use sea_orm::{ConnectionTrait, Database};
+    let app = crate::support::TestApp::spawn_with_demo().await;
+    if app.database_url.starts_with("postgres") {
+        eprintln!("SKIPPED on PostgreSQL: verify checks the audit trail in SQLite copies");
+        return;
+    }
+    let token = app
+        .token("asec", blueprint_tracker::domain::Role::Secretariat, None)
+        .await;
+    let mut ids = Vec::new();
+    for note in ["first", "second", "[DEMO] looks like the demo's but is not"] {
+        let response = app
+            .record(
+                &token,
+                &serde_json::json!({
+                    "measure": "1.1.1", "scope": "VNM", "status": "ongoing", "progress": 10,
+                    "effective_date": "2026-06-30", "note": note,
+                }),
+            )
+            .await;
+        assert_eq!(response.status(), 201);
+        let stored: serde_json::Value = response.json().await.unwrap();
+        ids.push(stored["id"].as_i64().unwrap());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.db");
+    let backup = cli(
+        &app.database_url,
+        &["backup", "--out", copy.to_str().unwrap()],
+    );
+    assert!(backup.status.success(), "{}", text(&backup));
+    let sound = cli(&app.database_url, &["verify", copy.to_str().unwrap()]);
+    assert!(sound.status.success(), "{}", text(&sound));
+    assert!(
+        text(&sound).contains("every report has its audit record (except"),
+        "the demo's reports are exempt: {}",
+        text(&sound)
+    );
+
+    // Act: the audit records of the first report and of the one with a demo-like note go.
+    let tampered = Database::connect(format!("sqlite://{}?mode=rw", copy.display()))
+        .await
+        .unwrap();
+    tampered
+        .execute_unprepared(&format!(
+            "DELETE FROM audit_events WHERE target IN ('report {}', 'report {}')",
+            ids[0], ids[2]
+        ))
+        .await
+        .unwrap();
+    tampered.close().await.unwrap();
+    let checked = cli(&app.database_url, &["verify", copy.to_str().unwrap()]);
+
+    // Assert: both are named; the note alone exempts nothing.
+    assert!(!checked.status.success(), "{}", text(&checked));
+    assert!(
+        text(&checked).contains(&format!(
+            "2 reports have no audit record (ids {}, {})",
+            ids[0], ids[2]
+        )),
+        "{}",
+        text(&checked)
+    );
+}
