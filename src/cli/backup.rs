@@ -48,8 +48,14 @@ fn print(action: &str, report: &BackupReport) {
             .map(|(what, n)| format!("{n} {what}"))
             .collect::<Vec<_>>()
             .join(", ");
-        println!("  {counts}");
-        if check.integrity.is_empty() {
+        if check.integrity_checked {
+            println!("  {counts}");
+        } else {
+            println!("  {counts} (counted in the snapshot pg_dump copied)");
+        }
+        if !check.integrity_checked {
+            println!("  integrity: PostgreSQL's own; pg_restore reads the archive");
+        } else if check.integrity.is_empty() {
             println!("  integrity: ok");
         }
         for problem in &check.integrity {

@@ -97,13 +97,100 @@ fn settle(partial: &Path, target: &Path) -> ServiceResult<u64> {
     Ok(bytes)
 }
 
-/// Runs an external tool; its error output becomes the message when it fails.
-fn run(program: &str, args: &[&std::ffi::OsStr]) -> ServiceResult<String> {
-    let output = Command::new(program).args(args).output().map_err(|e| {
-        ServiceError::Internal(format!(
-            "`{program}` could not be run ({e}); install PostgreSQL's client tools (Debian: postgresql-client) or run it yourself"
-        ))
-    })?;
+/// A PostgreSQL URL as PostgreSQL's tools are given it: without its password, which goes in
+/// `PGPASSWORD` instead (so it never shows in the process list or in a message).
+struct PgTarget {
+    url: String,
+    password: Option<String>,
+}
+
+impl PgTarget {
+    fn parse(database_url: &str) -> Self {
+        match url::Url::parse(database_url) {
+            Ok(mut url) => {
+                let password = url.password().map(percent_decoded);
+                let _ = url.set_password(None);
+                Self {
+                    url: url.into(),
+                    password,
+                }
+            }
+            Err(_) => Self {
+                url: database_url.to_owned(),
+                password: None,
+            },
+        }
+    }
+}
+
+/// `%40` → `@`: a URL's user information as the server expects it.
+fn percent_decoded(encoded: &str) -> String {
+    let mut bytes = Vec::with_capacity(encoded.len());
+    let mut rest = encoded.as_bytes();
+    while let Some((&first, tail)) = rest.split_first() {
+        let escaped = tail
+            .get(..2)
+            .filter(|h| first == b'%' && h.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match escaped {
+            Some(byte) => {
+                bytes.push(byte);
+                rest = tail.get(2..).unwrap_or_default();
+            }
+            None => {
+                bytes.push(first);
+                rest = tail;
+            }
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Quotes a word for a shell command shown to the operator.
+fn quoted(word: &std::ffi::OsStr) -> String {
+    format!("'{}'", word.to_string_lossy().replace('\'', r"'\''"))
+}
+
+/// Runs one of PostgreSQL's tools (off the async threads: it may take minutes) with the
+/// password of `pg` in its environment; its error output becomes the message when it fails.
+/// When it is not installed, the message says what to run by hand (`by_hand`: the arguments
+/// after the program's name, quoted).
+async fn run_tool(
+    program: &'static str,
+    args: Vec<std::ffi::OsString>,
+    pg: Option<&PgTarget>,
+    by_hand: &str,
+) -> ServiceResult<String> {
+    let password = pg.and_then(|pg| pg.password.clone());
+    let ran = tokio::task::spawn_blocking(move || {
+        let mut command = Command::new(program);
+        command.args(&args);
+        if let Some(password) = password {
+            command.env("PGPASSWORD", password);
+        }
+        command.output()
+    })
+    .await
+    .map_err(|e| ServiceError::Internal(format!("`{program}` did not finish: {e}")))?;
+    let output = match ran {
+        Ok(output) => output,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(ServiceError::Conflict(format!(
+                "`{program}` is not installed (not on PATH); PostgreSQL is backed up and restored with its own tools. Install PostgreSQL's client tools (Debian: apt-get install postgresql-client, of the server's major version or newer), or run it yourself{}:\n  {program} {by_hand}",
+                if pg.is_some_and(|pg| pg.password.is_some()) {
+                    " with the password in PGPASSWORD"
+                } else {
+                    ""
+                },
+            )));
+        }
+        Err(e) => {
+            return Err(ServiceError::Internal(format!(
+                "`{program}` could not be run: {e}"
+            )));
+        }
+    };
     if !output.status.success() {
         return Err(ServiceError::Internal(format!(
             "`{program}` failed: {}",
@@ -111,6 +198,45 @@ fn run(program: &str, args: &[&std::ffi::OsStr]) -> ServiceResult<String> {
         )));
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// Dumps the PostgreSQL database with `pg_dump` into `partial` (to become `out`), from a snapshot whose counts
+/// and audit records are checked in the same transaction: what the report says is what the
+/// dump holds, although the server keeps writing.
+async fn dump_postgres(
+    database_url: &str,
+    partial: &Path,
+    out: &Path,
+) -> ServiceResult<DatabaseCheck> {
+    let pg = PgTarget::parse(database_url);
+    let store = Store::connect(database_url).await?;
+    let snapshot = match store.export_snapshot(LOADED_WITHOUT_AUDIT).await {
+        Ok(snapshot) => snapshot,
+        Err(e) => {
+            let _ = store.close().await;
+            return Err(e.into());
+        }
+    };
+    let check = snapshot.check.clone();
+    let args = vec![
+        "--format=custom".into(),
+        "--file".into(),
+        partial.as_os_str().to_owned(),
+        format!("--snapshot={}", snapshot.id).into(),
+        format!("--dbname={}", pg.url).into(),
+    ];
+    let by_hand = format!(
+        "--format=custom --file {} {}",
+        quoted(out.as_os_str()),
+        quoted(pg.url.as_ref())
+    );
+    let dumped = run_tool("pg_dump", args, Some(&pg), &by_hand).await;
+    // The snapshot is needed until pg_dump has taken it, which it does as it starts.
+    let released = snapshot.release().await;
+    let _ = store.close().await;
+    dumped?;
+    released?;
+    Ok(check)
 }
 
 /// Takes a consistent copy of the database at `database_url` into `out`, while a server may
@@ -128,17 +254,19 @@ pub async fn backup(database_url: &str, out: &Path, force: bool) -> ServiceResul
     let partial = partial_name(out);
     let _ = std::fs::remove_file(&partial);
     if is_postgres(database_url) {
-        run(
-            "pg_dump",
-            &[
-                "--format=custom".as_ref(),
-                "--file".as_ref(),
-                partial.as_os_str(),
-                format!("--dbname={database_url}").as_ref(),
-            ],
-        )?;
+        let check = match dump_postgres(database_url, &partial, out).await {
+            Ok(check) => check,
+            Err(e) => {
+                let _ = std::fs::remove_file(&partial);
+                return Err(e);
+            }
+        };
         settle(&partial, out)?;
-        return verify(out).await;
+        let listed = verify(out).await?;
+        return Ok(BackupReport {
+            check: Some(check),
+            ..listed
+        });
     }
     let database = sqlite_file(database_url).ok_or_else(|| {
         ServiceError::Conflict(format!(
@@ -182,7 +310,13 @@ pub async fn verify(file: &Path) -> ServiceResult<BackupReport> {
         .map_err(|e| io_error("reading", file, &e))?
         .len();
     if head.starts_with(b"PGDMP") {
-        let listing = run("pg_restore", &["--list".as_ref(), file.as_os_str()])?;
+        let listing = run_tool(
+            "pg_restore",
+            vec!["--list".into(), file.as_os_str().to_owned()],
+            None,
+            &format!("--list {}", quoted(file.as_os_str())),
+        )
+        .await?;
         let entries = listing
             .lines()
             .filter(|l| !l.trim().is_empty() && !l.starts_with(';'))
@@ -273,16 +407,20 @@ pub async fn restore(database_url: &str, file: &Path, force: bool) -> ServiceRes
                     .into(),
             ));
         }
-        run(
-            "pg_restore",
-            &[
-                "--clean".as_ref(),
-                "--if-exists".as_ref(),
-                "--no-owner".as_ref(),
-                format!("--dbname={database_url}").as_ref(),
-                file.as_os_str(),
-            ],
-        )?;
+        let pg = PgTarget::parse(database_url);
+        let args = vec![
+            "--clean".into(),
+            "--if-exists".into(),
+            "--no-owner".into(),
+            format!("--dbname={}", pg.url).into(),
+            file.as_os_str().to_owned(),
+        ];
+        let by_hand = format!(
+            "--clean --if-exists --no-owner --dbname={} {}",
+            quoted(pg.url.as_ref()),
+            quoted(file.as_os_str())
+        );
+        run_tool("pg_restore", args, Some(&pg), &by_hand).await?;
         return Ok(report);
     }
     if report.check.is_none() {
@@ -336,4 +474,44 @@ fn sidecar(database: &Path, suffix: &str) -> PathBuf {
     let mut name = database.as_os_str().to_owned();
     name.push(suffix);
     PathBuf::from(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_password_leaves_the_url_for_pgpassword_decoded() {
+        let pg = PgTarget::parse(
+            "postgres://ops:s%40cr%2Ft+x%zz@db.example:5432/tracker?sslmode=require",
+        );
+        assert_eq!(
+            pg.url,
+            "postgres://ops@db.example:5432/tracker?sslmode=require"
+        );
+        assert_eq!(pg.password.as_deref(), Some("s@cr/t+x%zz"));
+
+        let pg = PgTarget::parse("postgres://postgres@127.0.0.1/test");
+        assert_eq!(pg.url, "postgres://postgres@127.0.0.1/test");
+        assert_eq!(pg.password, None);
+    }
+
+    #[test]
+    fn a_word_shown_for_the_shell_is_quoted() {
+        assert_eq!(
+            quoted("/backups/it's.dump".as_ref()),
+            r"'/backups/it'\''s.dump'"
+        );
+    }
+
+    #[test]
+    fn the_file_of_a_sqlite_url() {
+        assert_eq!(
+            sqlite_file("sqlite:///srv/t.db?mode=rwc"),
+            Some(PathBuf::from("/srv/t.db"))
+        );
+        assert_eq!(sqlite_file("sqlite:t.db"), Some(PathBuf::from("t.db")));
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("postgres://x/y"), None);
+    }
 }

@@ -10,8 +10,9 @@ use std::time::Duration;
 use entity::{api_tokens, audit_events, frameworks, locks, nodes, sessions, status_reports, users};
 use migration::SchemaManager;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectOptions, ConnectionTrait, Database, DbBackend, DbErr,
-    EntityTrait, IntoDatabaseExecutor, PaginatorTrait, QueryFilter, QuerySelect, Statement,
+    AccessMode, ColumnTrait, Condition, ConnectOptions, ConnectionTrait, Database,
+    DatabaseTransaction, DbBackend, DbErr, EntityTrait, IntoDatabaseExecutor, IsolationLevel,
+    PaginatorTrait, QueryFilter, QuerySelect, Statement, TransactionOptions, TransactionTrait,
 };
 
 use super::{Store, StoreError, StoreResult};
@@ -20,6 +21,8 @@ use crate::domain::audit::actions;
 /// What `verify` found in a database.
 #[derive(Debug, Clone, Default)]
 pub struct DatabaseCheck {
+    /// Whether the database's own integrity checks ran (SQLite); PostgreSQL has none to ask.
+    pub integrity_checked: bool,
     /// Problems the database itself reports (SQLite's `integrity_check`, `foreign_key_check`);
     /// empty when sound.
     pub integrity: Vec<String>,
@@ -181,106 +184,168 @@ impl Store {
         &self,
         exempt: LoadedWithoutAudit<'_>,
     ) -> StoreResult<DatabaseCheck> {
-        let mut check = DatabaseCheck::default();
-        if self.db.get_database_backend() == DbBackend::Sqlite {
-            for pragma in ["PRAGMA integrity_check", "PRAGMA foreign_key_check"] {
-                let rows = self
-                    .db
-                    .query_all_raw(Statement::from_string(DbBackend::Sqlite, pragma))
-                    .await?;
-                for row in rows {
-                    let first: String = row
-                        .try_get_by_index::<String>(0)
-                        .unwrap_or_else(|_| "(unreadable row)".to_owned());
-                    if pragma.ends_with("integrity_check") && first == "ok" {
-                        continue;
-                    }
-                    check.integrity.push(format!("{pragma}: {first}"));
+        check_on(&self.db, exempt).await
+    }
+
+    /// Opens a read-only transaction on one PostgreSQL snapshot, exports that snapshot (for
+    /// `pg_dump --snapshot`) and checks what it holds (counts, audit records): the dump made
+    /// from it then holds exactly what was counted, while the server goes on writing.
+    ///
+    /// # Errors
+    /// Not PostgreSQL; the database fails.
+    pub async fn export_snapshot(
+        &self,
+        exempt: LoadedWithoutAudit<'_>,
+    ) -> StoreResult<ExportedSnapshot> {
+        if self.db.get_database_backend() != DbBackend::Postgres {
+            return Err(StoreError::Conflict(
+                "snapshots are exported on PostgreSQL; SQLite is copied with VACUUM INTO".into(),
+            ));
+        }
+        let tx = self
+            .db
+            .begin_with_options(TransactionOptions {
+                isolation_level: Some(IsolationLevel::RepeatableRead),
+                access_mode: Some(AccessMode::ReadOnly),
+                ..TransactionOptions::default()
+            })
+            .await?;
+        let id: String = tx
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT pg_export_snapshot()",
+            ))
+            .await?
+            .ok_or_else(|| StoreError::corrupt("pg_export_snapshot", "no snapshot id"))?
+            .try_get_by_index(0)?;
+        let check = check_on(&tx, exempt).await?;
+        Ok(ExportedSnapshot { tx, id, check })
+    }
+}
+
+/// A PostgreSQL snapshot held open (see [`Store::export_snapshot`]).
+pub struct ExportedSnapshot {
+    tx: DatabaseTransaction,
+    /// What `pg_dump --snapshot` takes.
+    pub id: String,
+    /// Counts and the audit check, read in the snapshot (no integrity check on PostgreSQL).
+    pub check: DatabaseCheck,
+}
+
+impl ExportedSnapshot {
+    /// Ends the transaction that keeps the snapshot (once `pg_dump` is done with it).
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn release(self) -> StoreResult<()> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
+}
+
+/// What [`Store::check_database`] does, on a connection or inside a transaction.
+async fn check_on<C: ConnectionTrait>(
+    db: &C,
+    exempt: LoadedWithoutAudit<'_>,
+) -> StoreResult<DatabaseCheck> {
+    let mut check = DatabaseCheck::default();
+    if db.get_database_backend() == DbBackend::Sqlite {
+        check.integrity_checked = true;
+        for pragma in ["PRAGMA integrity_check", "PRAGMA foreign_key_check"] {
+            let rows = db
+                .query_all_raw(Statement::from_string(DbBackend::Sqlite, pragma))
+                .await?;
+            for row in rows {
+                let first: String = row
+                    .try_get_by_index::<String>(0)
+                    .unwrap_or_else(|_| "(unreadable row)".to_owned());
+                if pragma.ends_with("integrity_check") && first == "ok" {
+                    continue;
                 }
+                check.integrity.push(format!("{pragma}: {first}"));
             }
         }
-        let db = &self.db;
-        check.counts = vec![
-            ("frameworks", frameworks::Entity::find().count(db).await?),
-            ("nodes", nodes::Entity::find().count(db).await?),
-            (
-                "status reports",
-                status_reports::Entity::find().count(db).await?,
-            ),
-            ("users", users::Entity::find().count(db).await?),
-            ("API tokens", api_tokens::Entity::find().count(db).await?),
-            ("sessions", sessions::Entity::find().count(db).await?),
-            ("locks", locks::Entity::find().count(db).await?),
-            (
-                "audit records",
-                audit_events::Entity::find().count(db).await?,
-            ),
-        ];
+    }
+    check.counts = vec![
+        ("frameworks", frameworks::Entity::find().count(db).await?),
+        ("nodes", nodes::Entity::find().count(db).await?),
+        (
+            "status reports",
+            status_reports::Entity::find().count(db).await?,
+        ),
+        ("users", users::Entity::find().count(db).await?),
+        ("API tokens", api_tokens::Entity::find().count(db).await?),
+        ("sessions", sessions::Entity::find().count(db).await?),
+        ("locks", locks::Entity::find().count(db).await?),
+        (
+            "audit records",
+            audit_events::Entity::find().count(db).await?,
+        ),
+    ];
 
-        let mut covered = Covered::default();
-        let details: Vec<String> = audit_events::Entity::find()
-            .select_only()
-            .column(audit_events::Column::Detail)
-            .filter(audit_events::Column::Action.is_in(STORING))
-            .into_tuple()
-            .all(db)
-            .await?;
-        for detail in details {
-            let detail: serde_json::Value = serde_json::from_str(&detail)
-                .map_err(|e| StoreError::corrupt("audit_events", e.to_string()))?;
-            covered.add(&detail);
-        }
-        let synthetic: Vec<i32> = frameworks::Entity::find()
-            .select_only()
-            .column(frameworks::Column::Id)
-            .filter(frameworks::Column::Code.eq(exempt.synthetic_framework))
-            .into_tuple()
-            .all(db)
-            .await?;
-        let focal_points = format!("{}-", exempt.demo_account);
-        let demo_accounts: Vec<i32> = users::Entity::find()
-            .select_only()
-            .column(users::Column::Id)
-            .filter(users::Column::Disabled.eq(true))
-            .filter(
-                Condition::any()
-                    .add(users::Column::Name.eq(exempt.demo_account))
-                    .add(users::Column::Name.starts_with(&focal_points)),
-            )
-            .into_tuple()
-            .all(db)
-            .await?;
-        let demo_reports: HashSet<i32> = if demo_accounts.is_empty() {
-            HashSet::new()
-        } else {
-            status_reports::Entity::find()
-                .select_only()
-                .column(status_reports::Column::Id)
-                .filter(status_reports::Column::RecordedBy.is_in(demo_accounts))
-                .filter(status_reports::Column::Note.starts_with(exempt.demo_note_prefix))
-                .into_tuple::<i32>()
-                .all(db)
-                .await?
-                .into_iter()
-                .collect()
-        };
-        let reports: Vec<(i32, i32, Option<i32>)> = status_reports::Entity::find()
+    let mut covered = Covered::default();
+    let details: Vec<String> = audit_events::Entity::find()
+        .select_only()
+        .column(audit_events::Column::Detail)
+        .filter(audit_events::Column::Action.is_in(STORING))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for detail in details {
+        let detail: serde_json::Value = serde_json::from_str(&detail)
+            .map_err(|e| StoreError::corrupt("audit_events", e.to_string()))?;
+        covered.add(&detail);
+    }
+    let synthetic: Vec<i32> = frameworks::Entity::find()
+        .select_only()
+        .column(frameworks::Column::Id)
+        .filter(frameworks::Column::Code.eq(exempt.synthetic_framework))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let focal_points = format!("{}-", exempt.demo_account);
+    let demo_accounts: Vec<i32> = users::Entity::find()
+        .select_only()
+        .column(users::Column::Id)
+        .filter(users::Column::Disabled.eq(true))
+        .filter(
+            Condition::any()
+                .add(users::Column::Name.eq(exempt.demo_account))
+                .add(users::Column::Name.starts_with(&focal_points)),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+    let demo_reports: HashSet<i32> = if demo_accounts.is_empty() {
+        HashSet::new()
+    } else {
+        status_reports::Entity::find()
             .select_only()
             .column(status_reports::Column::Id)
-            .column(status_reports::Column::FrameworkId)
-            .column(status_reports::Column::RecordedBy)
-            .into_tuple()
+            .filter(status_reports::Column::RecordedBy.is_in(demo_accounts))
+            .filter(status_reports::Column::Note.starts_with(exempt.demo_note_prefix))
+            .into_tuple::<i32>()
             .all(db)
-            .await?;
-        for (id, framework_id, recorded_by) in reports {
-            if demo_reports.contains(&id)
-                || (recorded_by.is_none() && synthetic.contains(&framework_id))
-            {
-                check.exempt += 1;
-            } else if !covered.contains(i64::from(id)) {
-                check.unaudited.push(i64::from(id));
-            }
+            .await?
+            .into_iter()
+            .collect()
+    };
+    let reports: Vec<(i32, i32, Option<i32>)> = status_reports::Entity::find()
+        .select_only()
+        .column(status_reports::Column::Id)
+        .column(status_reports::Column::FrameworkId)
+        .column(status_reports::Column::RecordedBy)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (id, framework_id, recorded_by) in reports {
+        if demo_reports.contains(&id)
+            || (recorded_by.is_none() && synthetic.contains(&framework_id))
+        {
+            check.exempt += 1;
+        } else if !covered.contains(i64::from(id)) {
+            check.unaudited.push(i64::from(id));
         }
-        Ok(check)
     }
+    Ok(check)
 }

@@ -32,6 +32,15 @@ fn text(output: &Output) -> String {
     )
 }
 
+/// The number printed before `kind` in a backup's counts ("…, 12 status reports, …").
+fn count_in(output: &str, kind: &str) -> Option<usize> {
+    output
+        .lines()
+        .flat_map(|line| line.split(", "))
+        .map(|part| part.split(" (").next().unwrap_or(part).trim())
+        .find_map(|part| part.strip_suffix(kind)?.trim().parse().ok())
+}
+
 fn pg_tools_present() -> bool {
     Command::new("pg_dump")
         .arg("--version")
@@ -112,6 +121,22 @@ async fn a_backup_taken_under_load_restores_to_a_server_that_knows_the_old_token
         text(&backup)
     );
     assert!(before_backup.len() > 10, "the load was real");
+    // What was written is counted (on PostgreSQL in the snapshot pg_dump copied): at least
+    // every report acknowledged before the backup began, at most those acknowledged by its end
+    // and one in flight per client (stored, its 201 not yet read).
+    let in_backup = count_in(&text(&backup), "status reports").unwrap_or_default();
+    assert!(
+        (before_backup.len()..=before_backup.len() + during_backup + 8).contains(&in_backup),
+        "{in_backup} reports in the backup: {}",
+        text(&backup)
+    );
+    for kind in ["users", "API tokens", "audit records"] {
+        assert!(
+            count_in(&text(&backup), kind) >= Some(1),
+            "{kind}: {}",
+            text(&backup)
+        );
+    }
 
     let verified = cli(&database_url, &["verify", copy.to_str().unwrap()]);
     assert!(verified.status.success(), "{}", text(&verified));
@@ -127,6 +152,16 @@ async fn a_backup_taken_under_load_restores_to_a_server_that_knows_the_old_token
             text(&verified)
         );
     }
+
+    // The database the backup came from holds data (and, on SQLite, was left open by the
+    // killed server): restoring over it is refused.
+    let refused = cli(&database_url, &["restore", copy.to_str().unwrap()]);
+    assert!(!refused.status.success(), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("stop the server"),
+        "{}",
+        text(&refused)
+    );
 
     // Restore into a new database and start a server on it.
     let (_restored_db, restored_url) = TestDb::fresh().await;
