@@ -97,15 +97,25 @@ async fn a_backup_taken_under_load_restores_to_a_server_that_knows_the_old_token
             })
         })
         .collect();
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Under load: at least 50 reports acknowledged (or 20 s on a very busy machine).
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while acknowledged.lock().unwrap().len() < 50 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 
-    // Act: back up while they write.
+    // Act: back up while they write (the command waited for off the runtime's threads, so
+    // that both stay with the writers).
     let dir = tempfile::tempdir().unwrap();
     let copy = dir
         .path()
         .join(if postgres { "copy.dump" } else { "copy.db" });
     let before_backup = acknowledged.lock().unwrap().clone();
-    let backup = cli(&database_url, &["backup", "--out", copy.to_str().unwrap()]);
+    let backup = tokio::task::spawn_blocking({
+        let (database_url, copy) = (database_url.clone(), copy.clone());
+        move || cli(&database_url, &["backup", "--out", copy.to_str().unwrap()])
+    })
+    .await
+    .unwrap();
     let during_backup = acknowledged.lock().unwrap().len() - before_backup.len();
     tokio::time::sleep(Duration::from_millis(200)).await;
     stop.store(true, Ordering::Relaxed);
