@@ -350,6 +350,7 @@ pub async fn verify(file: &Path) -> ServiceResult<BackupReport> {
         Ok(check) => check,
         // A file too damaged to be read at all.
         Err(e) => DatabaseCheck {
+            integrity_checked: true,
             integrity: vec![format!("the database cannot be read: {e}")],
             ..DatabaseCheck::default()
         },
