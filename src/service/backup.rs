@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use super::{ServiceError, ServiceResult};
 use crate::demo;
-use crate::store::{DatabaseCheck, LoadedWithoutAudit, RestoreTarget, Store};
+use crate::store::{DatabaseCheck, LoadedWithoutAudit, RestoreTarget, Store, StoreResult};
 
 /// The reports `demo` and `demo --synthetic` load without an audit record; every other report
 /// must have one.
@@ -291,15 +291,15 @@ pub async fn backup(database_url: &str, out: &Path, force: bool) -> ServiceResul
 }
 
 /// Checks a backup: a PostgreSQL dump is listed with `pg_restore --list`; a SQLite copy is
-/// opened (as a scratch copy, so the file itself is never changed) and checked: integrity,
-/// counts, every report with its audit record.
+/// opened read-only (a file in WAL mode: a scratch copy of it), so that it is never changed,
+/// and checked: integrity, counts, every report with its audit record.
 ///
 /// # Errors
 /// The file cannot be read or is not a database.
 pub async fn verify(file: &Path) -> ServiceResult<BackupReport> {
     let head = {
         use std::io::Read;
-        let mut head = [0u8; 16];
+        let mut head = [0u8; 20];
         let mut f = std::fs::File::open(file).map_err(|e| io_error("opening", file, &e))?;
         let n = f
             .read(&mut head)
@@ -334,18 +334,15 @@ pub async fn verify(file: &Path) -> ServiceResult<BackupReport> {
             file.display()
         )));
     }
-    let scratch = tempfile_dir()?;
-    let copy = scratch.join("verify.db");
-    std::fs::copy(file, &copy).map_err(|e| io_error("copying", file, &e))?;
-    let checked = match Store::connect(&format!("sqlite://{}?mode=rw", copy.display())).await {
-        Ok(store) => {
-            let checked = store.check_database(LOADED_WITHOUT_AUDIT).await;
-            let _ = store.close().await;
-            checked
-        }
-        Err(e) => Err(e),
+    // Bytes 18 and 19 of the header are 2 for a database in WAL mode. A backup never is
+    // (`VACUUM INTO` writes a rollback-journal file); a copy of a live database may be, and
+    // opening it read-only would need its `-shm` and `-wal` files beside it: it is checked in
+    // a scratch copy instead, so nothing is ever created or changed beside the file.
+    let checked = if head.get(18..20) == Some(&[2, 2]) {
+        check_scratch_copy(file).await?
+    } else {
+        Store::check_file_read_only(file, LOADED_WITHOUT_AUDIT).await
     };
-    let _ = std::fs::remove_dir_all(&scratch);
     let check = match checked {
         Ok(check) => check,
         // A file too damaged to be read at all.
@@ -361,6 +358,23 @@ pub async fn verify(file: &Path) -> ServiceResult<BackupReport> {
         check: Some(check),
         dump_entries: None,
     })
+}
+
+/// Checks a copy of the SQLite database `file` made in a scratch folder.
+async fn check_scratch_copy(file: &Path) -> ServiceResult<StoreResult<DatabaseCheck>> {
+    let scratch = tempfile_dir()?;
+    let copy = scratch.join("verify.db");
+    std::fs::copy(file, &copy).map_err(|e| io_error("copying", file, &e))?;
+    let checked = match Store::connect(&format!("sqlite://{}?mode=rw", copy.display())).await {
+        Ok(store) => {
+            let checked = store.check_database(LOADED_WITHOUT_AUDIT).await;
+            let _ = store.close().await;
+            checked
+        }
+        Err(e) => Err(e),
+    };
+    let _ = std::fs::remove_dir_all(&scratch);
+    Ok(checked)
 }
 
 /// A fresh folder for scratch copies, beside the system's temporary files.

@@ -124,6 +124,33 @@ impl Store {
         holds_data_on(&self.db).await
     }
 
+    /// Checks the SQLite database file at `path` as [`Store::check_database`] does, opened
+    /// read-only (`mode=ro`) and with nothing set on it (its journal mode untouched): neither
+    /// the file nor anything beside it is created or changed.
+    ///
+    /// # Errors
+    /// The file cannot be opened or read.
+    pub async fn check_file_read_only(
+        path: &Path,
+        exempt: LoadedWithoutAudit<'_>,
+    ) -> StoreResult<DatabaseCheck> {
+        // The driver decodes `%XX` in the path: a file name may hold `%`, `?` or `#`.
+        let name = path
+            .to_string_lossy()
+            .replace('%', "%25")
+            .replace('?', "%3F")
+            .replace('#', "%23");
+        let mut options = ConnectOptions::new(format!("sqlite://{name}?mode=ro"));
+        options
+            .sqlx_logging(false)
+            .max_connections(1)
+            .min_connections(0);
+        let db = Database::connect(options).await?;
+        let checked = check_on(&db, exempt).await;
+        let _ = db.close().await;
+        checked
+    }
+
     /// Looks at the existing SQLite database at `url` before a restore replaces it: takes its
     /// write lock (`BEGIN IMMEDIATE`), waiting at most `wait` — a server writing to it holds
     /// that lock often enough to be seen — and, with the lock in hand, whether it holds data.

@@ -222,6 +222,30 @@ async fn restore_refuses_a_database_that_holds_data_and_verify_refuses_a_damaged
     let again = cli(&url, &["backup", "--out", copy.to_str().unwrap()]);
     assert!(!again.status.success());
     assert!(text(&again).contains("exists"), "{}", text(&again));
+    let forced = cli(
+        &url,
+        &["backup", "--out", copy.to_str().unwrap(), "--force"],
+    );
+    assert!(forced.status.success(), "{}", text(&forced));
+
+    // verify reads a backup without changing it or creating anything beside it; a database
+    // in WAL mode (the live one, closed) is checked too.
+    let files = |dir: &Path| {
+        let mut names: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        names
+    };
+    let (backup_bytes, listing) = (std::fs::read(&copy).unwrap(), files(dir.path()));
+    for file in [&copy, &dir.path().join("live.db")] {
+        let checked = cli(&url, &["verify", file.to_str().unwrap()]);
+        assert!(checked.status.success(), "{}", text(&checked));
+        assert!(text(&checked).contains("1 users"), "{}", text(&checked));
+    }
+    assert_eq!(std::fs::read(&copy).unwrap(), backup_bytes);
+    assert_eq!(files(dir.path()), listing);
 
     // Restoring over a database that holds data is refused, and leaves it as it was.
     let live = std::fs::read(dir.path().join("live.db")).unwrap();
