@@ -1,6 +1,7 @@
 //! `backup`, `verify` and `restore`: the operator's commands for copies of the database (the
 //! work is in `service::backup`; this module parses and prints).
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -32,60 +33,85 @@ pub struct RestoreArgs {
     pub force: bool,
 }
 
-fn print(action: &str, report: &BackupReport) {
-    println!(
+/// Prints what a backup, a check or a restore found.
+///
+/// # Errors
+/// Standard output is closed (a reader that stopped early is not reported as a failure).
+fn print(action: &str, report: &BackupReport) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
         "{action} {} ({} bytes)",
         report.file.display(),
         report.bytes
-    );
+    )?;
     if let Some(entries) = report.dump_entries {
-        println!("  pg_dump archive: {entries} entries (pg_restore --list)");
+        writeln!(
+            out,
+            "  pg_dump archive: {entries} entries (pg_restore --list)"
+        )?;
     }
-    if let Some(check) = &report.check {
-        let counts = check
-            .counts
-            .iter()
-            .map(|(what, n)| format!("{n} {what}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        println!("  {counts}");
-        if check.integrity.is_empty() {
-            println!("  integrity: ok");
-        }
+    let Some(check) = &report.check else {
+        return Ok(());
+    };
+    if check.counts.is_empty() {
+        // Nothing could be read: only the reason is worth printing.
         for problem in &check.integrity {
-            println!("  integrity problem: {problem}");
+            writeln!(out, "  integrity problem: {problem}")?;
         }
-        if check.unaudited.is_empty() {
-            println!(
-                "  audit: every report has its audit record{}",
-                if check.exempt > 0 {
-                    format!(
-                        " (except {} demo or synthetic reports, loaded without one by design)",
-                        check.exempt
-                    )
-                } else {
-                    String::new()
-                }
-            );
-        } else {
-            let shown: Vec<String> = check
-                .unaudited
-                .iter()
-                .take(20)
-                .map(i64::to_string)
-                .collect();
-            println!(
-                "  audit problem: {} reports have no audit record (ids {}{})",
-                check.unaudited.len(),
-                shown.join(", "),
-                if check.unaudited.len() > 20 {
-                    ", …"
-                } else {
-                    ""
-                }
-            );
-        }
+        return Ok(());
     }
+    let counts = check
+        .counts
+        .iter()
+        .map(|(what, n)| format!("{n} {what}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if check.integrity_checked {
+        writeln!(out, "  {counts}")?;
+        if check.integrity.is_empty() {
+            writeln!(out, "  integrity: ok")?;
+        }
+    } else {
+        writeln!(out, "  {counts} (counted in the snapshot pg_dump copied)")?;
+        writeln!(
+            out,
+            "  integrity: PostgreSQL's own; pg_restore reads the archive"
+        )?;
+    }
+    for problem in &check.integrity {
+        writeln!(out, "  integrity problem: {problem}")?;
+    }
+    if check.unaudited.is_empty() {
+        let exempt = if check.exempt > 0 {
+            format!(
+                " (except {} demo or synthetic reports, loaded without one by design)",
+                check.exempt
+            )
+        } else {
+            String::new()
+        };
+        writeln!(out, "  audit: every report has its audit record{exempt}")?;
+    } else {
+        let shown: Vec<String> = check
+            .unaudited
+            .iter()
+            .take(20)
+            .map(i64::to_string)
+            .collect();
+        writeln!(
+            out,
+            "  audit problem: {} reports have no audit record (ids {}{})",
+            check.unaudited.len(),
+            shown.join(", "),
+            if check.unaudited.len() > 20 {
+                ", …"
+            } else {
+                ""
+            }
+        )?;
+    }
+    Ok(())
 }
 
 /// `backup --out FILE`.
@@ -99,7 +125,7 @@ pub async fn run_backup(database_url: &str, args: BackupArgs) -> anyhow::Result<
         );
     }
     let report = backup::backup(database_url, &args.out, args.force).await?;
-    print("backed up to", &report);
+    print("backed up to", &report)?;
     anyhow::ensure!(report.is_sound(), "the copy is not sound (see above)");
     Ok(())
 }
@@ -110,7 +136,7 @@ pub async fn run_backup(database_url: &str, args: BackupArgs) -> anyhow::Result<
 /// The file cannot be read, or it is unsound (exit status 1).
 pub async fn run_verify(args: VerifyArgs) -> anyhow::Result<()> {
     let report = backup::verify(&args.file).await?;
-    print("checked", &report);
+    print("checked", &report)?;
     anyhow::ensure!(
         report.is_sound(),
         "{} is not sound (see above)",
@@ -125,7 +151,10 @@ pub async fn run_verify(args: VerifyArgs) -> anyhow::Result<()> {
 /// A refusal (the target holds data or is open, without `--force`), or the copy fails.
 pub async fn run_restore(database_url: &str, args: RestoreArgs) -> anyhow::Result<()> {
     let report = backup::restore(database_url, &args.file, args.force).await?;
-    print("restored from", &report);
-    println!("  start the server on it: blueprint-tracker serve");
+    print("restored from", &report)?;
+    writeln!(
+        std::io::stdout(),
+        "  start the server on it: blueprint-tracker serve"
+    )?;
     Ok(())
 }

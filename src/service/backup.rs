@@ -10,9 +10,24 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
 
 use super::{ServiceError, ServiceResult};
-use crate::store::{DatabaseCheck, Store};
+use crate::demo;
+use crate::store::{DatabaseCheck, LoadedWithoutAudit, RestoreTarget, Store, StoreResult};
+
+/// The reports `demo` and `demo --synthetic` load without an audit record; every other report
+/// must have one.
+const LOADED_WITHOUT_AUDIT: LoadedWithoutAudit<'static> = LoadedWithoutAudit {
+    demo_account: demo::DEMO_USER,
+    // The start of `demo::DEMO_NOTE`.
+    demo_note_prefix: "[DEMO]",
+    synthetic_framework: demo::synthetic::SYNTHETIC_FRAMEWORK,
+};
+
+/// How long `restore` tries to take the write lock of the database it would replace before it
+/// concludes that a server is writing to it.
+const LOCK_WAIT: Duration = Duration::from_secs(1);
 
 /// What a backup, a restore or a check found.
 #[derive(Debug, Clone)]
@@ -82,13 +97,100 @@ fn settle(partial: &Path, target: &Path) -> ServiceResult<u64> {
     Ok(bytes)
 }
 
-/// Runs an external tool; its error output becomes the message when it fails.
-fn run(program: &str, args: &[&std::ffi::OsStr]) -> ServiceResult<String> {
-    let output = Command::new(program).args(args).output().map_err(|e| {
-        ServiceError::Internal(format!(
-            "`{program}` could not be run ({e}); install PostgreSQL's client tools (Debian: postgresql-client) or run it yourself"
-        ))
-    })?;
+/// A PostgreSQL URL as PostgreSQL's tools are given it: without its password, which goes in
+/// `PGPASSWORD` instead (so it never shows in the process list or in a message).
+struct PgTarget {
+    url: String,
+    password: Option<String>,
+}
+
+impl PgTarget {
+    fn parse(database_url: &str) -> Self {
+        match url::Url::parse(database_url) {
+            Ok(mut url) => {
+                let password = url.password().map(percent_decoded);
+                let _ = url.set_password(None);
+                Self {
+                    url: url.into(),
+                    password,
+                }
+            }
+            Err(_) => Self {
+                url: database_url.to_owned(),
+                password: None,
+            },
+        }
+    }
+}
+
+/// `%40` → `@`: a URL's user information as the server expects it.
+fn percent_decoded(encoded: &str) -> String {
+    let mut bytes = Vec::with_capacity(encoded.len());
+    let mut rest = encoded.as_bytes();
+    while let Some((&first, tail)) = rest.split_first() {
+        let escaped = tail
+            .get(..2)
+            .filter(|h| first == b'%' && h.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match escaped {
+            Some(byte) => {
+                bytes.push(byte);
+                rest = tail.get(2..).unwrap_or_default();
+            }
+            None => {
+                bytes.push(first);
+                rest = tail;
+            }
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Quotes a word for a shell command shown to the operator.
+fn quoted(word: &std::ffi::OsStr) -> String {
+    format!("'{}'", word.to_string_lossy().replace('\'', r"'\''"))
+}
+
+/// Runs one of PostgreSQL's tools (off the async threads: it may take minutes) with the
+/// password of `pg` in its environment; its error output becomes the message when it fails.
+/// When it is not installed, the message says what to run by hand (`by_hand`: the arguments
+/// after the program's name, quoted).
+async fn run_tool(
+    program: &'static str,
+    args: Vec<std::ffi::OsString>,
+    pg: Option<&PgTarget>,
+    by_hand: &str,
+) -> ServiceResult<String> {
+    let password = pg.and_then(|pg| pg.password.clone());
+    let ran = tokio::task::spawn_blocking(move || {
+        let mut command = Command::new(program);
+        command.args(&args);
+        if let Some(password) = password {
+            command.env("PGPASSWORD", password);
+        }
+        command.output()
+    })
+    .await
+    .map_err(|e| ServiceError::Internal(format!("`{program}` did not finish: {e}")))?;
+    let output = match ran {
+        Ok(output) => output,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(ServiceError::Conflict(format!(
+                "`{program}` is not installed (not on PATH); PostgreSQL is backed up and restored with its own tools. Install PostgreSQL's client tools (Debian: apt-get install postgresql-client, of the server's major version or newer), or run it yourself{}:\n  {program} {by_hand}",
+                if pg.is_some_and(|pg| pg.password.is_some()) {
+                    " with the password in PGPASSWORD"
+                } else {
+                    ""
+                },
+            )));
+        }
+        Err(e) => {
+            return Err(ServiceError::Internal(format!(
+                "`{program}` could not be run: {e}"
+            )));
+        }
+    };
     if !output.status.success() {
         return Err(ServiceError::Internal(format!(
             "`{program}` failed: {}",
@@ -96,6 +198,45 @@ fn run(program: &str, args: &[&std::ffi::OsStr]) -> ServiceResult<String> {
         )));
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// Dumps the PostgreSQL database with `pg_dump` into `partial` (to become `out`), from a snapshot whose counts
+/// and audit records are checked in the same transaction: what the report says is what the
+/// dump holds, although the server keeps writing.
+async fn dump_postgres(
+    database_url: &str,
+    partial: &Path,
+    out: &Path,
+) -> ServiceResult<DatabaseCheck> {
+    let pg = PgTarget::parse(database_url);
+    let store = Store::connect(database_url).await?;
+    let snapshot = match store.export_snapshot(LOADED_WITHOUT_AUDIT).await {
+        Ok(snapshot) => snapshot,
+        Err(e) => {
+            let _ = store.close().await;
+            return Err(e.into());
+        }
+    };
+    let check = snapshot.check.clone();
+    let args = vec![
+        "--format=custom".into(),
+        "--file".into(),
+        partial.as_os_str().to_owned(),
+        format!("--snapshot={}", snapshot.id).into(),
+        format!("--dbname={}", pg.url).into(),
+    ];
+    let by_hand = format!(
+        "--format=custom --file {} {}",
+        quoted(out.as_os_str()),
+        quoted(pg.url.as_ref())
+    );
+    let dumped = run_tool("pg_dump", args, Some(&pg), &by_hand).await;
+    // The snapshot is needed until pg_dump has taken it, which it does as it starts.
+    let released = snapshot.release().await;
+    let _ = store.close().await;
+    dumped?;
+    released?;
+    Ok(check)
 }
 
 /// Takes a consistent copy of the database at `database_url` into `out`, while a server may
@@ -113,17 +254,19 @@ pub async fn backup(database_url: &str, out: &Path, force: bool) -> ServiceResul
     let partial = partial_name(out);
     let _ = std::fs::remove_file(&partial);
     if is_postgres(database_url) {
-        run(
-            "pg_dump",
-            &[
-                "--format=custom".as_ref(),
-                "--file".as_ref(),
-                partial.as_os_str(),
-                format!("--dbname={database_url}").as_ref(),
-            ],
-        )?;
+        let check = match dump_postgres(database_url, &partial, out).await {
+            Ok(check) => check,
+            Err(e) => {
+                let _ = std::fs::remove_file(&partial);
+                return Err(e);
+            }
+        };
         settle(&partial, out)?;
-        return verify(out).await;
+        let listed = verify(out).await?;
+        return Ok(BackupReport {
+            check: Some(check),
+            ..listed
+        });
     }
     let database = sqlite_file(database_url).ok_or_else(|| {
         ServiceError::Conflict(format!(
@@ -148,15 +291,15 @@ pub async fn backup(database_url: &str, out: &Path, force: bool) -> ServiceResul
 }
 
 /// Checks a backup: a PostgreSQL dump is listed with `pg_restore --list`; a SQLite copy is
-/// opened (as a scratch copy, so the file itself is never changed) and checked: integrity,
-/// counts, every report with its audit record.
+/// opened read-only (a file in WAL mode: a scratch copy of it), so that it is never changed,
+/// and checked: integrity, counts, every report with its audit record.
 ///
 /// # Errors
 /// The file cannot be read or is not a database.
 pub async fn verify(file: &Path) -> ServiceResult<BackupReport> {
     let head = {
         use std::io::Read;
-        let mut head = [0u8; 16];
+        let mut head = [0u8; 20];
         let mut f = std::fs::File::open(file).map_err(|e| io_error("opening", file, &e))?;
         let n = f
             .read(&mut head)
@@ -167,7 +310,13 @@ pub async fn verify(file: &Path) -> ServiceResult<BackupReport> {
         .map_err(|e| io_error("reading", file, &e))?
         .len();
     if head.starts_with(b"PGDMP") {
-        let listing = run("pg_restore", &["--list".as_ref(), file.as_os_str()])?;
+        let listing = run_tool(
+            "pg_restore",
+            vec!["--list".into(), file.as_os_str().to_owned()],
+            None,
+            &format!("--list {}", quoted(file.as_os_str())),
+        )
+        .await?;
         let entries = listing
             .lines()
             .filter(|l| !l.trim().is_empty() && !l.starts_with(';'))
@@ -185,24 +334,20 @@ pub async fn verify(file: &Path) -> ServiceResult<BackupReport> {
             file.display()
         )));
     }
-    let scratch = tempfile_dir()?;
-    let copy = scratch.join("verify.db");
-    std::fs::copy(file, &copy).map_err(|e| io_error("copying", file, &e))?;
-    let checked = match Store::connect(&format!("sqlite://{}?mode=rw", copy.display())).await {
-        Ok(store) => {
-            let checked = store
-                .check_database(crate::demo::synthetic::SYNTHETIC_FRAMEWORK)
-                .await;
-            let _ = store.close().await;
-            checked
-        }
-        Err(e) => Err(e),
+    // Bytes 18 and 19 of the header are 2 for a database in WAL mode. A backup never is
+    // (`VACUUM INTO` writes a rollback-journal file); a copy of a live database may be, and
+    // opening it read-only would need its `-shm` and `-wal` files beside it: it is checked in
+    // a scratch copy instead, so nothing is ever created or changed beside the file.
+    let checked = if head.get(18..20) == Some(&[2, 2]) {
+        check_scratch_copy(file).await?
+    } else {
+        Store::check_file_read_only(file, LOADED_WITHOUT_AUDIT).await
     };
-    let _ = std::fs::remove_dir_all(&scratch);
     let check = match checked {
         Ok(check) => check,
         // A file too damaged to be read at all.
         Err(e) => DatabaseCheck {
+            integrity_checked: true,
             integrity: vec![format!("the database cannot be read: {e}")],
             ..DatabaseCheck::default()
         },
@@ -213,6 +358,23 @@ pub async fn verify(file: &Path) -> ServiceResult<BackupReport> {
         check: Some(check),
         dump_entries: None,
     })
+}
+
+/// Checks a copy of the SQLite database `file` made in a scratch folder.
+async fn check_scratch_copy(file: &Path) -> ServiceResult<StoreResult<DatabaseCheck>> {
+    let scratch = tempfile_dir()?;
+    let copy = scratch.join("verify.db");
+    std::fs::copy(file, &copy).map_err(|e| io_error("copying", file, &e))?;
+    let checked = match Store::connect(&format!("sqlite://{}?mode=rw", copy.display())).await {
+        Ok(store) => {
+            let checked = store.check_database(LOADED_WITHOUT_AUDIT).await;
+            let _ = store.close().await;
+            checked
+        }
+        Err(e) => Err(e),
+    };
+    let _ = std::fs::remove_dir_all(&scratch);
+    Ok(checked)
 }
 
 /// A fresh folder for scratch copies, beside the system's temporary files.
@@ -227,8 +389,9 @@ fn tempfile_dir() -> ServiceResult<PathBuf> {
 }
 
 /// Puts the backup `file` in place as the database at `database_url`. The backup is verified
-/// first. Refuses to replace a database that holds data, or that a server seems to have open
-/// (its `-wal` file exists), unless `force`: stop the server first.
+/// first. Refuses to replace a database that holds data (reports, accounts or audit records),
+/// or that a server seems to have open (its `-wal` file exists, or its write lock cannot be
+/// taken within a second), unless `force`: stop the server first.
 ///
 /// # Errors
 /// `Conflict` for a refusal; the backup is unsound or cannot be copied.
@@ -251,24 +414,28 @@ pub async fn restore(database_url: &str, file: &Path, force: bool) -> ServiceRes
             ));
         }
         let store = Store::connect(database_url).await?;
-        let holds_data = holds_data(&store).await;
+        let holds_data = store.holds_data().await;
         store.close().await?;
-        if holds_data && !force {
+        if holds_data? && !force {
             return Err(ServiceError::Conflict(
                 "the target database holds data; stop the server, then add --force to replace it"
                     .into(),
             ));
         }
-        run(
-            "pg_restore",
-            &[
-                "--clean".as_ref(),
-                "--if-exists".as_ref(),
-                "--no-owner".as_ref(),
-                format!("--dbname={database_url}").as_ref(),
-                file.as_os_str(),
-            ],
-        )?;
+        let pg = PgTarget::parse(database_url);
+        let args = vec![
+            "--clean".into(),
+            "--if-exists".into(),
+            "--no-owner".into(),
+            format!("--dbname={}", pg.url).into(),
+            file.as_os_str().to_owned(),
+        ];
+        let by_hand = format!(
+            "--clean --if-exists --no-owner --dbname={} {}",
+            quoted(pg.url.as_ref()),
+            quoted(file.as_os_str())
+        );
+        run_tool("pg_restore", args, Some(&pg), &by_hand).await?;
         return Ok(report);
     }
     if report.check.is_none() {
@@ -288,14 +455,21 @@ pub async fn restore(database_url: &str, file: &Path, force: bool) -> ServiceRes
             )));
         }
         if target.exists() {
-            let store = Store::connect(database_url).await?;
-            let holds_data = holds_data(&store).await;
-            store.close().await?;
-            if holds_data {
-                return Err(ServiceError::Conflict(format!(
-                    "{} already holds data; add --force to replace it (stop the server first)",
-                    target.display()
-                )));
+            match Store::inspect_restore_target(database_url, LOCK_WAIT).await? {
+                RestoreTarget::Locked => {
+                    return Err(ServiceError::Conflict(format!(
+                        "{} is in use: its write lock could not be taken within {} ms, so a server is writing to it; stop the server first",
+                        target.display(),
+                        LOCK_WAIT.as_millis()
+                    )));
+                }
+                RestoreTarget::Idle { holds_data: true } => {
+                    return Err(ServiceError::Conflict(format!(
+                        "{} already holds data; add --force to replace it (stop the server first)",
+                        target.display()
+                    )));
+                }
+                RestoreTarget::Idle { holds_data: false } => {}
             }
         }
     }
@@ -317,9 +491,42 @@ fn sidecar(database: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Whether a database holds status reports or accounts (one without the tables holds none).
-async fn holds_data(store: &Store) -> bool {
-    let reports = store.count_status_reports().await.unwrap_or(0);
-    let users = store.count_users().await.unwrap_or(0);
-    reports > 0 || users > 0
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_password_leaves_the_url_for_pgpassword_decoded() {
+        let pg = PgTarget::parse(
+            "postgres://ops:s%40cr%2Ft+x%zz@db.example:5432/tracker?sslmode=require",
+        );
+        assert_eq!(
+            pg.url,
+            "postgres://ops@db.example:5432/tracker?sslmode=require"
+        );
+        assert_eq!(pg.password.as_deref(), Some("s@cr/t+x%zz"));
+
+        let pg = PgTarget::parse("postgres://postgres@127.0.0.1/test");
+        assert_eq!(pg.url, "postgres://postgres@127.0.0.1/test");
+        assert_eq!(pg.password, None);
+    }
+
+    #[test]
+    fn a_word_shown_for_the_shell_is_quoted() {
+        assert_eq!(
+            quoted("/backups/it's.dump".as_ref()),
+            r"'/backups/it'\''s.dump'"
+        );
+    }
+
+    #[test]
+    fn the_file_of_a_sqlite_url() {
+        assert_eq!(
+            sqlite_file("sqlite:///srv/t.db?mode=rwc"),
+            Some(PathBuf::from("/srv/t.db"))
+        );
+        assert_eq!(sqlite_file("sqlite:t.db"), Some(PathBuf::from("t.db")));
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("postgres://x/y"), None);
+    }
 }

@@ -28,7 +28,7 @@ use sea_orm::{
 };
 
 pub use accounts::{Credentials, NewToken, NewUser};
-pub use backup::DatabaseCheck;
+pub use backup::{DatabaseCheck, LoadedWithoutAudit, RestoreTarget};
 pub use catalog::RetiredNode;
 pub use figures::Revision;
 pub use governance::{NewReview, ReportRef, SessionRef};
