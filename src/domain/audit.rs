@@ -118,7 +118,7 @@ impl AuditEntry {
 }
 
 /// A stored audit record, as listed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AuditEvent {
     pub id: i64,
     pub at: DateTime<Utc>,

@@ -34,7 +34,7 @@ pub enum IssueKind {
 }
 
 /// One problem with one field of a request, e.g. `reports[3].progress`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldIssue {
     pub field: String,
     pub message: String,
@@ -345,7 +345,7 @@ fn is_web_address(s: &str) -> bool {
     match rest {
         Some(rest) => {
             let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-            !host.is_empty() && !s.chars().any(char::is_whitespace)
+            !host.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control())
         }
         None => false,
     }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::vocabulary::{Role, Scope, StateCode, Status};
 
 /// A plan (the Blueprint 2025, the Strategic Plan) with its period and level names.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Framework {
     #[serde(skip)]
     pub id: i32,
@@ -31,7 +31,7 @@ impl Framework {
 }
 
 /// A framework with the number of its strategic measures, as listed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FrameworkSummary {
     #[serde(flatten)]
     pub framework: Framework,
@@ -39,7 +39,7 @@ pub struct FrameworkSummary {
 }
 
 /// One entry of a framework's tree. Leaves at the last level are strategic measures.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Node {
     #[serde(skip)]
     pub id: i32,
@@ -54,7 +54,7 @@ pub struct Node {
     pub lead_bodies: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct MemberState {
     #[serde(skip)]
     pub id: i32,
@@ -116,7 +116,7 @@ pub struct NewStatusReport {
 
 /// An append-only fact: from `effective_date` on, `measure` had `status` in `scope`, as recorded
 /// by `recorded_by` at `recorded_at` (server clock). A correction is a newer report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct StatusReport {
     pub id: i64,
     pub framework: String,
@@ -137,7 +137,9 @@ pub struct StatusReport {
 }
 
 /// Where a report stands in the Secretariat's review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ValidationState {
     /// Entered by a focal point, not yet reviewed.
@@ -173,7 +175,7 @@ impl std::str::FromStr for ValidationState {
 }
 
 /// A report's review: its state, and (once reviewed) by whom, when and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Validation {
     pub state: ValidationState,
     pub by: Option<String>,
@@ -194,7 +196,18 @@ impl Validation {
 
 /// The basis of a figure: every report in force (`reported`), or only those the Secretariat
 /// validated (`validated`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Basis {
     #[default]
@@ -226,7 +239,7 @@ impl std::str::FromStr for Basis {
 
 /// A review cut-off: no report with an effective date on or before `until` is accepted while
 /// the lock holds (an admin may override, audited).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Lock {
     pub id: i64,
     pub framework: String,
@@ -239,7 +252,7 @@ pub struct Lock {
 }
 
 /// An API token as listed (never the token itself).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct TokenInfo {
     pub id: i64,
     pub name: String,
@@ -262,7 +275,7 @@ pub struct ReportFact {
 }
 
 /// An account that can record status (with its role and, for a focal point, its state).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct User {
     pub id: i32,
     pub name: String,
@@ -272,7 +285,7 @@ pub struct User {
 }
 
 /// An account as listed to admins.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Account {
     #[serde(flatten)]
     pub user: User,

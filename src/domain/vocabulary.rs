@@ -116,9 +116,59 @@ impl fmt::Display for Scope {
     }
 }
 
+/// A string schema for the OpenAPI description (utoipa): the codes are written as plain strings.
+fn string_schema(
+    pattern: &str,
+    description: &str,
+    examples: &[&str],
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .pattern(Some(pattern))
+        .description(Some(description))
+        .examples(examples.iter().copied())
+        .into()
+}
+
+impl utoipa::PartialSchema for StateCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        string_schema(
+            "^[A-Z]{3}$",
+            "A member state's ISO 3166-1 alpha-3 code.",
+            &["VNM"],
+        )
+    }
+}
+
+impl utoipa::ToSchema for StateCode {}
+
+impl utoipa::PartialSchema for Scope {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        string_schema(
+            "^(ASEAN|[A-Z]{3})$",
+            "Where a status holds: `ASEAN` (regional) or a member state's ISO 3166-1 alpha-3 code. Answered in upper case; accepted in any case.",
+            &["ASEAN", "VNM"],
+        )
+    }
+}
+
+impl utoipa::ToSchema for Scope {}
+
 /// The implementation status of a strategic measure (or an activity) in one scope.
 /// A (measure, scope) pair with no report counts as `NotStarted`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     NotStarted,
@@ -166,7 +216,7 @@ impl fmt::Display for Status {
 }
 
 /// What an account may do. A `FocalPoint` is bound to one member state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,

@@ -176,7 +176,7 @@ impl Outline {
 }
 
 /// The figures for one row of a rollup.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NodeRate {
     pub code: String,
     pub title: String,
@@ -186,14 +186,14 @@ pub struct NodeRate {
 }
 
 /// Rates in one scope: overall and per node of the level asked for.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Progress {
     pub overall: Rate,
     pub nodes: Vec<NodeRate>,
 }
 
 /// One member state's figures in a comparison.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StateRate {
     pub state: StateCode,
     #[serde(flatten)]
@@ -202,7 +202,7 @@ pub struct StateRate {
 
 /// The member states side by side, with the cross-state figures under each rule and the
 /// regional figures beside them.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Comparison {
     pub states: Vec<StateRate>,
     pub all_states: Rate,
@@ -212,7 +212,7 @@ pub struct Comparison {
 }
 
 /// One date of a timeline.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Point {
     pub date: NaiveDate,
     #[serde(flatten)]

@@ -7,7 +7,7 @@ use crate::domain::Status;
 
 /// The rule that produced a figure. The same data give different figures under different
 /// rules, so every figure names its rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
     /// The statuses recorded in one scope: `ASEAN`, or one member state.
@@ -141,7 +141,7 @@ pub fn ratio(numerator: u64, denominator: u64) -> Option<f64> {
 
 /// A set's figures: the exact counts and the rates computed from them. Rates are fractions in
 /// [0, 1], or `null` when nothing is applicable.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Rate {
     pub rule: Rule,
     pub measures: u64,
@@ -205,7 +205,7 @@ impl Rate {
 }
 
 /// The unweighted mean of several states' rates (`mean_of_states`).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MeanRate {
     pub rule: Rule,
     pub completion_rate: Option<f64>,

@@ -3,5 +3,8 @@
 //! the problem type, the extractors) is in `edge`. Nothing here imports the pages.
 
 pub mod admin;
+pub mod answers;
 pub mod api;
+pub mod doc;
+pub mod openapi;
 pub mod transfer;

@@ -13,12 +13,14 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use super::doc;
 use crate::domain::{Basis, Scope};
 use crate::edge::AppState;
 use crate::edge::Problem;
 use crate::edge::extract::{ApiPath as Path, Caller, Params};
 use crate::service::{
-    ExportFile, ExportQuery, ExportWhat, ImportFile, ImportOptions, Quiet, ServiceError, today,
+    ExportFile, ExportQuery, ExportWhat, ImportFile, ImportOptions, ImportSummary, Quiet,
+    ServiceError, today,
 };
 use crate::transfer::FileFormat;
 
@@ -169,6 +171,33 @@ fn scope_param(params: &Params) -> Result<Option<Scope>, Problem> {
 }
 
 /// `POST /api/v1/frameworks/{fw}/status/import?dry_run=&override_lock=`
+#[utoipa::path(
+    post,
+    path = "/frameworks/{fw}/status/import",
+    operation_id = "importStatus",
+    tag = "status",
+    summary = "Import status reports from a CSV or XLSX file",
+    description = "A file of status reports, one per row under the header `framework,measure,scope,status,progress,effective_date,note,evidence_url` (the names of the JSON API; `framework`, `progress`, `note` and `evidence_url` may be left out; names are matched without regard to case, spaces or hyphens; the informational columns the tracker writes in templates and exports are ignored; any other column is refused). CSV in UTF-8 (with or without a byte-order mark; comma, semicolon or tab separated) or an XLSX workbook (the sheet `status`, else the first; dates may be real dates). All or nothing, with the rules of `POST …/status`: the caller's right to every row's scope first (403: a focal point imports its own state's rows only), then every value of every row; one bad row refuses the file, and the answer lists every problem with its `line` and `column` (`field` is `line 7: status`). A row that reports nothing (status empty, or `not_started` with no date, progress, note or link) is skipped. Idempotent: a row that says what the report recorded last for its measure, scope and effective date says is left out (`unchanged`), so importing a file twice stores its reports once; two rows of one file with the same measure, scope and effective date are refused. Locks apply to the rows stored (409 `locked_period`, nothing stored; an admin may send `override_lock=true`). One audit record (`import`) per file. Up to 200,000 rows and 32 MiB.",
+    params(doc::Fw, ("dry_run" = Option<bool>, Query, description = "Check everything (rights, values, the lock) and store nothing: 200 with what would be stored. `true`/`false` (also `1`/`0`)."), ("override_lock" = Option<bool>, Query, description = "Record inside a locked period: admins only (403 for anyone else).")),
+    request_body(content = doc::StatusFile, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "A dry run: what would be stored; nothing was.", body = ImportSummary),
+        (status = 201, description = "Stored: the counts, per scope, and the ids of the reports.", body = ImportSummary),
+        (status = 400, description = "The body is not multipart or has no field `file` (`unreadable_body`); a flag is malformed (`invalid_query`); a path segment cannot be read (`invalid_path`).", body = doc::ProblemDoc, content_type = "application/problem+json"),
+        (status = 401, response = doc::Unauthenticated),
+        (status = 403, description = "The account may not write a scope of the file (the message names the scopes and their lines), or asks for `override_lock` without being an admin.", body = doc::ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "An unknown framework.", body = doc::ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "A row to store takes effect on or before a lock's date; nothing was stored.", body = doc::ProblemDoc, content_type = "application/problem+json"),
+        (status = 413, description = "The upload exceeds 32 MiB (`body_too_large`), or the file has more than 200,000 rows (`too_many_reports`).", body = doc::ProblemDoc, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not `multipart/form-data`.", body = doc::ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "The file cannot be read (not UTF-8, an Excel 97-2003 workbook, a damaged workbook: `field` is `file`), its header is wrong (`header: COLUMN`), or rows are wrong (`line N: COLUMN`, with `line` and `column`): every problem is listed (up to 10,000). Nothing was stored.", body = doc::ProblemDoc, content_type = "application/problem+json"),
+        (status = 429, response = doc::TooManyWrites),
+        (status = 500, response = doc::Internal),
+        (status = 503, response = doc::Unavailable),
+    ),
+    security(("bearerAuth" = [])),
+    extensions(("x-problem-codes" = json!({"400": ["unreadable_body", "invalid_query", "invalid_path"], "403": ["forbidden"], "404": ["unknown_framework"], "409": ["locked_period"], "413": ["body_too_large", "too_many_reports"], "415": ["unsupported_media_type"], "422": ["validation_failed"]}))),
+)]
 pub async fn import_status(
     State(state): State<AppState>,
     Path(fw): Path<String>,
@@ -205,6 +234,26 @@ pub async fn import_status(
 }
 
 /// `GET /api/v1/frameworks/{fw}/status/template?scope=&format=csv|xlsx`
+#[utoipa::path(
+    get,
+    path = "/frameworks/{fw}/status/template",
+    operation_id = "statusTemplate",
+    tag = "status",
+    summary = "A status template to fill in a spreadsheet",
+    description = "One row per strategic measure of the framework for the scope, under the import's header (the report's columns empty, the measure's title beside them in `measure_title`), ready to fill and import. XLSX adds a drop-down of statuses, progress limited to 0–100, dates limited to the framework's period, a frozen header row, and an `about` sheet that says how to fill it.",
+    params(doc::Fw, ("scope" = doc::ScopeQuery, Query, description = "`ASEAN` or a member state that participates in the framework (alpha-3 code, any case).", example = "VNM"), ("format" = Option<doc::TemplateFormat>, Query, description = "csv (default) or xlsx.")),
+    responses(
+        (status = 200, description = "The template, as an attachment.", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")), headers(("Content-Disposition" = String, description = "`attachment; filename=\"FW-template-SCOPE.csv\"`"))),
+        (status = 400, description = "No or a malformed `scope`, an unknown `format` (`invalid_query`); a path segment cannot be read (`invalid_path`).", body = doc::ProblemDoc, content_type = "application/problem+json"),
+        (status = 401, response = doc::PrivateRead),
+        (status = 404, description = "An unknown framework or member state.", body = doc::ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "The state never participates in the framework.", body = doc::ProblemDoc, content_type = "application/problem+json"),
+        (status = 500, response = doc::Internal),
+        (status = 503, response = doc::Unavailable),
+    ),
+    security((), ("bearerAuth" = []), ("sessionCookie" = [])),
+    extensions(("x-problem-codes" = json!({"400": ["invalid_query", "invalid_path"], "404": ["unknown_framework", "unknown_state"], "422": ["validation_failed"]}))),
+)]
 pub async fn template(
     State(state): State<AppState>,
     Path(fw): Path<String>,
@@ -251,12 +300,32 @@ fn export_query(params: &Params) -> Result<ExportQuery, Problem> {
         known_at: params.instant("known_at")?,
         measure: params.text("measure").map(str::to_owned),
         scope: scope_param(params)?,
-        level: params.text("level").map(str::to_owned),
+        level: doc::level(params)?,
         basis,
     })
 }
 
 /// `GET /api/v1/frameworks/{fw}/status/export?what=&as_of=&known_at=&format=&measure=&scope=&level=&basis=`
+#[utoipa::path(
+    get,
+    path = "/frameworks/{fw}/status/export",
+    operation_id = "statusExport",
+    tag = "status",
+    summary = "Statuses as of a date, progress figures or a history, as CSV, XLSX or SDMX-CSV",
+    description = "`what=status` (default): every current strategic measure × `ASEAN` and every participant as of the date (`not_started` where nothing was reported), with who recorded it, when, and its review; importable as it is (edit and import back: unchanged rows are left out). `what=progress`: the rates of `ASEAN` and every participant (or the `scope` asked for), overall and per node of `level`, with the exact counts. `what=history`: every report of `measure` (a retired measure's too), or of the framework, first recorded first; importable as it is. CSV and XLSX have a header row; XLSX freezes it, sizes the columns, writes dates and instants as real dates and rates as percentages. SDMX-CSV 2.0: `STRUCTURE,STRUCTURE_ID,ACTION` (`dataflow`, `ASEAN:DF_ASCC_STATUS(1.0)` or `ASEAN:DF_ASCC_PROGRESS(1.0)`, `I`), then the dimensions (`FRAMEWORK,MEASURE,SCOPE,TIME_PERIOD`; progress: `FRAMEWORK,NODE,SCOPE,INDICATOR,TIME_PERIOD`), `OBS_VALUE` (the status; progress: the fraction), then the attributes; in a history, per key the report recorded last. Every cell a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is neutralised: in CSV with a leading apostrophe (an import takes it off again), in XLSX as a text cell with Excel's quote-prefix style (the value unchanged).",
+    params(doc::Fw, ("what" = Option<doc::ExportWhat>, Query, description = "status (default), progress or history."), ("format" = Option<doc::ExportFormat>, Query, description = "csv (default), xlsx or sdmx-csv."), doc::AsOf, doc::KnownAt, ("measure" = Option<String>, Query, min_length = 1, pattern = r"\S", description = "status, history: one measure only.", example = "1.1.2"), ("scope" = Option<doc::ScopeQuery>, Query, description = "One scope only (`ASEAN` or a member state); by default `ASEAN` and every participant (status, progress) or every scope (history).", example = "VNM"), doc::Level, doc::BasisParam),
+    responses(
+        (status = 200, description = "The file, as an attachment.", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/vnd.sdmx.data+csv")), headers(("Content-Disposition" = String, description = "`attachment; filename=\"FW-status-DATE.csv\"`"))),
+        (status = 400, description = "A malformed `what`, `format`, date, instant, scope, level or basis (`invalid_query`); a path segment cannot be read (`invalid_path`).", body = doc::ProblemDoc, content_type = "application/problem+json"),
+        (status = 401, response = doc::PrivateRead),
+        (status = 404, description = "An unknown framework, measure or member state.", body = doc::ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "The state does not participate in the framework on the date.", body = doc::ProblemDoc, content_type = "application/problem+json"),
+        (status = 500, response = doc::Internal),
+        (status = 503, response = doc::Unavailable),
+    ),
+    security((), ("bearerAuth" = []), ("sessionCookie" = [])),
+    extensions(("x-problem-codes" = json!({"400": ["invalid_query", "invalid_path"], "404": ["unknown_framework", "unknown_measure", "unknown_state"], "422": ["validation_failed"]}))),
+)]
 pub async fn export(
     State(state): State<AppState>,
     Path(fw): Path<String>,

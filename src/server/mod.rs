@@ -10,12 +10,11 @@ use std::future::Future;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{delete, get, post, put};
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 use crate::edge::{AppState, MAX_BODY_BYTES};
-use crate::http::{admin, api, transfer};
+use crate::http::api;
 use crate::service::Tracker;
 
 pub use crate::edge::TrustedProxies;
@@ -43,66 +42,10 @@ pub fn router_with(tracker: Tracker, options: HttpOptions) -> Router {
         behind_tls: options.behind_tls,
         trusted_proxies: options.trusted_proxies,
     };
-    let api = Router::new()
-        .route("/frameworks", get(api::frameworks))
-        .route("/frameworks/{fw}", get(api::framework))
-        .route("/frameworks/{fw}/measures", get(api::measures))
-        .route(
-            "/frameworks/{fw}/measures/{code}/status",
-            get(api::measure_status),
-        )
-        .route(
-            "/frameworks/{fw}/measures/{code}/history",
-            get(api::measure_history),
-        )
-        .route("/frameworks/{fw}/participants", get(api::participants))
-        .route("/frameworks/{fw}/progress", get(api::progress))
-        .route("/frameworks/{fw}/compare", get(api::compare))
-        .route("/frameworks/{fw}/timeline", get(api::timeline))
-        .route("/frameworks/{fw}/report", get(api::report))
-        .route("/frameworks/{fw}/charts/{file}", get(api::chart))
-        .route("/frameworks/{fw}/status", post(api::record_status))
-        .route(
-            "/frameworks/{fw}/status/import",
-            post(transfer::import_status),
-        )
-        .route("/frameworks/{fw}/status/template", get(transfer::template))
-        .route("/frameworks/{fw}/status/export", get(transfer::export))
-        .route(
-            "/frameworks/{fw}/locks",
-            get(admin::locks).post(admin::create_lock),
-        )
-        .route("/frameworks/{fw}/locks/{id}", delete(admin::release_lock))
-        .route("/frameworks/{fw}/reports", get(admin::review_queue))
-        .route(
-            "/frameworks/{fw}/reports/{id}/validate",
-            post(admin::validate_report),
-        )
-        .route(
-            "/frameworks/{fw}/reports/{id}/return",
-            post(admin::return_report),
-        )
-        .route("/member-states", get(api::member_states))
-        .route("/me", get(admin::me))
-        .route("/users", get(admin::users).post(admin::create_user))
-        .route("/users/{name}/disable", post(admin::disable_user))
-        .route("/users/{name}/enable", post(admin::enable_user))
-        .route("/users/{name}/password", put(admin::set_password))
-        .route(
-            "/users/{name}/totp",
-            post(admin::enable_totp).delete(admin::disable_totp),
-        )
-        .route(
-            "/users/{name}/tokens",
-            get(admin::tokens).post(admin::create_token),
-        )
-        .route("/users/{name}/tokens/{id}", delete(admin::revoke_token))
-        .route("/audit", get(admin::audit))
-        .route("/openapi.json", get(api::openapi));
+    // The API's routes come with their description (`crate::http::openapi`).
+    let (api_routes, _) = crate::http::openapi::routes().split_for_parts();
     Router::new()
-        .route("/healthz", get(api::healthz))
-        .route("/readyz", get(api::readyz))
-        .nest("/api/v1", api)
+        .merge(api_routes)
         // The web pages (`src/web`), beside the API.
         .merge(crate::web::routes())
         .fallback(api::not_found)

@@ -12,7 +12,7 @@ use crate::domain::{
 use crate::store::RetiredNode;
 
 /// A framework with its nodes nested under their parents.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FrameworkTree {
     #[serde(flatten)]
     pub framework: Framework,
@@ -23,7 +23,7 @@ pub struct FrameworkTree {
     pub retired: Vec<RetiredNode>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TreeNode {
     pub code: String,
     pub level: String,
@@ -32,6 +32,7 @@ pub struct TreeNode {
     pub note: Option<String>,
     pub is_measure: bool,
     pub lead_bodies: Vec<String>,
+    #[schema(no_recursion)]
     pub children: Vec<TreeNode>,
 }
 
@@ -46,7 +47,7 @@ pub struct MeasureFilter {
     pub q: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MeasureView {
     pub code: String,
     pub title: String,
@@ -59,14 +60,14 @@ pub struct MeasureView {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ParticipantView {
     pub code: StateCode,
     pub name: String,
     pub from_date: NaiveDate,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Participants {
     pub framework: String,
     pub as_of: NaiveDate,

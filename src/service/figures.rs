@@ -21,7 +21,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::{ServiceError, ServiceResult, Tracker};
-use crate::domain::{Basis, Framework, Participation, Scope, StateCode, participants_as_of};
+use crate::domain::{
+    Basis, FieldIssue, Framework, Participation, Scope, StateCode, participants_as_of,
+};
 use crate::engine::{
     self, At, Comparison, Every, Outline, Point, Progress, SelectError, Selection, StatusIndex,
 };
@@ -78,7 +80,7 @@ pub struct FigureQuery {
     pub basis: Basis,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProgressView {
     pub framework: String,
     pub as_of: NaiveDate,
@@ -92,7 +94,7 @@ pub struct ProgressView {
     pub progress: Progress,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CompareView {
     pub framework: String,
     pub as_of: NaiveDate,
@@ -104,7 +106,7 @@ pub struct CompareView {
     pub comparison: Comparison,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TimelineView {
     pub framework: String,
     pub scope: Scope,
@@ -394,14 +396,17 @@ impl Tracker {
                     framework: fw.code.clone(),
                     code,
                 },
-                SelectError::UnknownLevel(level) => ServiceError::InvalidQuery {
-                    field: "level".into(),
-                    message: format!(
-                        "`{level}` is not a level of `{}`: use one of {}",
-                        fw.code,
-                        fw.levels.join(", ")
-                    ),
-                },
+                // A level name of another framework: well-formed, not this framework's (422).
+                SelectError::UnknownLevel(level) => {
+                    ServiceError::Invalid(vec![FieldIssue::invalid(
+                        "level",
+                        format!(
+                            "`{level}` is not a level of `{}`: use one of {}",
+                            fw.code,
+                            fw.levels.join(", ")
+                        ),
+                    )])
+                }
             })
     }
 
@@ -533,19 +538,19 @@ impl Tracker {
                 ),
                 _ => ("from", format!("`from` ({from}) is after `to` ({to})")),
             };
-            return Err(ServiceError::InvalidQuery {
-                field: field.into(),
-                message,
-            });
+            // Well-formed dates that do not make a span: 422, like other values out of range.
+            return Err(ServiceError::Invalid(vec![FieldIssue::invalid(
+                field, message,
+            )]));
         }
         let dates = engine::period_ends(from, to, every, MAX_TIMELINE_POINTS).map_err(|count| {
-            ServiceError::InvalidQuery {
-                field: "every".into(),
-                message: format!(
+            ServiceError::Invalid(vec![FieldIssue::invalid(
+                "every",
+                format!(
                     "{count} points from {from} to {to} by {}: a timeline has at most {MAX_TIMELINE_POINTS}",
                     every_name(every)
                 ),
-            }
+            )])
         })?;
         let state = self.figures_state(&fw).await?;
         let participations = read(&state).participations.clone();

@@ -36,7 +36,7 @@ pub enum ReviewDecision {
 }
 
 /// A framework's reports in one validation state.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReviewQueue {
     pub framework: String,
     pub state: ValidationState,

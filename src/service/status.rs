@@ -25,7 +25,7 @@ pub enum Recorded {
 
 /// A measure's status in one scope as of a date (`report` is `None` when nothing was reported:
 /// the status is then `not_started`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ScopeStatus {
     pub scope: Scope,
     pub status: Status,
@@ -34,7 +34,7 @@ pub struct ScopeStatus {
     pub report: Option<StatusReport>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MeasureStatus {
     pub framework: String,
     pub measure: String,
@@ -45,7 +45,7 @@ pub struct MeasureStatus {
     pub scopes: Vec<ScopeStatus>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MeasureHistory {
     pub framework: String,
     pub measure: String,

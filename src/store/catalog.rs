@@ -16,7 +16,7 @@ use crate::domain::{
 
 /// A node a framework file no longer lists: its reports stay readable, the figures no longer
 /// count it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct RetiredNode {
     pub code: String,
     pub level: String,

@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 /// The formats the tracker reads and writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum FileFormat {
     Csv,

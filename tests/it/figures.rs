@@ -1357,13 +1357,41 @@ async fn bad_figure_queries_are_answered_with_4xx_problems_naming_the_parameter(
             &["states"],
         ),
         // Only `to` given, before the start: the problem names `to`, not the default `from`.
+        // Well-formed dates that make no span are 422 (the description's formats hold).
         (
             PLAN,
             "timeline",
             "to=2025-06-30",
+            422,
+            "validation_failed",
+            &["to"],
+        ),
+        // An empty or repeated parameter is refused, never read as absent.
+        (PLAN, "progress", "as_of=", 400, "invalid_query", &["as_of"]),
+        (
+            PLAN,
+            "compare",
+            "known_at=%20",
+            400,
+            "invalid_query",
+            &["known_at"],
+        ),
+        (
+            PLAN,
+            "timeline",
+            "to=2026-06-30&to=2026-09-30",
             400,
             "invalid_query",
             &["to"],
+        ),
+        // A level of another framework: 422; no framework's level: 400.
+        (
+            PLAN,
+            "progress",
+            "level=characteristic",
+            422,
+            "validation_failed",
+            &["level"],
         ),
         (PLAN, "progress", "scope=FRA", 404, "unknown_state", &[]),
         (PLAN, "timeline", "scope=FRA", 404, "unknown_state", &[]),
@@ -1407,16 +1435,16 @@ async fn bad_figure_queries_are_answered_with_4xx_problems_naming_the_parameter(
             PLAN,
             "timeline",
             "from=2026-06-30&to=2026-03-31",
-            400,
-            "invalid_query",
+            422,
+            "validation_failed",
             &["from"],
         ),
         (
             PLAN,
             "timeline",
             "from=1900-01-01&to=2035-12-31&every=month",
-            400,
-            "invalid_query",
+            422,
+            "validation_failed",
             &["every"],
         ),
         (
@@ -1431,14 +1459,16 @@ async fn bad_figure_queries_are_answered_with_4xx_problems_naming_the_parameter(
             BLUEPRINT,
             "compare",
             "level=goal",
-            400,
-            "invalid_query",
+            422,
+            "validation_failed",
             &["level"],
         ),
     ];
 
     for (fw, what, query, status, code, fields) in cases {
-        let problem = assert_problem(app.get(&path(fw, what, query)).await, status, code).await;
+        let response = app.get(&path(fw, what, query)).await;
+        assert_eq!(response.status(), status, "{what}?{query}");
+        let problem = assert_problem(response, status, code).await;
         if !fields.is_empty() {
             assert_eq!(error_fields(&problem), fields, "{what}?{query}: {problem}");
         }
@@ -1465,7 +1495,7 @@ async fn a_timeline_of_exactly_1000_points_is_answered() {
         .await;
 
     assert_eq!(most["points"].as_array().unwrap().len(), 1000);
-    assert_problem(one_more, 400, "invalid_query").await;
+    assert_problem(one_more, 422, "validation_failed").await;
 }
 
 /// Runs `blueprint-tracker progress …` on the app's database; returns stdout.

@@ -1,5 +1,6 @@
-//! The OpenAPI description (`src/http/openapi.json`, served at `/api/v1/openapi.json`) against
-//! the router and against real answers: every route is described and nothing else, every
+//! The OpenAPI description (built from the handlers' annotations and types by
+//! `src/http/openapi.rs`, served at `/api/v1/openapi.json`) against the router and against real
+//! answers: every route is described and nothing else, every
 //! route's security matches its handler (a bearer token where the handler takes a `Caller`),
 //! and every answer has the status, media type, headers and shape the document gives. Every
 //! object schema of the document is closed (`additionalProperties: false`), so an answer may
@@ -98,63 +99,59 @@ fn arguments(text: &str) -> &str {
     &text[..end]
 }
 
-/// What `src/server/mod.rs` routes, read from its `router_with` function: the API's (method, path)
-/// pairs with their handlers (`api::…`, `admin::…`), and the paths of the web pages
-/// (`crate::web::…`) merged beside them. A router bound by `let NAME = Router::new()` and
-/// nested by `.nest("PREFIX", NAME)` has its paths under the prefix.
+/// What the API routes, read from `src/http/openapi.rs`: every `routes!(handler, …)` of its
+/// `routes` function (those of the router bound to `v1` nested under `/api/v1`), each handler's
+/// (method, path) read from its `#[utoipa::path]` annotation. The second part is the paths the
+/// server routes itself, beside the API and the pages (none).
 fn routes_in_the_source() -> (BTreeMap<(String, String), String>, BTreeSet<String>) {
-    let source = source("src/server/mod.rs");
-    let router = source.split("pub fn router_with(").nth(1).unwrap();
-    let router = router.split("\n}\n").next().unwrap();
-    let nests: BTreeMap<&str, &str> = router
-        .split(".nest(\"")
-        .skip(1)
-        .map(|rest| {
-            let (prefix, rest) = rest.split_once('"').unwrap();
-            let name = arguments(rest).trim_start_matches(',').trim();
-            (name, prefix)
-        })
-        .collect();
-    let parts: Vec<&str> = router.split("Router::new()").collect();
+    let list = source("src/http/openapi.rs");
+    let function = list.split("pub fn routes()").nth(1).unwrap();
+    let function = function.split("\n}\n").next().unwrap();
+    let (v1, root) = function.split_once("OpenApiRouter::with_openapi").unwrap();
+    assert!(root.contains(".nest(\"/api/v1\", v1)"));
     let mut api = BTreeMap::new();
-    let mut pages = BTreeSet::new();
-    for (before, part) in parts.iter().zip(&parts[1..]) {
-        let name = before
-            .trim_end()
-            .strip_suffix('=')
-            .and_then(|b| b.split_whitespace().last());
-        let prefix = name.and_then(|n| nests.get(n)).copied().unwrap_or_default();
-        for route in part.split(".route(").skip(1) {
-            let call = arguments(route);
-            let (template, methods) = call.trim().trim_start_matches('"').split_once('"').unwrap();
-            let path = format!("{prefix}{template}");
-            for one in methods
-                .trim_start_matches(',')
-                .trim()
-                .trim_end_matches(',')
-                .split(").")
+    for (part, prefix) in [(v1, "/api/v1"), (root, "")] {
+        for call in part.split("routes!(").skip(1) {
+            for handler in arguments(call)
+                .split(',')
+                .map(str::trim)
+                .filter(|h| !h.is_empty())
             {
-                let (method, handler) = one.trim().trim_end_matches(')').split_once('(').unwrap();
-                assert!(
-                    METHODS.contains(&method),
-                    "`{method}` in the route of {path}"
+                let (module, name) = handler.split_once("::").unwrap();
+                let file = source_of(module);
+                let at = file.find(&format!("pub async fn {name}("));
+                assert!(at.is_some(), "`{handler}` is in src/http/{module}.rs");
+                let at = at.unwrap_or_default();
+                let annotation = file[..at].rsplit("#[utoipa::path(").next().unwrap();
+                let annotation = arguments(annotation);
+                let method = annotation.trim().split(',').next().unwrap().trim();
+                assert!(METHODS.contains(&method), "`{method}` of {handler}");
+                let path = annotation
+                    .split("path = \"")
+                    .nth(1)
+                    .and_then(|p| p.split('"').next())
+                    .unwrap();
+                api.insert(
+                    (method.to_owned(), format!("{prefix}{path}")),
+                    handler.to_owned(),
                 );
-                if handler.starts_with("api::")
-                    || handler.starts_with("admin::")
-                    || handler.starts_with("transfer::")
-                {
-                    api.insert((method.to_owned(), path.clone()), handler.to_owned());
-                } else {
-                    assert!(
-                        handler.starts_with("crate::web::"),
-                        "{method} {path}: `{handler}` is an API (api::, admin::, transfer::) or a web handler"
-                    );
-                    pages.insert(path.clone());
-                }
             }
         }
     }
-    (api, pages)
+    let server = source("src/server/mod.rs");
+    let router = server.split("pub fn router_with(").nth(1).unwrap();
+    let router = router.split("\n}\n").next().unwrap();
+    let own: BTreeSet<String> = router
+        .split(".route(\"")
+        .skip(1)
+        .filter_map(|r| r.split('"').next())
+        .map(str::to_owned)
+        .collect();
+    (api, own)
+}
+
+fn source_of(module: &str) -> String {
+    source(&format!("src/http/{module}.rs"))
 }
 
 /// Whether a handler (`api::record_status`) takes the `Caller` extractor, that is, needs a
@@ -518,7 +515,11 @@ async fn every_route_of_the_router_is_described_and_nothing_else() {
     );
     assert!(
         pages.is_empty(),
-        "web pages are routed in src/web: {pages:?}"
+        "the server routes nothing of its own (the API is in src/http, the pages in src/web): {pages:?}"
+    );
+    assert!(
+        source("src/server/mod.rs").contains("crate::http::openapi::routes()"),
+        "the API's routes and their description come from one list"
     );
     assert!(
         source("src/server/mod.rs").contains(".merge(crate::web::routes())"),

@@ -36,7 +36,7 @@ pub struct ImportOptions {
 pub struct Quiet;
 
 /// What an import stored (or, in a dry run, would store).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ImportSummary {
     pub framework: String,
     pub file: Option<String>,
@@ -62,7 +62,7 @@ pub struct ImportSummary {
     pub in_locked_period: usize,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
 pub struct LockInForce {
     pub id: i64,
     pub until: NaiveDate,
