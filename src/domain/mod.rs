@@ -1,5 +1,6 @@
 //! The domain: the users' words as types (scopes, statuses, roles, frameworks, status reports) and
-//! the validation of incoming reports. Pure: std, chrono, serde only; no I/O, no clock.
+//! the validation of incoming reports. Pure: std, chrono, serde only (and utoipa's derive, which
+//! only describes the JSON shapes for the OpenAPI document); no I/O, no clock.
 
 pub mod audit;
 mod input;
