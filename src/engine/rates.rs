@@ -151,8 +151,14 @@ pub struct Rate {
     pub not_started: u64,
     pub not_applicable: u64,
     pub progress_points: u64,
+    /// completed / applicable. A fraction in [0, 1]; null when nothing is applicable.
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub completion_rate: Option<f64>,
+    /// (ongoing + completed) / applicable. A fraction in [0, 1]; null when nothing is applicable.
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub implementation_rate: Option<f64>,
+    /// progress_points / (applicable × 100). A fraction in [0, 1]; null when nothing is applicable.
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub progress_index: Option<f64>,
 }
 
@@ -208,8 +214,14 @@ impl Rate {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MeanRate {
     pub rule: Rule,
+    /// The mean of the states' completion rates (those with a rate). Null when none has one.
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub completion_rate: Option<f64>,
+    /// The mean of the states' implementation rates. Null when none has one.
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub implementation_rate: Option<f64>,
+    /// The mean of the states' progress indexes. Null when none has one.
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub progress_index: Option<f64>,
     /// How many states the mean is taken over (those with at least one applicable measure).
     pub states: u64,

@@ -374,6 +374,22 @@ impl ToSchema for AuditAction {}
 // ---------------------------------------------------------------------------------------------
 // Request bodies (read as JSON values and checked field by field in the service)
 
+/// The schemas of request bodies: their optional members may be left out. Every other schema is
+/// an answer, whose members are always sent (`null` when empty) unless marked
+/// `x-omitted-when-null`.
+pub const REQUEST_SCHEMAS: [&str; 10] = [
+    "NewStatusReport",
+    "NewStatusReports",
+    "StatusBody",
+    "NewAccount",
+    "NewPassword",
+    "NewToken",
+    "NewLock",
+    "ValidateReport",
+    "ReturnReport",
+    "StatusFile",
+];
+
 /// One status report to record. Unknown fields are refused (422).
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -503,8 +519,8 @@ pub struct ProblemDoc {
     pub detail: String,
     /// A stable, machine-readable code.
     pub code: String,
-    /// Every problem found, for validation and unknown references.
-    #[schema(min_items = 1)]
+    /// Every problem found, for validation and unknown references (absent otherwise).
+    #[schema(min_items = 1, extensions(("x-omitted-when-null" = json!(true))))]
     pub errors: Option<Vec<FieldError>>,
 }
 
@@ -516,9 +532,10 @@ pub struct FieldError {
     pub message: String,
     /// Imports: the line of the file (the spreadsheet's row number for XLSX; the header is line
     /// 1 when it is the first line).
-    #[schema(minimum = 1)]
+    #[schema(minimum = 1, extensions(("x-omitted-when-null" = json!(true))))]
     pub line: Option<u64>,
     /// Imports: the column (`status`, `effective_date`, …), as in `field` after the line.
+    #[schema(extensions(("x-omitted-when-null" = json!(true))))]
     pub column: Option<String>,
 }
 

@@ -157,7 +157,9 @@ fn tidy(document: &mut Value) {
     };
     let mut tidied = Map::new();
     for (name, schema) in &schemas {
-        tidied.insert(name.clone(), close(&merge_parts(schema, &schemas)));
+        let mut schema = close(&merge_parts(schema, &schemas));
+        require_members(&mut schema, doc::REQUEST_SCHEMAS.contains(&name.as_str()));
+        tidied.insert(name.clone(), schema);
     }
     if let Some(slot) = document.pointer_mut("/components/schemas") {
         *slot = Value::Object(tidied);
@@ -248,6 +250,36 @@ fn merge_parts(schema: &Value, schemas: &Map<String, Value>) -> Value {
     Value::Object(merged)
 }
 
+/// Lists every member of an answer's object schema as required (utoipa leaves an `Option` out,
+/// but the answers send `null`), except those marked `x-omitted-when-null` (the marks are
+/// removed). A request's optional members stay optional.
+fn require_members(schema: &mut Value, request: bool) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    let Some(properties) = object.get_mut("properties").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let mut names = Vec::new();
+    for (name, property) in properties.iter_mut() {
+        let omitted = property
+            .as_object_mut()
+            .and_then(|p| p.remove("x-omitted-when-null"))
+            .is_some();
+        if !omitted && !request {
+            names.push(Value::String(name.clone()));
+        }
+    }
+    let required = object.entry("required").or_insert_with(|| json!([]));
+    if let Some(list) = required.as_array_mut() {
+        for name in names {
+            if !list.contains(&name) {
+                list.push(name);
+            }
+        }
+    }
+}
+
 /// An object schema with `additionalProperties: false` unless it says otherwise.
 fn close(schema: &Value) -> Value {
     let mut schema = schema.clone();
@@ -270,6 +302,21 @@ mod tests {
         let document: Value = serde_json::from_str(document()).unwrap();
         assert!(document["openapi"].as_str().unwrap().starts_with("3.1"));
         assert!(!super::document().contains("x-problem-codes"));
+        assert!(!super::document().contains("x-omitted-when-null"));
+        let report = &document["components"]["schemas"]["StatusReport"];
+        assert!(
+            report["required"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("note"))
+        );
+        let tree_node = &document["components"]["schemas"]["TreeNode"];
+        assert!(
+            !tree_node["required"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("note"))
+        );
         let progress = &document["paths"]["/api/v1/frameworks/{fw}/progress"]["get"];
         assert_eq!(
             progress["responses"]["404"]["content"]["application/problem+json"]["schema"]["allOf"]

@@ -29,6 +29,7 @@ pub struct TreeNode {
     pub level: String,
     pub title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(extensions(("x-omitted-when-null" = json!(true))))]
     pub note: Option<String>,
     pub is_measure: bool,
     pub lead_bodies: Vec<String>,
@@ -57,6 +58,7 @@ pub struct MeasureView {
     pub path: Vec<String>,
     pub lead_bodies: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(extensions(("x-omitted-when-null" = json!(true))))]
     pub note: Option<String>,
 }
 
