@@ -374,6 +374,10 @@ impl ToSchema for AuditAction {}
 // ---------------------------------------------------------------------------------------------
 // Request bodies (read as JSON values and checked field by field in the service)
 
+/// Members of answers left out when empty, where the `x-omitted-when-null` mark cannot be put
+/// on the field (utoipa drops extensions on array members).
+pub const OMITTED_MEMBERS: [(&str, &str); 1] = [("Problem", "errors")];
+
 /// The schemas of request bodies: their optional members may be left out. Every other schema is
 /// an answer, whose members are always sent (`null` when empty) unless marked
 /// `x-omitted-when-null`.
@@ -519,8 +523,9 @@ pub struct ProblemDoc {
     pub detail: String,
     /// A stable, machine-readable code.
     pub code: String,
-    /// Every problem found, for validation and unknown references (absent otherwise).
-    #[schema(min_items = 1, extensions(("x-omitted-when-null" = json!(true))))]
+    /// Every problem found, for validation and unknown references (absent otherwise: see
+    /// [`OMITTED_MEMBERS`]).
+    #[schema(min_items = 1)]
     pub errors: Option<Vec<FieldError>>,
 }
 

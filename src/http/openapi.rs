@@ -159,6 +159,11 @@ fn tidy(document: &mut Value) {
     for (name, schema) in &schemas {
         let mut schema = close(&merge_parts(schema, &schemas));
         require_members(&mut schema, doc::REQUEST_SCHEMAS.contains(&name.as_str()));
+        for (_, member) in doc::OMITTED_MEMBERS.iter().filter(|(s, _)| s == name) {
+            if let Some(required) = schema.get_mut("required").and_then(Value::as_array_mut) {
+                required.retain(|r| r != member);
+            }
+        }
         tidied.insert(name.clone(), schema);
     }
     if let Some(slot) = document.pointer_mut("/components/schemas") {
@@ -309,6 +314,13 @@ mod tests {
                 .as_array()
                 .unwrap()
                 .contains(&json!("note"))
+        );
+        let problem = &document["components"]["schemas"]["Problem"];
+        assert!(
+            !problem["required"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("errors"))
         );
         let tree_node = &document["components"]["schemas"]["TreeNode"];
         assert!(

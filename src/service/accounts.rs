@@ -83,8 +83,10 @@ fn check_password(password: &Secret, issues: &mut Vec<FieldIssue>) {
     }
 }
 
+/// A name as sent: the limit counts its characters before the surrounding spaces are trimmed
+/// (as the OpenAPI description's maxLength does).
 fn check_name(name: &str, field: &str, issues: &mut Vec<FieldIssue>) {
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+    if name.trim().is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
         issues.push(FieldIssue::invalid(
             field,
             "a name of 1 to 100 printable characters",
@@ -102,7 +104,7 @@ pub fn account_issues(
 ) -> Vec<FieldIssue> {
     let mut issues = Vec::new();
     if let Some(name) = name {
-        check_name(name.trim(), "name", &mut issues);
+        check_name(name, "name", &mut issues);
     }
     match (role, state) {
         (Some(Role::FocalPoint), None) => issues.push(FieldIssue::invalid(
@@ -130,7 +132,7 @@ pub fn token_issues(
 ) -> Vec<FieldIssue> {
     let mut issues = Vec::new();
     if let Some(name) = name {
-        check_name(name.trim(), "name", &mut issues);
+        check_name(name, "name", &mut issues);
     }
     if expires_at.is_some_and(|e| e <= now) {
         issues.push(FieldIssue::invalid(

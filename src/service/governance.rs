@@ -70,10 +70,11 @@ impl Tracker {
                 ),
             ));
         }
-        let note = note.map(str::trim).filter(|n| !n.is_empty());
+        // The limit counts what was sent (as the OpenAPI description's maxLength does).
         if note.is_some_and(|n| n.chars().count() > 2_000) {
             issues.push(FieldIssue::invalid("note", "at most 2,000 characters"));
         }
+        let note = note.map(str::trim).filter(|n| !n.is_empty());
         if !issues.is_empty() {
             return Err(ServiceError::Invalid(issues));
         }
@@ -154,8 +155,10 @@ impl Tracker {
                 )
             }
             ReviewDecision::Return { reason } => {
+                // The limit counts what was sent (as the OpenAPI description's maxLength does).
+                let too_long = reason.chars().count() > 2_000;
                 let reason = reason.trim();
-                if reason.is_empty() || reason.chars().count() > 2_000 {
+                if reason.is_empty() || too_long {
                     return Err(ServiceError::Invalid(vec![FieldIssue::invalid(
                         "reason",
                         "say why the report is returned (1 to 2,000 characters): the focal point reads it",
