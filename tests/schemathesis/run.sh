@@ -23,31 +23,9 @@ if ! command -v st >/dev/null 2>&1 || ! st --version 2>/dev/null | grep -q "$VER
   python3 -m pip install --quiet --disable-pip-version-check "schemathesis==$VERSION"
 fi
 
-WORK=$(mktemp -d)
-SERVER_PID=""
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-export DATABASE_URL="sqlite://$WORK/st.db?mode=rwc"
-"$BIN" serve --demo --bind 127.0.0.1:0 >"$WORK/serve.out" 2>"$WORK/serve.log" &
-SERVER_PID=$!
-BASE_URL=""
-for _ in $(seq 1 240); do
-  BASE_URL=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$WORK/serve.out" 2>/dev/null | head -1 || true)
-  [ -n "$BASE_URL" ] && break
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    say "the server stopped:"; cat "$WORK/serve.log" >&2; exit 1
-  fi
-  sleep 0.5
-done
-[ -n "$BASE_URL" ] || { say "the server did not start in 120 s"; cat "$WORK/serve.log" >&2; exit 1; }
-say "server at $BASE_URL"
+# The server (tests/serve-demo.sh sets BASE_URL and stops it on exit).
+# shellcheck source=../serve-demo.sh
+source "$ROOT/tests/serve-demo.sh"
 
 TOKEN=$("$BIN" user add schemathesis-admin --role admin | grep -o 'bt_[0-9a-f]*' | head -1)
 [ -n "$TOKEN" ] || { say "no token from user add"; exit 1; }
