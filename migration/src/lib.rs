@@ -9,6 +9,7 @@ mod m20261124_000001_governance;
 mod m20261124_000002_retired_nodes;
 mod m20261205_000001_store_probe;
 mod m20261205_000002_login_failures;
+mod m20261206_000001_indicators;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_retired_nodes::Migration),
             Box::new(m20261205_000001_store_probe::Migration),
             Box::new(m20261205_000002_login_failures::Migration),
+            Box::new(m20261206_000001_indicators::Migration),
         ]
     }
 }
