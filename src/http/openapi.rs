@@ -143,8 +143,11 @@ pub fn document() -> &'static str {
 fn tidy(document: &mut Value) {
     if let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) {
         for operation in paths.values_mut().filter_map(Value::as_object_mut) {
-            for op in operation.values_mut().filter_map(Value::as_object_mut) {
-                problem_codes(op);
+            for (method, op) in operation.iter_mut() {
+                if let Some(op) = op.as_object_mut() {
+                    problem_codes(op);
+                    shared_answers(method, op);
+                }
             }
         }
     }
@@ -168,6 +171,45 @@ fn tidy(document: &mut Value) {
     }
     if let Some(slot) = document.pointer_mut("/components/schemas") {
         *slot = Value::Object(tidied);
+    }
+}
+
+/// Adds the answers the server's middleware and extractors give on every route of a kind (the
+/// annotations list only a route's own): 500 and 503 everywhere; a read open to anyone 401 on a
+/// private server; a route that needs a bearer token 401 without one, and 429 when it writes
+/// too often; a JSON body 413 over 1 MiB and 415 when declared as something else.
+fn shared_answers(method: &str, op: &mut Map<String, Value>) {
+    let security = op.get("security").cloned().unwrap_or(Value::Null);
+    let json_body = op
+        .get("requestBody")
+        .and_then(|b| b.pointer("/content/application~1json"))
+        .is_some();
+    let responses = op.entry("responses").or_insert_with(|| json!({}));
+    let Some(responses) = responses.as_object_mut() else {
+        return;
+    };
+    let mut add = |status: &str, component: &str| {
+        responses
+            .entry(status)
+            .or_insert_with(|| json!({"$ref": format!("#/components/responses/{component}")}));
+    };
+    add("500", "Internal");
+    add("503", "Unavailable");
+    let tokens_only = security == json!([{"bearerAuth": []}]);
+    let open_read = security
+        .as_array()
+        .is_some_and(|s| s.contains(&json!({})) && s.len() > 1);
+    if tokens_only {
+        add("401", "Unauthenticated");
+        if method != "get" {
+            add("429", "TooManyWrites");
+        }
+    } else if open_read {
+        add("401", "PrivateRead");
+    }
+    if json_body {
+        add("413", "BodyTooLarge");
+        add("415", "UnsupportedMediaType");
     }
 }
 
