@@ -12,6 +12,7 @@ mod catalog;
 mod commit;
 mod figures;
 mod governance;
+mod indicators;
 mod pages;
 mod reference;
 mod reports;
@@ -32,6 +33,10 @@ pub use backup::{DatabaseCheck, LoadedWithoutAudit, RestoreTarget};
 pub use catalog::RetiredNode;
 pub use figures::Revision;
 pub use governance::{NewReview, ReportRef, SessionRef};
+pub use indicators::{
+    IndicatorRecord, NewIndicator, NewObservation, NewTarget, ObservationOptions,
+    ObservationRecord, ObservationReview, TargetRecord, year_end,
+};
 pub use reference::LoadSummary;
 pub use reports::{RecordOptions, ReportRow};
 pub use throttle::LoginFailures;

@@ -257,7 +257,7 @@ impl Store {
             .await?)
     }
 
-    async fn user_names(&self) -> StoreResult<HashMap<i32, String>> {
+    pub(super) async fn user_names(&self) -> StoreResult<HashMap<i32, String>> {
         Ok(users::Entity::find()
             .all(self.conn())
             .await?

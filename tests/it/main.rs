@@ -19,6 +19,7 @@ mod faults;
 mod figures;
 mod governance;
 mod hardening;
+mod indicator_store;
 mod openapi;
 mod recording;
 mod reference_data;
