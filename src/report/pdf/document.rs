@@ -1,0 +1,486 @@
+//! The report's content, section by section, laid out with [`super::layout`].
+
+use super::*;
+
+impl<'a> Layout<'a> {
+    // -----------------------------------------------------------------------------------------
+    // The report's content
+
+    pub(super) fn report(&mut self, r: &Report) -> Result<(), ReportError> {
+        self.cover(r);
+        for section in &r.sections {
+            self.heading(section.number, &section.title, section.new_page);
+            match section.id {
+                "summary" => self.summary(r),
+                "top" => {
+                    self.intro(&format!(
+                        "Regional (ASEAN) figures for the strategic measures under each {}.",
+                        r.top_level.to_lowercase()
+                    ));
+                    self.place_figure(r, "top")?;
+                    let mut rows: Vec<Row> = r.top.iter().map(node_row).collect();
+                    rows.push(node_row(&r.overall));
+                    self.table(
+                        &format!(
+                            "Strategic measures by {} (rule: regional)",
+                            r.top_level.to_lowercase()
+                        ),
+                        &node_columns(&r.top_level),
+                        &rows,
+                    );
+                }
+                "second" => {
+                    self.intro(&format!(
+                        "Regional (ASEAN) figures for each {}, grouped under its {}.",
+                        r.second_level.to_lowercase(),
+                        r.top_level.to_lowercase()
+                    ));
+                    let mut rows = Vec::new();
+                    for group in &r.groups {
+                        let heading = if group.title.is_empty() {
+                            group.code.clone()
+                        } else {
+                            format!("{} · {}", group.code, group.title)
+                        };
+                        rows.push(Row {
+                            style: RowStyle::Group,
+                            cells: vec![heading.into()],
+                        });
+                        rows.extend(group.rows.iter().map(node_row));
+                    }
+                    self.table(
+                        &format!(
+                            "Strategic measures by {} (rule: regional)",
+                            r.second_level.to_lowercase()
+                        ),
+                        &node_columns(&r.second_level),
+                        &rows,
+                    );
+                }
+                "states" => {
+                    self.intro(
+                        "Each participating member state's own figures (rule: scope), then the \
+                         cross-state figures under each rule, and the regional status beside \
+                         them, never mixed in.",
+                    );
+                    self.place_figure(r, "comparison")?;
+                    let rows: Vec<Row> = r.comparison.iter().map(comparison_row).collect();
+                    self.table(
+                        "Member states and cross-state rules",
+                        &comparison_columns(),
+                        &rows,
+                    );
+                    if r.figures.iter().any(|f| f.place == "heatmap") {
+                        self.subheading(&format!(
+                            "Completion by member state and {}",
+                            r.top_level.to_lowercase()
+                        ));
+                        self.intro(&r.heat_intro);
+                        self.place_figure(r, "heatmap")?;
+                    }
+                }
+                "distribution" => {
+                    self.intro(&format!(
+                        "How the {} strategic measures stand regionally (ASEAN) as of {}.",
+                        r.distribution_total, r.as_of
+                    ));
+                    self.place_figure(r, "distribution")?;
+                    let mut rows: Vec<Row> = r
+                        .distribution
+                        .iter()
+                        .map(|d| Row {
+                            style: RowStyle::Normal,
+                            cells: vec![
+                                d.status.into(),
+                                d.measures.clone().into(),
+                                d.share.clone().into(),
+                            ],
+                        })
+                        .collect();
+                    rows.push(Row {
+                        style: RowStyle::Total,
+                        cells: vec![
+                            "All measures".into(),
+                            r.distribution_total.clone().into(),
+                            r.distribution_total_share.clone().into(),
+                        ],
+                    });
+                    self.table(
+                        "Regional status of the strategic measures (rule: regional)",
+                        &[
+                            Column::left("Status"),
+                            Column::num("Measures"),
+                            Column::num("Share of all measures"),
+                        ],
+                        &rows,
+                    );
+                }
+                "timeline" => {
+                    self.intro(&r.timeline_intro);
+                    self.place_figure(r, "timeline")?;
+                    let rows: Vec<Row> = r.timeline.iter().map(node_row_without_title).collect();
+                    let mut columns = node_columns("");
+                    columns.remove(1);
+                    if let Some(first) = columns.first_mut() {
+                        *first = Column::left("As of");
+                    }
+                    self.table(
+                        "Regional figures by quarter (rule: regional)",
+                        &columns,
+                        &rows,
+                    );
+                }
+                "not-started" => {
+                    self.intro(&r.not_started_intro);
+                    if r.not_started.is_empty() {
+                        self.intro(&format!(
+                            "No strategic measure is not started regionally as of {}.",
+                            r.as_of
+                        ));
+                    } else {
+                        let rows: Vec<Row> = r
+                            .not_started
+                            .iter()
+                            .map(|m| Row {
+                                style: RowStyle::Normal,
+                                cells: vec![
+                                    m.code.as_str().into(),
+                                    m.title.as_str().into(),
+                                    m.states.as_str().into(),
+                                    m.last_report.as_str().into(),
+                                ],
+                            })
+                            .collect();
+                        self.table(
+                            &format!("Measures not started regionally ({})", rows.len()),
+                            &[
+                                Column::left("Code"),
+                                Column::flex("Strategic measure"),
+                                Column::left("Not started in"),
+                                Column::num("Latest report"),
+                            ],
+                            &rows,
+                        );
+                    }
+                }
+                "stale" => {
+                    self.intro(&r.stale_intro);
+                    if r.stale.is_empty() {
+                        self.intro(&format!(
+                            "Every strategic measure has a report effective in the 12 months \
+                             up to {}.",
+                            r.as_of
+                        ));
+                    } else {
+                        let rows: Vec<Row> = r
+                            .stale
+                            .iter()
+                            .map(|m| Row {
+                                style: RowStyle::Normal,
+                                cells: vec![
+                                    m.code.as_str().into(),
+                                    m.title.as_str().into(),
+                                    m.regional.into(),
+                                    m.last_report.as_str().into(),
+                                ],
+                            })
+                            .collect();
+                        self.table(
+                            &format!(
+                                "Measures without a report in the last 12 months ({})",
+                                rows.len()
+                            ),
+                            &[
+                                Column::left("Code"),
+                                Column::flex("Strategic measure"),
+                                Column::left("Regional status"),
+                                Column::num("Latest report"),
+                            ],
+                            &rows,
+                        );
+                    }
+                }
+                "indicators" => self.paragraph(&r.indicators, Face::Regular, BODY, INK, 0.0),
+                "methods" => self.methods(r),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn intro(&mut self, text: &str) {
+        self.paragraph(text, Face::Regular, BODY, MUTED, 0.0);
+    }
+
+    pub(super) fn place_figure(&mut self, r: &Report, place: &str) -> Result<(), ReportError> {
+        if let Some((i, figure)) = r.figures.iter().enumerate().find(|(_, f)| f.place == place) {
+            self.figure(i, figure)?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn cover(&mut self, r: &Report) {
+        self.push(Op::Rect {
+            x: 0.0,
+            y: 0.0,
+            w: PAGE_W,
+            h: 8.0,
+            color: ACCENT,
+        });
+        self.y = 150.0;
+        self.text(LEFT, self.y, 9.0, Face::Bold, ACCENT, "REVIEW REPORT");
+        self.y += 16.0;
+        for line in self.wrap(&r.title, Face::Bold, 24.0, WIDTH) {
+            self.y += 29.0;
+            self.text(LEFT, self.y, 24.0, Face::Bold, INK, &line);
+        }
+        self.y += 26.0;
+        self.text(LEFT, self.y, 15.0, Face::Regular, MUTED, &r.subtitle);
+        self.y += 40.0;
+
+        let mut facts = vec![
+            ("Framework", format!("{}, {}", r.code, r.period)),
+            ("Levels", r.levels.clone()),
+        ];
+        if let Some(note) = &r.note {
+            facts.push(("Note", note.clone()));
+        }
+        facts.push(("Figures as of", r.as_of.clone()));
+        if let Some(known_at) = &r.known_at {
+            facts.push((
+                "As known at",
+                format!("{known_at} (reports recorded later are left out)"),
+            ));
+        }
+        facts.push(("Generated", r.generated.clone()));
+        facts.push(("Data source", r.source.clone()));
+        let label_w = 100.0;
+        for (label, value) in facts {
+            let lines = self.wrap(&value, Face::Regular, BODY, WIDTH - label_w);
+            self.text(LEFT, self.y, 8.5, Face::Regular, MUTED, label);
+            for line in lines {
+                self.text(LEFT + label_w, self.y, BODY, Face::Regular, INK, &line);
+                self.y += BODY_LEADING;
+            }
+            self.y += 3.0;
+        }
+
+        self.y = self.y.max(560.0);
+        self.rule(self.y, 0.5, RULE);
+        self.y += 20.0;
+        self.text(LEFT, self.y, 8.5, Face::Bold, MUTED, "CONTENTS");
+        self.y += 18.0;
+        for s in &r.sections {
+            self.text(
+                LEFT,
+                self.y,
+                BODY,
+                Face::Regular,
+                MUTED,
+                &s.number.to_string(),
+            );
+            self.text(LEFT + 20.0, self.y, BODY, Face::Regular, INK, &s.title);
+            self.y += BODY_LEADING + 1.0;
+        }
+    }
+
+    pub(super) fn summary(&mut self, r: &Report) {
+        let gap = 10.0;
+        let n = r.headlines.len().max(1) as f32;
+        let w = (WIDTH - gap * (n - 1.0)) / n;
+        let detail_lines: Vec<Vec<String>> = r
+            .headlines
+            .iter()
+            .map(|h| self.wrap(&h.detail, Face::Regular, 8.0, w - 16.0))
+            .collect();
+        let h = 62.0 + detail_lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * 10.5;
+        self.room(h + 10.0);
+        let top = self.y + 4.0;
+        for (i, (headline, details)) in r.headlines.iter().zip(&detail_lines).enumerate() {
+            let x = LEFT + i as f32 * (w + gap);
+            self.push(Op::Rect {
+                x,
+                y: top,
+                w,
+                h,
+                color: ACCENT_SOFT,
+            });
+            self.push(Op::Rect {
+                x,
+                y: top,
+                w,
+                h: 2.2,
+                color: ACCENT,
+            });
+            self.text(
+                x + 8.0,
+                top + 17.0,
+                7.5,
+                Face::Bold,
+                MUTED,
+                &headline.label.to_uppercase(),
+            );
+            self.text(x + 8.0, top + 44.0, 22.0, Face::Bold, INK, &headline.value);
+            let mut y = top + 59.0;
+            for line in details {
+                self.text(x + 8.0, y, 8.0, Face::Regular, INK, line);
+                y += 10.5;
+            }
+        }
+        self.y = top + h + 16.0;
+        for p in &r.summary {
+            self.paragraph(p, Face::Regular, BODY, INK, 0.0);
+        }
+    }
+
+    pub(super) fn methods(&mut self, r: &Report) {
+        self.intro(
+            "Every figure in this report is computed by the same rules as the service's API; \
+             the counts beside each percentage let any figure be checked by hand.",
+        );
+        let term_w = 118.0;
+        for d in &r.methods {
+            let terms = self.wrap(&d.term, Face::Bold, 8.8, term_w - 10.0);
+            let text = self.wrap(&d.text, Face::Regular, 8.8, WIDTH - term_w);
+            let lines = terms.len().max(text.len());
+            let leading = 12.4;
+            self.room(lines as f32 * leading + 4.0);
+            for (i, line) in terms.iter().enumerate() {
+                let y = self.y + 8.8 + i as f32 * leading;
+                self.text(LEFT, y, 8.8, Face::Bold, INK, line);
+            }
+            for (i, line) in text.iter().enumerate() {
+                let y = self.y + 8.8 + i as f32 * leading;
+                self.text(LEFT + term_w, y, 8.8, Face::Regular, INK, line);
+            }
+            self.y += lines as f32 * leading + 5.0;
+        }
+    }
+
+    /// The running footer of every page but the cover: the report's name and "page n of N".
+    pub(super) fn footers(&mut self, colophon: &str) {
+        let total = self.pages.len();
+        let metrics = self.metrics;
+        for (i, page) in self.pages.iter_mut().enumerate().skip(1) {
+            let y = PAGE_H - 36.0;
+            page.push(Op::Line {
+                x1: LEFT,
+                y1: y - 10.0,
+                x2: RIGHT,
+                y2: y - 10.0,
+                width: 0.4,
+                color: RULE,
+            });
+            let number = format!("Page {} of {}", i + 1, total);
+            let size = 7.5;
+            let nw = metrics[Face::Regular.index()].width(&number, size);
+            // The colophon, shortened to leave room for the page number.
+            let mut left = colophon.to_owned();
+            while metrics[Face::Regular.index()].width(&left, size) > WIDTH - nw - 20.0 {
+                left.pop();
+                while left.ends_with(' ') {
+                    left.pop();
+                }
+                if !left.ends_with('…') {
+                    left.pop();
+                    left.push('…');
+                }
+            }
+            page.push(Op::Text {
+                x: LEFT,
+                y,
+                size,
+                face: Face::Regular,
+                color: MUTED,
+                text: left,
+            });
+            page.push(Op::Text {
+                x: RIGHT - nw,
+                y,
+                size,
+                face: Face::Regular,
+                color: MUTED,
+                text: number,
+            });
+        }
+    }
+}
+
+pub(super) fn node_columns(level: &str) -> Vec<Column> {
+    vec![
+        Column::left("Code"),
+        Column::flex(if level.is_empty() { "Title" } else { level }),
+        Column::num("Measures"),
+        Column::num("Applicable"),
+        Column::num("Completed"),
+        Column::num("Ongoing"),
+        Column::num("Not started"),
+        Column::num("N/A"),
+        Column::num("Completion"),
+        Column::num("Implementation"),
+        Column::num("Progress index"),
+    ]
+}
+
+pub(super) fn rate_cells(row: &RateRow) -> Vec<Cell> {
+    let mut cells: Vec<Cell> = match &row.counts {
+        Some(counts) => counts.iter().map(|n| n.as_str().into()).collect(),
+        None => vec![Cell::default(); 6],
+    };
+    cells.extend([
+        row.completion.as_str().into(),
+        row.implementation.as_str().into(),
+        row.progress.as_str().into(),
+    ]);
+    cells
+}
+
+pub(super) fn style_of(kind: RowKind) -> RowStyle {
+    match kind {
+        RowKind::Item => RowStyle::Normal,
+        RowKind::Rule => RowStyle::Rule,
+        RowKind::Total => RowStyle::Total,
+    }
+}
+
+pub(super) fn node_row(row: &RateRow) -> Row {
+    let mut cells = vec![row.code.as_str().into(), row.label.as_str().into()];
+    cells.extend(rate_cells(row));
+    Row {
+        style: style_of(row.kind),
+        cells,
+    }
+}
+
+pub(super) fn node_row_without_title(row: &RateRow) -> Row {
+    let mut cells = vec![row.code.as_str().into()];
+    cells.extend(rate_cells(row));
+    Row {
+        style: style_of(row.kind),
+        cells,
+    }
+}
+
+pub(super) fn comparison_columns() -> Vec<Column> {
+    let mut columns = node_columns("");
+    columns.remove(1);
+    columns[0] = Column::flex("Member state or rule");
+    columns
+}
+
+/// The scope or rule in bold, with what it is and the rule that produced it below.
+pub(super) fn comparison_row(row: &RateRow) -> Row {
+    let mut sub = format!("{} · rule: {}", row.label, row.rule);
+    if row.counts.is_none() {
+        sub = format!("{sub} ({})", row.note);
+    }
+    let mut cells = vec![Cell {
+        text: row.code.clone(),
+        sub,
+    }];
+    cells.extend(rate_cells(row));
+    Row {
+        style: style_of(row.kind),
+        cells,
+    }
+}

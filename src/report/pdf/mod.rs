@@ -1,0 +1,104 @@
+//! The review report as a PDF: A4 pages of real, selectable text in DejaVu Sans (embedded and
+//! subset by krilla), laid out by a small layout of our own (wrapped lines, tables with
+//! repeated headers, page breaks when a page is full), with the charts drawn as vectors.
+//!
+//! Why krilla: it writes a PDF from plain Rust (no browser, no TeX, no system fonts), embeds
+//! and subsets fonts with a proper `ToUnicode` map (text stays selectable and extractable),
+//! and with krilla-svg draws an SVG as vector graphics. typst would lay out better but takes
+//! about 12 minutes to build; a headless browser is an external program taking seconds per
+//! document. The whole report renders in well under a second.
+//!
+//! The layout works in two steps: [`Layout`] turns the [`Report`] into pages of positioned
+//! drawing operations, measuring text with the font's own advance widths (read from its
+//! `cmap` and `hmtx` tables below), and [`draw`] hands them to krilla. Glyphs are placed one
+//! by one with those same advances, so what was measured is exactly what is drawn (numbers
+//! really are right-aligned). No creation date is written: the same data give the same bytes.
+//!
+//! Charts: krilla-svg draws a `usvg` tree, and `usvg` is not a direct dependency of this
+//! crate, so the chart SVG goes through krilla-svg's SVG-glyph entry point, which parses and
+//! draws a whole SVG document with usvg's default options. Those options have no fonts, so
+//! usvg leaves the chart's text out; it is drawn here instead, from the SVG's `<text>`
+//! elements, in DejaVu Sans like the rest (see [`ChartText`]). With `usvg` as a dependency
+//! this becomes `Tree::from_str` with DejaVu in its font database and `SurfaceExt::draw_svg`.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use krilla::Document;
+use krilla::color::rgb;
+use krilla::destination::XyzDestination;
+use krilla::geom::{PathBuilder, Point, Rect, Transform};
+use krilla::metadata::Metadata;
+use krilla::num::NormalizedF32;
+use krilla::outline::{Outline, OutlineNode};
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, Stroke};
+use krilla::surface::Surface;
+use krilla::text::{Font, GlyphId, KrillaGlyph};
+
+use super::ReviewData;
+use super::charts::Chart;
+use super::html::{Figure, RateRow, Report, ReportError, RowKind};
+
+/// Renders the review report as a PDF: A4, the same sections as the HTML in a simpler
+/// layout, the charts (`charts`, in any order) as vector graphics, DejaVu Sans embedded.
+///
+/// # Errors
+/// The compiled-in font cannot be read, a chart's SVG cannot be parsed, or krilla fails to
+/// write the document (all bugs, not data problems).
+pub fn render(data: &ReviewData, charts: &[(Chart, String)]) -> Result<Vec<u8>, ReportError> {
+    let report = Report::new(data, charts);
+    let fonts = Fonts::load()?;
+    let mut layout = Layout::new(fonts.metrics);
+    layout.report(&report)?;
+    draw(&report, layout, &fonts)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page geometry and style
+
+const PAGE_W: f32 = 595.276; // A4, in points
+const PAGE_H: f32 = 841.89;
+const LEFT: f32 = 54.0;
+const RIGHT: f32 = PAGE_W - 54.0;
+const WIDTH: f32 = RIGHT - LEFT;
+const TOP: f32 = 60.0;
+const BOTTOM: f32 = PAGE_H - 64.0;
+
+const BODY: f32 = 9.5;
+const BODY_LEADING: f32 = 14.0;
+const TABLE: f32 = 7.8;
+const TABLE_LEADING: f32 = 10.2;
+/// Column headers: small and regular, so that the numbers' columns stay narrow.
+const HEADER: f32 = 6.9;
+const HEADER_LEADING: f32 = 8.6;
+const CELL_PAD_X: f32 = 3.0;
+/// The least a table's flexible column (a title) gets before headers wrap to make room.
+const MIN_FLEX: f32 = 150.0;
+const CELL_PAD_Y: f32 = 3.0;
+
+/// An sRGB colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Rgb(u8, u8, u8);
+
+// The charts' palette (see `charts/palette.rs`): their text colours and the Okabe–Ito blue.
+const INK: Rgb = Rgb(34, 34, 34);
+const MUTED: Rgb = Rgb(85, 85, 85);
+const ACCENT: Rgb = Rgb(0, 114, 178);
+const ACCENT_SOFT: Rgb = Rgb(0xe8, 0xf2, 0xf9);
+const FAINT: Rgb = Rgb(0xef, 0xf1, 0xf3);
+const RULE: Rgb = Rgb(221, 221, 221);
+const TINT: Rgb = Rgb(0xf7, 0xf8, 0xf9);
+
+mod chart_text;
+mod document;
+mod draw;
+mod fonts;
+mod layout;
+#[cfg(test)]
+mod tests;
+
+use chart_text::*;
+use draw::*;
+use fonts::*;
+use layout::*;

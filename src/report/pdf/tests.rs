@@ -1,0 +1,320 @@
+//! The PDF writer's tests.
+
+use super::*;
+use crate::report::charts;
+use crate::report::sample::sample;
+
+fn all_charts(data: &ReviewData) -> Vec<(Chart, String)> {
+    Chart::ALL
+        .into_iter()
+        .map(|c| (c, charts::svg(c, data).unwrap()))
+        .collect()
+}
+
+#[test]
+fn metrics_measure_dejavu_like_the_font_says() {
+    let m = metrics().unwrap();
+    let regular = &m[Face::Regular.index()];
+    assert_eq!(regular.units_per_em, 2048.0);
+    // DejaVu Sans: every digit is 1303 units wide, the space 651.
+    assert_eq!(regular.glyph('0').1, 1303);
+    assert_eq!(regular.glyph(' ').1, 651);
+    assert!((regular.width("00", 10.0) - 2.0 * 1303.0 * 10.0 / 2048.0).abs() < 1e-3);
+    assert_ne!(regular.glyph('é').0, 0);
+    assert!(m[Face::Narrow.index()].width("Completion", 10.0) < regular.width("Completion", 10.0));
+}
+
+#[test]
+fn chart_text_is_read_from_plotters_svg() {
+    let svg = r##"<svg width="800" height="400" viewBox="0 0 800 400" xmlns="http://www.w3.org/2000/svg">
+<rect x="0" y="0" width="800" height="400" opacity="1" fill="#FFFFFF" stroke="none"/>
+<text x="400" y="20" dy="0.76em" text-anchor="middle" font-family="DejaVu Sans" font-size="16.129" opacity="1" fill="#1F2933" font-weight="bold">Rates &amp; counts</text>
+<text x="30" y="200" dy="0.5ex" text-anchor="middle" font-family="DejaVu Sans" font-size="12" opacity="1" fill="#5F6B7A" transform="rotate(270, 30, 200)">Completion</text>
+</svg>"##;
+    let g = ChartGeometry::of(svg).unwrap();
+    assert_eq!(
+        (g.width, g.height, g.view),
+        (800.0, 400.0, [0.0, 0.0, 800.0, 400.0])
+    );
+    let texts = chart_texts(svg);
+    assert_eq!(texts.len(), 2);
+    assert_eq!(texts[0].text, "Rates & counts");
+    assert!(texts[0].bold);
+    assert_eq!(texts[0].anchor, Anchor::Middle);
+    assert_eq!(texts[0].color, Rgb(0x1f, 0x29, 0x33));
+    assert!((texts[0].y - (20.0 + 0.76 * 16.129)).abs() < 1e-3);
+    assert_eq!(texts[1].text, "Completion");
+    // rotate(270) about (30, 200) keeps that point in place
+    let [a, b, c, d, e, f] = texts[1].transform.0;
+    assert!((a * 30.0 + c * 200.0 + e - 30.0).abs() < 1e-3);
+    assert!((b * 30.0 + d * 200.0 + f - 200.0).abs() < 1e-3);
+}
+
+#[test]
+fn the_pdf_has_real_text_with_the_title_date_and_figures() {
+    let data = sample();
+    let svgs = all_charts(&data);
+    let pdf = render(&data, &svgs).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
+    // Words wrapped onto the next line come out without a space between them.
+    let flat: String = text.split_whitespace().collect();
+    for expected in [
+        "ASEAN Socio-Cultural Community Strategic Plan",
+        "Review report as of 31 December 2027",
+        "2027-12-31",
+        "41.7% (5 of 12 applicable measures)",
+        "83.3% (10 of 12 applicable measures)",
+        "58.3% (700 of 1,200 progress points)",
+        "34.8% (16 of 46 applicable cells)",
+        "completion_rate = completed / applicable.",
+        "No results-framework indicators are recorded yet.",
+    ] {
+        let expected: String = expected.split_whitespace().collect();
+        assert!(
+            flat.contains(&expected),
+            "{expected:?} not in the PDF's text:\n{text}"
+        );
+    }
+    for code in [
+        "SG1", "SG2", "SG3", "1.1", "3.2", "IDN", "THA", "TLS", "VNM",
+    ] {
+        assert!(flat.contains(code), "{code} not in the PDF");
+    }
+}
+
+#[test]
+fn the_same_data_give_the_same_pdf_bytes() {
+    let data = sample();
+    let svgs = all_charts(&data);
+    assert_eq!(render(&data, &svgs).unwrap(), render(&data, &svgs).unwrap());
+}
+
+#[test]
+fn a_report_with_nothing_in_it_still_renders() {
+    use crate::engine::{MeanRate, Rule, Tally};
+    let mut data = sample();
+    let nothing = Tally::default();
+    data.overall = nothing.rate(Rule::Regional);
+    data.top.clear();
+    data.second.clear();
+    data.comparison.states.clear();
+    data.comparison.all_states = nothing.rate(Rule::AllStates);
+    data.comparison.mean_of_states = MeanRate::of([]);
+    data.comparison.cells = nothing.rate(Rule::Cells);
+    data.comparison.regional = nothing.rate(Rule::Regional);
+    data.heat.clear();
+    data.timeline.clear();
+    data.not_started.clear();
+    data.stale.clear();
+    data.known_at = Some("2027-12-31T23:59:59Z".parse().unwrap());
+
+    let pdf = render(&data, &all_charts(&data)).unwrap();
+    let text: String = pdf_extract::extract_text_from_mem(&pdf)
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert!(text.contains("notdefined(noapplicablemeasures)"), "{text}");
+    assert!(text.contains("2027-12-3123:59:59UTC"), "{text}");
+    let html = crate::report::html::render(&data, &[]).unwrap();
+    assert!(html.contains("Only reports recorded at or before 2027-12-31 23:59:59 UTC count"));
+    assert!(!html.contains("id=\"second\""));
+}
+
+#[test]
+fn long_tables_run_over_pages_with_their_header_repeated() {
+    let mut data = sample();
+    let line = data.not_started[0].clone();
+    data.not_started = (0..150)
+        .map(|i| super::super::MeasureLine {
+            code: format!("9.9.{i}"),
+            ..line.clone()
+        })
+        .collect();
+    let report = Report::new(&data, &[]);
+    let m = metrics().unwrap();
+    let mut layout = Layout::new(m);
+    layout.report(&report).unwrap();
+    let pages_with_header = layout
+        .pages
+        .iter()
+        .filter(|ops| {
+            ops.iter().any(|op| {
+                matches!(op, Op::Text { text, .. } if text.starts_with("Measures not started regionally"))
+            })
+        })
+        .count();
+    assert!(pages_with_header >= 3, "{pages_with_header}");
+    for ops in &layout.pages {
+        for op in ops {
+            if let Op::Text { y, .. } = op {
+                assert!(
+                    *y <= BOTTOM + 1.0 || *y > PAGE_H - 40.0,
+                    "text below the margin: {y}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+#[ignore = "writes files for a person to look at"]
+fn write_samples() {
+    let data = sample();
+    let svgs = all_charts(&data);
+    let dir = std::path::Path::new("/tmp/report-sample");
+    std::fs::create_dir_all(dir).unwrap();
+    let html = crate::report::html::render(&data, &svgs).unwrap();
+    std::fs::write(dir.join("review-sample.html"), html).unwrap();
+    std::fs::write(dir.join("review-sample.pdf"), render(&data, &svgs).unwrap()).unwrap();
+    let csv = crate::report::csv::figures(&data).unwrap();
+    std::fs::write(dir.join("review-sample.csv"), csv).unwrap();
+}
+
+/// The Strategic Plan's real tree (long titles) with made-up statuses for 11 states and
+/// 40 quarters: what a real report's tables and page breaks look like.
+fn full_sample() -> ReviewData {
+    use crate::domain::{StateCode, Status};
+    use crate::engine::{Comparison, MeanRate, NodeRate, Point, Rule, StateRate, Tally};
+    use crate::report::{HeatRow, MeasureLine, SubRow};
+
+    let reference = crate::reference::ReferenceData::shipped().unwrap();
+    let plan = reference
+        .frameworks
+        .iter()
+        .find(|f| f.framework.code == "ascc-strategic-plan")
+        .unwrap();
+    let states: Vec<StateCode> = reference
+        .member_states
+        .iter()
+        .map(|s| s.code.parse().unwrap())
+        .collect();
+    let status = |measure: usize, scope: usize| match (measure * 7 + scope * 3) % 10 {
+        0..=2 => Status::Completed,
+        3..=6 => Status::Ongoing,
+        7 | 8 => Status::NotStarted,
+        _ => Status::NotApplicable,
+    };
+    let measures: Vec<(usize, &crate::reference::NodeRow)> = plan
+        .nodes
+        .iter()
+        .filter(|n| n.level == "measure")
+        .enumerate()
+        .collect();
+    let objective_of = |m: &crate::reference::NodeRow| m.parent_code.clone().unwrap();
+    let goal_of = |objective: &str| {
+        plan.nodes
+            .iter()
+            .find(|n| n.code == objective)
+            .and_then(|n| n.parent_code.clone())
+            .unwrap()
+    };
+    let tally_where = |scope: usize, keep: &dyn Fn(&crate::reference::NodeRow) -> bool| {
+        let mut t = Tally::default();
+        for (i, m) in &measures {
+            if keep(m) {
+                t.add(status(*i, scope), Some(40));
+            }
+        }
+        t
+    };
+    let node = |n: &crate::reference::NodeRow, t: Tally| NodeRate {
+        code: n.code.clone(),
+        title: n.title.clone(),
+        level: n.level.clone(),
+        rate: t.rate(Rule::Regional),
+    };
+    let mut data = sample();
+    data.framework.note = Some("12 strategic goals, 16 objectives, 112 strategic measures".into());
+    data.overall = tally_where(0, &|_| true).rate(Rule::Regional);
+    data.top = plan
+        .nodes
+        .iter()
+        .filter(|n| n.level == "goal")
+        .map(|g| node(g, tally_where(0, &|m| goal_of(&objective_of(m)) == g.code)))
+        .collect();
+    data.second = plan
+        .nodes
+        .iter()
+        .filter(|n| n.level == "objective")
+        .map(|o| SubRow {
+            parent: o.parent_code.clone().unwrap(),
+            node: node(o, tally_where(0, &|m| objective_of(m) == o.code)),
+        })
+        .collect();
+    let tallies: Vec<Tally> = (1..=states.len())
+        .map(|s| tally_where(s, &|_| true))
+        .collect();
+    let mut cells = Tally::default();
+    for t in &tallies {
+        cells.merge(t);
+    }
+    data.comparison = Comparison {
+        states: states
+            .iter()
+            .zip(&tallies)
+            .map(|(s, t)| StateRate {
+                state: s.clone(),
+                rate: t.rate(Rule::Scope),
+            })
+            .collect(),
+        all_states: tally_where(5, &|_| true).rate(Rule::AllStates),
+        mean_of_states: MeanRate::of(&tallies),
+        cells: cells.rate(Rule::Cells),
+        regional: data.overall,
+    };
+    data.heat = states
+        .iter()
+        .enumerate()
+        .map(|(s, state)| HeatRow {
+            state: state.clone(),
+            completion: data
+                .top
+                .iter()
+                .map(|g| {
+                    tally_where(s + 1, &|m| goal_of(&objective_of(m)) == g.code).completion_rate()
+                })
+                .collect(),
+        })
+        .collect();
+    let start = data.framework.start_date;
+    data.timeline = (0..40_u32)
+        .map(|q| Point {
+            date: start + chrono::Months::new(3 * (q + 1)) - chrono::Days::new(1),
+            rate: tally_where(0, &|_| true).rate(Rule::Regional),
+        })
+        .collect();
+    data.not_started = measures
+        .iter()
+        .filter(|(i, _)| status(*i, 0) == Status::NotStarted)
+        .map(|(i, m)| MeasureLine {
+            code: m.code.clone(),
+            title: m.title.clone(),
+            regional: Status::NotStarted,
+            states_not_started: states
+                .iter()
+                .enumerate()
+                .filter(|(s, _)| status(*i, s + 1) == Status::NotStarted)
+                .map(|(_, st)| st.clone())
+                .collect(),
+            last_report: None,
+        })
+        .collect();
+    data.stale = data.not_started.iter().take(15).cloned().collect();
+    data
+}
+
+#[test]
+#[ignore = "writes files for a person to look at"]
+fn write_full_sample() {
+    let data = full_sample();
+    let svgs = all_charts(&data);
+    let dir = std::path::Path::new("/tmp/report-sample");
+    std::fs::create_dir_all(dir).unwrap();
+    let html = crate::report::html::render(&data, &svgs).unwrap();
+    std::fs::write(dir.join("review-full.html"), html).unwrap();
+    let started = std::time::Instant::now();
+    let pdf = render(&data, &svgs).unwrap();
+    eprintln!("PDF in {:?}", started.elapsed());
+    std::fs::write(dir.join("review-full.pdf"), pdf).unwrap();
+}
