@@ -1,5 +1,9 @@
 //! The four DejaVu faces of the report, and their metrics: glyph ids and advance widths.
 
+use skrifa::instance::{LocationRef, Size};
+use skrifa::raw::TableProvider;
+use skrifa::{FontRef, GlyphId as SkrifaGlyphId, MetadataProvider};
+
 use super::*;
 
 /// The four faces the report uses.
@@ -30,7 +34,7 @@ impl Face {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Font metrics: glyph ids and advance widths from the font's own tables
+// Font metrics: glyph ids and advance widths, read with skrifa
 
 /// A font's character map and advance widths: enough to measure a line and to place its
 /// glyphs exactly where it was measured.
@@ -38,88 +42,37 @@ impl Face {
 pub(super) struct Metrics {
     pub(super) units_per_em: f32,
     /// Character → (glyph id, advance in font units).
-    pub(super) glyphs: HashMap<char, (u16, u16)>,
-    pub(super) notdef_advance: u16,
+    pub(super) glyphs: HashMap<char, (u32, f32)>,
+    pub(super) notdef_advance: f32,
 }
 
 impl Metrics {
-    pub(super) fn parse(font: &[u8]) -> Option<Self> {
-        let table = |tag: &[u8; 4]| -> Option<&[u8]> {
-            let count = usize::from(be16(font, 4)?);
-            (0..count).find_map(|i| {
-                let record = 12 + 16 * i;
-                (font.get(record..record + 4)? == tag).then_some(())?;
-                let offset = usize::try_from(be32(font, record + 8)?).ok()?;
-                let length = usize::try_from(be32(font, record + 12)?).ok()?;
-                font.get(offset..offset.checked_add(length)?)
-            })
-        };
-        let head = table(b"head")?;
-        let hhea = table(b"hhea")?;
-        let hmtx = table(b"hmtx")?;
-        let cmap = table(b"cmap")?;
-        let units_per_em = f32::from(be16(head, 18)?);
-        let long_metrics = usize::from(be16(hhea, 34)?);
-        if long_metrics == 0 || units_per_em <= 0.0 {
+    /// The metrics of a font file, read by skrifa (the font reader krilla itself uses): its
+    /// character map and its horizontal advances at the default location.
+    pub(super) fn parse(data: &[u8]) -> Option<Self> {
+        let font = FontRef::new(data).ok()?;
+        let units_per_em = f32::from(font.head().ok()?.units_per_em());
+        if units_per_em <= 0.0 {
             return None;
         }
-        let advance = |glyph: u16| {
-            let i = usize::from(glyph).min(long_metrics - 1);
-            be16(hmtx, 4 * i).unwrap_or(0)
-        };
-
-        // The Windows Unicode BMP subtable (format 4): every font of the DejaVu family has one.
-        let subtables = usize::from(be16(cmap, 2)?);
-        let offset = (0..subtables).find_map(|i| {
-            let record = 4 + 8 * i;
-            let platform = be16(cmap, record)?;
-            let encoding = be16(cmap, record + 2)?;
-            let offset = usize::try_from(be32(cmap, record + 4)?).ok()?;
-            (platform == 3 && encoding == 1 && be16(cmap, offset)? == 4).then_some(offset)
-        })?;
-        let sub = cmap.get(offset..)?;
-        let segments = usize::from(be16(sub, 6)?) / 2;
-        let ends = 14;
-        let starts = ends + 2 * segments + 2;
-        let deltas = starts + 2 * segments;
-        let range_offsets = deltas + 2 * segments;
-        let mut glyphs = HashMap::new();
-        for s in 0..segments {
-            let end = be16(sub, ends + 2 * s)?;
-            let start = be16(sub, starts + 2 * s)?;
-            let delta = be16(sub, deltas + 2 * s)?;
-            let range_offset = be16(sub, range_offsets + 2 * s)?;
-            if start == 0xffff {
-                continue;
-            }
-            for code in start..=end {
-                let glyph = if range_offset == 0 {
-                    code.wrapping_add(delta)
-                } else {
-                    let at = range_offsets
-                        + 2 * s
-                        + usize::from(range_offset)
-                        + 2 * usize::from(code - start);
-                    match be16(sub, at) {
-                        Some(0) | None => 0,
-                        Some(g) => g.wrapping_add(delta),
-                    }
-                };
-                if glyph != 0
-                    && let Some(c) = char::from_u32(u32::from(code))
-                {
-                    glyphs.insert(c, (glyph, advance(glyph)));
-                }
-            }
-        }
+        let advances = font.glyph_metrics(Size::unscaled(), LocationRef::default());
+        let advance = |glyph: SkrifaGlyphId| advances.advance_width(glyph).unwrap_or(0.0);
+        let glyphs = font
+            .charmap()
+            .mappings()
+            .filter(|(_, glyph)| glyph.to_u32() != 0)
+            .filter_map(|(code, glyph)| {
+                Some((char::from_u32(code)?, (glyph.to_u32(), advance(glyph))))
+            })
+            .collect();
         Some(Self {
             units_per_em,
             glyphs,
-            notdef_advance: advance(0),
+            notdef_advance: advance(SkrifaGlyphId::NOTDEF),
         })
     }
 
-    pub(super) fn glyph(&self, c: char) -> (u16, u16) {
+    pub(super) fn glyph(&self, c: char) -> (u32, f32) {
         self.glyphs
             .get(&c)
             .copied()
@@ -128,8 +81,9 @@ impl Metrics {
 
     /// The width of `text` set at `size` points.
     pub(super) fn width(&self, text: &str, size: f32) -> f32 {
-        let units: u32 = text.chars().map(|c| u32::from(self.glyph(c).1)).sum();
-        units as f32 * size / self.units_per_em
+        // Advances are whole font units: their f32 sum is exact.
+        let units: f32 = text.chars().map(|c| self.glyph(c).1).sum();
+        units * size / self.units_per_em
     }
 
     /// `text` as positioned glyphs, each carrying its characters (for copy and paste).
@@ -138,8 +92,8 @@ impl Metrics {
             .map(|(i, c)| {
                 let (glyph, advance) = self.glyph(c);
                 KrillaGlyph::new(
-                    GlyphId::new(u32::from(glyph)),
-                    f32::from(advance) / self.units_per_em,
+                    GlyphId::new(glyph),
+                    advance / self.units_per_em,
                     0.0,
                     0.0,
                     0.0,
@@ -149,16 +103,6 @@ impl Metrics {
             })
             .collect()
     }
-}
-
-pub(super) fn be16(data: &[u8], at: usize) -> Option<u16> {
-    let b = data.get(at..at.checked_add(2)?)?;
-    Some(u16::from_be_bytes([b[0], b[1]]))
-}
-
-pub(super) fn be32(data: &[u8], at: usize) -> Option<u32> {
-    let b = data.get(at..at.checked_add(4)?)?;
-    Some(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
 }
 
 /// The metrics of the four faces, parsed once per process.

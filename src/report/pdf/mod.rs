@@ -9,8 +9,8 @@
 //! document. The whole report renders in well under a second.
 //!
 //! The layout works in two steps: [`Layout`] turns the [`Report`] into pages of positioned
-//! drawing operations, measuring text with the font's own advance widths (read from its
-//! `cmap` and `hmtx` tables below), and [`draw`] hands them to krilla. Glyphs are placed one
+//! drawing operations, measuring text with the font's own advance widths (read by skrifa, the
+//! font reader krilla uses, in [`fonts`]), and [`draw`] hands them to krilla. Glyphs are placed one
 //! by one with those same advances, so what was measured is exactly what is drawn (numbers
 //! really are right-aligned). No creation date is written: the same data give the same bytes.
 //!

@@ -17,8 +17,8 @@ fn metrics_measure_dejavu_like_the_font_says() {
     let regular = &m[Face::Regular.index()];
     assert_eq!(regular.units_per_em, 2048.0);
     // DejaVu Sans: every digit is 1303 units wide, the space 651.
-    assert_eq!(regular.glyph('0').1, 1303);
-    assert_eq!(regular.glyph(' ').1, 651);
+    assert_eq!(regular.glyph('0').1, 1303.0);
+    assert_eq!(regular.glyph(' ').1, 651.0);
     assert!((regular.width("00", 10.0) - 2.0 * 1303.0 * 10.0 / 2048.0).abs() < 1e-3);
     assert_ne!(regular.glyph('é').0, 0);
     assert!(m[Face::Narrow.index()].width("Completion", 10.0) < regular.width("Completion", 10.0));
