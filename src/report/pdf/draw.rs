@@ -18,7 +18,7 @@ pub(super) fn draw(
         let mut page = document.start_page_with(settings.clone());
         let mut surface = page.surface();
         for op in ops {
-            draw_op(&mut surface, op, report, fonts)?;
+            draw_op(&mut surface, op, layout.charts, fonts)?;
         }
         surface.finish();
         page.finish();
@@ -79,7 +79,7 @@ pub(super) fn draw_text(
 pub(super) fn draw_op(
     surface: &mut Surface<'_>,
     op: &Op,
-    report: &Report,
+    charts: &Charts,
     fonts: &Fonts,
 ) -> Result<(), ReportError> {
     match op {
@@ -128,70 +128,7 @@ pub(super) fn draw_op(
                 surface.set_stroke(None);
             }
         }
-        Op::Chart { x, y, w, h, figure } => {
-            if let Some(figure) = report.figures.get(*figure) {
-                draw_chart(surface, fonts, figure, *x, *y, *w, *h)?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Draws a chart's SVG into the box: its graphics through krilla-svg (usvg), then its text.
-pub(super) fn draw_chart(
-    surface: &mut Surface<'_>,
-    fonts: &Fonts,
-    figure: &Figure,
-    x: f32,
-    y: f32,
-    w: f32,
-    h: f32,
-) -> Result<(), ReportError> {
-    let error = |message: &str| ReportError::Chart {
-        chart: figure.name.clone(),
-        message: message.to_owned(),
-    };
-    let g = ChartGeometry::of(&figure.svg)
-        .ok_or_else(|| error("the SVG has no usable width, height or viewBox"))?;
-    // The chart's size (what usvg draws in) onto the box on the page.
-    let to_page = Affine::translate(x, y).then(Affine::scale(w / g.width, h / g.height));
-    surface.push_transform(&to_page.to_krilla());
-    // A glyph id no chart uses as an element id: the whole document is drawn.
-    let drawn = krilla_svg::render_svg_glyph(
-        figure.svg.as_bytes(),
-        rgb::Color::new(0, 0, 0),
-        GlyphId::new(u32::MAX),
-        (g.width, g.height),
-        surface,
-    );
-    surface.pop();
-    drawn.ok_or_else(|| error("usvg cannot parse the SVG"))?;
-
-    // The text, in user units: viewBox onto the chart's size, then onto the page.
-    let [vx, vy, vw, vh] = g.view;
-    let from_user = to_page
-        .then(Affine::scale(g.width / vw, g.height / vh))
-        .then(Affine::translate(-vx, -vy));
-    for t in chart_texts(&figure.svg) {
-        let face = if t.bold { Face::Bold } else { Face::Regular };
-        let width = fonts.metrics[face.index()].width(&t.text, t.size);
-        let start = match t.anchor {
-            Anchor::Start => t.x,
-            Anchor::Middle => t.x - width / 2.0,
-            Anchor::End => t.x - width,
-        };
-        surface.push_transform(&from_user.then(t.transform).to_krilla());
-        surface.set_stroke(None);
-        surface.set_fill(Some(fill(t.color, t.opacity)));
-        draw_text(
-            surface,
-            fonts,
-            face,
-            Point::from_xy(start, t.y),
-            t.size,
-            &t.text,
-        );
-        surface.pop();
+        Op::Chart { x, y, w, h, figure } => charts.draw(surface, *figure, *x, *y, *w, *h)?,
     }
     Ok(())
 }

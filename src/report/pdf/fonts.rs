@@ -17,7 +17,7 @@ pub(super) enum Face {
 }
 
 impl Face {
-    const ALL: [Face; 4] = [Face::Regular, Face::Bold, Face::Narrow, Face::NarrowBold];
+    pub(super) const ALL: [Face; 4] = [Face::Regular, Face::Bold, Face::Narrow, Face::NarrowBold];
 
     pub(super) fn index(self) -> usize {
         self as usize

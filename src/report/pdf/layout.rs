@@ -135,6 +135,8 @@ pub(super) type LaidRow = (f32, Vec<CellLines>);
 
 pub(super) struct Layout<'a> {
     pub(super) metrics: &'a [Metrics; 4],
+    /// The charts, for their sizes (and, when drawing, the charts themselves).
+    pub(super) charts: &'a Charts,
     pub(super) pages: Vec<Vec<Op>>,
     pub(super) y: f32,
     pub(super) bookmarks: Vec<Bookmark>,
@@ -143,9 +145,10 @@ pub(super) struct Layout<'a> {
 }
 
 impl<'a> Layout<'a> {
-    pub(super) fn new(metrics: &'a [Metrics; 4]) -> Self {
+    pub(super) fn new(metrics: &'a [Metrics; 4], charts: &'a Charts) -> Self {
         Self {
             metrics,
+            charts,
             pages: vec![Vec::new()],
             y: TOP,
             bookmarks: Vec::new(),
@@ -296,16 +299,20 @@ impl<'a> Layout<'a> {
 
     /// A chart scaled to the text width (at most `max_h` high), with its caption below.
     pub(super) fn figure(&mut self, index: usize, figure: &Figure) -> Result<(), ReportError> {
-        let geometry = ChartGeometry::of(&figure.svg).ok_or_else(|| ReportError::Chart {
-            chart: figure.name.clone(),
-            message: "the SVG has no usable width, height or viewBox".into(),
-        })?;
+        let (width, height) = self
+            .charts
+            .size(index)
+            .filter(|(w, h)| *w > 0.0 && *h > 0.0)
+            .ok_or_else(|| ReportError::Chart {
+                chart: figure.name.clone(),
+                message: "the SVG has no usable width and height".into(),
+            })?;
         let max_h = 330.0;
         let mut w = WIDTH;
-        let mut h = w * geometry.height / geometry.width;
+        let mut h = w * height / width;
         if h > max_h {
             h = max_h;
-            w = h * geometry.width / geometry.height;
+            w = h * width / height;
         }
         let caption = self.wrap(&figure.caption, Face::Regular, 7.8, WIDTH);
         let caption_h = caption.len() as f32 * 10.5 + 8.0;

@@ -14,12 +14,11 @@
 //! by one with those same advances, so what was measured is exactly what is drawn (numbers
 //! really are right-aligned). No creation date is written: the same data give the same bytes.
 //!
-//! Charts: krilla-svg draws a `usvg` tree, and `usvg` is not a direct dependency of this
-//! crate, so the chart SVG goes through krilla-svg's SVG-glyph entry point, which parses and
-//! draws a whole SVG document with usvg's default options. Those options have no fonts, so
-//! usvg leaves the chart's text out; it is drawn here instead, from the SVG's `<text>`
-//! elements, in DejaVu Sans like the rest (see [`ChartText`]). With `usvg` as a dependency
-//! this becomes `Tree::from_str` with DejaVu in its font database and `SurfaceExt::draw_svg`.
+//! Charts ([`charts`]): each SVG is parsed once into a `usvg` tree with DejaVu in its font
+//! database and drawn by krilla-svg, text included (real text, selectable). The chart text used
+//! to be drawn by hand from the SVG's `<text>` elements, because krilla-svg's SVG-glyph entry
+//! point parses without fonts and leaves text out; the example PDFs were regenerated when that
+//! changed (the charts' text is now usvg's layout of the same strings in the same font).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -49,7 +48,8 @@ use super::html::{Figure, RateRow, Report, ReportError, RowKind};
 pub fn render(data: &ReviewData, charts: &[(Chart, String)]) -> Result<Vec<u8>, ReportError> {
     let report = Report::new(data, charts);
     let fonts = Fonts::load()?;
-    let mut layout = Layout::new(fonts.metrics);
+    let charts = Charts::parse(&report)?;
+    let mut layout = Layout::new(fonts.metrics, &charts);
     layout.report(&report)?;
     draw(&report, layout, &fonts)
 }
@@ -90,7 +90,7 @@ const FAINT: Rgb = Rgb(0xef, 0xf1, 0xf3);
 const RULE: Rgb = Rgb(221, 221, 221);
 const TINT: Rgb = Rgb(0xf7, 0xf8, 0xf9);
 
-mod chart_text;
+mod charts;
 mod document;
 mod draw;
 mod fonts;
@@ -98,7 +98,7 @@ mod layout;
 #[cfg(test)]
 mod tests;
 
-use chart_text::*;
+use charts::Charts;
 use draw::*;
 use fonts::*;
 use layout::*;

@@ -25,32 +25,6 @@ fn metrics_measure_dejavu_like_the_font_says() {
 }
 
 #[test]
-fn chart_text_is_read_from_plotters_svg() {
-    let svg = r##"<svg width="800" height="400" viewBox="0 0 800 400" xmlns="http://www.w3.org/2000/svg">
-<rect x="0" y="0" width="800" height="400" opacity="1" fill="#FFFFFF" stroke="none"/>
-<text x="400" y="20" dy="0.76em" text-anchor="middle" font-family="DejaVu Sans" font-size="16.129" opacity="1" fill="#1F2933" font-weight="bold">Rates &amp; counts</text>
-<text x="30" y="200" dy="0.5ex" text-anchor="middle" font-family="DejaVu Sans" font-size="12" opacity="1" fill="#5F6B7A" transform="rotate(270, 30, 200)">Completion</text>
-</svg>"##;
-    let g = ChartGeometry::of(svg).unwrap();
-    assert_eq!(
-        (g.width, g.height, g.view),
-        (800.0, 400.0, [0.0, 0.0, 800.0, 400.0])
-    );
-    let texts = chart_texts(svg);
-    assert_eq!(texts.len(), 2);
-    assert_eq!(texts[0].text, "Rates & counts");
-    assert!(texts[0].bold);
-    assert_eq!(texts[0].anchor, Anchor::Middle);
-    assert_eq!(texts[0].color, Rgb(0x1f, 0x29, 0x33));
-    assert!((texts[0].y - (20.0 + 0.76 * 16.129)).abs() < 1e-3);
-    assert_eq!(texts[1].text, "Completion");
-    // rotate(270) about (30, 200) keeps that point in place
-    let [a, b, c, d, e, f] = texts[1].transform.0;
-    assert!((a * 30.0 + c * 200.0 + e - 30.0).abs() < 1e-3);
-    assert!((b * 30.0 + d * 200.0 + f - 200.0).abs() < 1e-3);
-}
-
-#[test]
 fn the_pdf_has_real_text_with_the_title_date_and_figures() {
     let data = sample();
     let svgs = all_charts(&data);
@@ -122,6 +96,35 @@ fn a_report_with_nothing_in_it_still_renders() {
 }
 
 #[test]
+fn chart_text_is_real_text_in_dejavu_drawn_by_usvg() {
+    let data = sample();
+    let svgs = all_charts(&data);
+    let pdf = render(&data, &svgs).unwrap();
+    let text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
+    // The charts' own labels (axis titles, legends) come out of the PDF as text.
+    for chart in &svgs {
+        let labels: Vec<&str> = chart
+            .1
+            .split("<text")
+            .skip(1)
+            .filter_map(|t| t.split_once('>').map(|(_, rest)| rest))
+            .filter_map(|rest| rest.split_once("</text>").map(|(label, _)| label))
+            .filter(|label| label.chars().any(char::is_alphabetic) && !label.contains('&'))
+            .collect();
+        assert!(!labels.is_empty(), "{:?} has labels", chart.0);
+        for label in labels {
+            let words: String = label.split_whitespace().collect();
+            let found: String = text.split_whitespace().collect();
+            assert!(
+                found.contains(&words),
+                "{:?}: `{label}` is in the PDF's text",
+                chart.0
+            );
+        }
+    }
+}
+
+#[test]
 fn long_tables_run_over_pages_with_their_header_repeated() {
     let mut data = sample();
     let line = data.not_started[0].clone();
@@ -133,7 +136,8 @@ fn long_tables_run_over_pages_with_their_header_repeated() {
         .collect();
     let report = Report::new(&data, &[]);
     let m = metrics().unwrap();
-    let mut layout = Layout::new(m);
+    let charts = Charts::parse(&report).unwrap();
+    let mut layout = Layout::new(m, &charts);
     layout.report(&report).unwrap();
     let pages_with_header = layout
         .pages
