@@ -95,6 +95,7 @@ mod document;
 mod draw;
 mod fonts;
 mod layout;
+mod table;
 #[cfg(test)]
 mod tests;
 
@@ -102,3 +103,4 @@ use charts::Charts;
 use draw::*;
 use fonts::*;
 use layout::*;
+use table::*;
