@@ -44,9 +44,19 @@ pub mod actions {
     pub const ACCESS_DENIED: &str = "access.denied";
     /// Reports refused because they fall inside a locked period (409).
     pub const STATUS_REFUSED_LOCKED: &str = "status.refused_locked";
+    /// An indicator of the Results Framework defined.
+    pub const INDICATOR_CREATE: &str = "indicator.create";
+    /// A baseline and target set (a revision appended) for an indicator in one scope.
+    pub const INDICATOR_TARGET: &str = "indicator.target";
+    /// Indicator observations recorded (one record per request).
+    pub const OBSERVATION_RECORD: &str = "observation.record";
+    /// Observations recorded by an admin inside a locked period.
+    pub const OBSERVATION_RECORD_OVERRIDE: &str = "observation.record_override";
+    pub const OBSERVATION_VALIDATE: &str = "observation.validate";
+    pub const OBSERVATION_RETURN: &str = "observation.return";
 
     /// Every action, for filters and documentation.
-    pub const ALL: [&str; 19] = [
+    pub const ALL: [&str; 25] = [
         STATUS_RECORD,
         STATUS_RECORD_OVERRIDE,
         REPORT_VALIDATE,
@@ -66,6 +76,12 @@ pub mod actions {
         IMPORT,
         ACCESS_DENIED,
         STATUS_REFUSED_LOCKED,
+        INDICATOR_CREATE,
+        INDICATOR_TARGET,
+        OBSERVATION_RECORD,
+        OBSERVATION_RECORD_OVERRIDE,
+        OBSERVATION_VALIDATE,
+        OBSERVATION_RETURN,
     ];
 }
 

@@ -4,6 +4,7 @@
 //! before the locked date (all or nothing), an admin's override, reviews once, and an audit
 //! record for every write.
 
+use blueprint_tracker::domain::audit::actions;
 use blueprint_tracker::domain::{Actor, AuditEntry, Role, Scope, ValidationState};
 use blueprint_tracker::service::{NewAccount, Tracker, now};
 use blueprint_tracker::store::{
@@ -58,7 +59,8 @@ fn new_indicator(code: &str, node_id: i32) -> NewIndicator<'_> {
 async fn indicators_targets_and_observations_are_stored_append_only_and_audited() {
     let (_db, store, fw, measure, actor) = setup().await;
     let by = actor.user.id;
-    let audit = || AuditEntry::by(&actor, "indicator.test").framework("ascc-strategic-plan");
+    let audit =
+        || AuditEntry::by(&actor, actions::INDICATOR_CREATE).framework("ascc-strategic-plan");
 
     let indicator = store
         .create_indicator(fw, &new_indicator("KPI-1", measure), by, audit(), now())
@@ -185,7 +187,8 @@ async fn indicators_targets_and_observations_are_stored_append_only_and_audited(
 async fn a_lock_refuses_the_whole_request_when_one_year_ends_inside_it_unless_overridden() {
     let (_db, store, fw, measure, actor) = setup().await;
     let by = actor.user.id;
-    let audit = || AuditEntry::by(&actor, "indicator.test").framework("ascc-strategic-plan");
+    let audit =
+        || AuditEntry::by(&actor, actions::INDICATOR_CREATE).framework("ascc-strategic-plan");
     let indicator = store
         .create_indicator(fw, &new_indicator("KPI-2", measure), by, audit(), now())
         .await
