@@ -15,6 +15,10 @@
 //! | manage accounts (create, list, disable) | yes | no | no | no | no |
 //! | manage API tokens | any account's | own | own | own | no |
 //! | import a file of reports | yes | yes | its own state's rows only | no | no |
+//! | define an indicator | yes | yes | no | no | no |
+//! | set an indicator's target for `ASEAN` | yes | yes | no | no | no |
+//! | set an indicator's target for a member state | yes | yes | its own state only | no | no |
+//! | record an indicator observation | yes | yes | its own state only | no | no |
 
 use super::model::User;
 use super::vocabulary::{Role, Scope};
@@ -40,6 +44,12 @@ pub enum Action<'a> {
     ManageAccounts,
     /// Create, list or revoke the API tokens of the account with this id.
     ManageTokens { owner: i32 },
+    /// Define an indicator of the Results Framework.
+    DefineIndicator,
+    /// Set an indicator's baseline and target for a scope (a focal point: its national one).
+    SetTarget(&'a Scope),
+    /// Record an indicator observation for a scope.
+    Observe(&'a Scope),
 }
 
 impl Action<'_> {
@@ -55,6 +65,9 @@ impl Action<'_> {
             Action::ReadAudit => "read the audit trail",
             Action::ManageAccounts => "manage accounts",
             Action::ManageTokens { .. } => "manage API tokens",
+            Action::DefineIndicator => "define an indicator",
+            Action::SetTarget(_) => "set an indicator's target",
+            Action::Observe(_) => "record an indicator observation",
         }
     }
 }
@@ -82,9 +95,11 @@ pub fn decide(caller: Option<&User>, action: Action<'_>, private: bool) -> Resul
     };
     let allowed = match action {
         Action::Read => true,
-        Action::Record(scope) => user.role.may_record(user.state.as_ref(), scope),
+        Action::Record(scope) | Action::SetTarget(scope) | Action::Observe(scope) => {
+            user.role.may_record(user.state.as_ref(), scope)
+        }
         Action::OverrideLock | Action::Unlock | Action::ManageAccounts => user.role == Role::Admin,
-        Action::Review(_) | Action::Lock | Action::ReadAudit => {
+        Action::Review(_) | Action::Lock | Action::ReadAudit | Action::DefineIndicator => {
             matches!(user.role, Role::Admin | Role::Secretariat)
         }
         Action::ManageTokens { owner } => user.role == Role::Admin || user.id == owner,
@@ -149,20 +164,29 @@ mod tests {
             Action::ReadAudit,
             Action::ManageAccounts,
             Action::ManageTokens { owner: 3 },
+            Action::DefineIndicator,
+            Action::SetTarget(&vnm),
+            Action::SetTarget(&asean),
+            Action::Observe(&vnm),
+            Action::Observe(&tha),
         ];
         // Expected, in the order of `actions`: admin, secretariat, focal point, viewer.
-        let expected: [[bool; 11]; 4] = [
+        let expected: [[bool; 16]; 4] = [
             [
-                true, true, true, true, true, true, true, true, true, true, true,
+                true, true, true, true, true, true, true, true, true, true, true, true, true, true,
+                true, true,
             ],
             [
-                true, true, true, true, false, true, true, false, true, false, false,
+                true, true, true, true, false, true, true, false, true, false, false, true, true,
+                true, true, true,
             ],
             [
-                true, true, false, false, false, false, false, false, false, false, true,
+                true, true, false, false, false, false, false, false, false, false, true, false,
+                true, false, true, false,
             ],
             [
-                true, false, false, false, false, false, false, false, false, false, false,
+                true, false, false, false, false, false, false, false, false, false, false, false,
+                false, false, false, false,
             ],
         ];
         for (who, row) in [&admin, &sec, &focal, &viewer].iter().zip(expected) {
