@@ -2,6 +2,7 @@
 //! the validation of incoming reports. Pure: std, chrono, serde only; no I/O, no clock.
 
 pub mod audit;
+mod indicator;
 mod input;
 mod model;
 pub mod policy;
@@ -9,6 +10,10 @@ mod secret;
 mod vocabulary;
 
 pub use audit::{Actor, AuditEntry, AuditEvent, AuditFilter};
+pub use indicator::{
+    Direction, Indicator, IndicatorClass, IndicatorIssue, NewObservation, NewTarget, Observation,
+    Target, YEAR_MARGIN, check_value, check_year, is_percent_unit,
+};
 pub use input::{
     BodyShapeError, FieldIssue, IssueKind, MAX_BULK_REPORTS, RecordContext, parse_record_body,
     validate_report,
