@@ -3,6 +3,7 @@
 //! only describes the JSON shapes for the OpenAPI document); no I/O, no clock.
 
 pub mod audit;
+mod indicator;
 mod input;
 mod model;
 pub mod policy;
@@ -10,6 +11,10 @@ mod secret;
 mod vocabulary;
 
 pub use audit::{Actor, AuditEntry, AuditEvent, AuditFilter};
+pub use indicator::{
+    Direction, Indicator, IndicatorClass, IndicatorIssue, NewObservation, NewTarget, Observation,
+    Target, YEAR_MARGIN, check_value, check_year, is_percent_unit,
+};
 pub use input::{
     BodyShapeError, FieldIssue, IssueKind, MAX_BULK_REPORTS, RecordContext, parse_record_body,
     validate_report,

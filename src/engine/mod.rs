@@ -3,6 +3,7 @@
 
 mod figures;
 mod index;
+pub mod indicators;
 mod rates;
 #[cfg(test)]
 mod scenarios;
