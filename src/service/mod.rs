@@ -7,6 +7,7 @@ pub mod backup;
 mod catalog;
 mod figures;
 mod governance;
+mod indicators;
 mod pages;
 mod review;
 mod sessions;
@@ -28,6 +29,7 @@ pub use figures::{
     CompareView, FigureQuery, MAX_TIMELINE_POINTS, ProgressView, Span, TimelineView,
 };
 pub use governance::{ReviewDecision, ReviewQueue};
+pub use indicators::IndicatorDefinition;
 pub use pages::{
     ActivityCount, BodyFramework, BodyPage, Dashboard, FrameworkPanel, GoalLine, GridRow, GridView,
     LaggingMeasure, LevelComparison, LevelRow, MeasurePage, StatePage, TreeRow, TreeView,

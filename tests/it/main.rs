@@ -20,6 +20,7 @@ mod figures;
 mod governance;
 mod hardening;
 mod indicator_store;
+mod indicators;
 mod openapi;
 mod recording;
 mod reference_data;
