@@ -380,7 +380,7 @@ impl Tracker {
         Ok(())
     }
 
-    fn selection(
+    pub(super) fn selection(
         fw: &Framework,
         outline: &Outline,
         query: &FigureQuery,

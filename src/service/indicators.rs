@@ -15,7 +15,10 @@ use crate::domain::{
     NewTarget, Observation, Role, Target, Validation, ValidationState, participants_as_of,
 };
 use crate::engine::At;
-use crate::engine::indicators::{IndicatorAt, IndicatorProgress, indicator_progress};
+use crate::engine::indicators::{
+    IndicatorAt, IndicatorProgress, IndicatorRollups, indicator_progress, rollup_by_node,
+    scope_progress,
+};
 use crate::store::{self, IndicatorRecord, ObservationRecord, TargetRecord};
 
 /// A new indicator, as the Secretariat defines it.
@@ -308,6 +311,69 @@ impl Tracker {
             &targets,
             &observations,
             at,
+        ))
+    }
+}
+
+impl Tracker {
+    /// The indicators under each node of a level, in one scope (`ASEAN` or a participant): the
+    /// mean current status of those with one, how many have one, and the count of each class;
+    /// `overall` for all of them (DESIGN.md §2b). Retired indicators are left out. The level,
+    /// node and body filters are those of the status figures.
+    ///
+    /// # Errors
+    /// `UnknownFramework`, `UnknownNode`, `Invalid` (a level of another framework); the store
+    /// fails.
+    pub async fn indicator_rollup(
+        &self,
+        framework: &str,
+        scope: &crate::domain::Scope,
+        query: &super::FigureQuery,
+        today: NaiveDate,
+    ) -> ServiceResult<IndicatorRollups> {
+        let fw = self.framework(framework).await?;
+        let as_of = query.as_of.unwrap_or(today);
+        let at = IndicatorAt {
+            at: At {
+                as_of,
+                known_at: query.known_at,
+            },
+            basis: query.basis,
+        };
+        let records = self.store.indicators(fw.id).await?;
+        let targets = self.store.targets(fw.id).await?;
+        let observations = self.store.observations(fw.id).await?;
+        let state = self.figures_state(&fw).await?;
+        let s = super::figures::read(&state);
+        let selection = Self::selection(&fw, &s.outline, query)?;
+        let mut figures = Vec::new();
+        for record in records.into_iter().filter(|r| !r.retired) {
+            let Some(node) = s.outline.find(&record.node) else {
+                continue;
+            };
+            let its_targets: Vec<Target> = targets
+                .iter()
+                .filter(|t| t.indicator_id == record.id)
+                .map(|t| target_from(t.clone(), &record.code))
+                .collect();
+            let its_observations: Vec<Observation> = observations
+                .iter()
+                .filter(|o| o.indicator_id == record.id)
+                .map(|o| observation_from(o.clone(), &record.code))
+                .collect();
+            let indicator = indicator_from(record)?;
+            figures.push((
+                node,
+                scope_progress(&indicator, scope, &its_targets, &its_observations, at),
+            ));
+        }
+        let measured: Vec<(usize, &crate::engine::indicators::ScopeProgress)> =
+            figures.iter().map(|(node, f)| (*node, f)).collect();
+        Ok(rollup_by_node(
+            &s.outline,
+            &selection.rows,
+            scope,
+            &measured,
         ))
     }
 }

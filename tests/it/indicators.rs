@@ -6,7 +6,9 @@
 use blueprint_tracker::domain::{
     Actor, Basis, Direction, IndicatorClass, NewObservation, NewTarget, Role, Scope,
 };
-use blueprint_tracker::service::{IndicatorDefinition, NewAccount, ServiceError, Tracker};
+use blueprint_tracker::service::{
+    FigureQuery, IndicatorDefinition, NewAccount, ServiceError, Tracker,
+};
 use chrono::NaiveDate;
 
 use crate::support::TestDb;
@@ -173,4 +175,27 @@ async fn the_worked_example_of_design_2b_through_the_service() {
         .unwrap();
     assert_eq!(vnm.current_status, None);
     assert_eq!(vnm.class, IndicatorClass::InsufficientData);
+
+    // Rolled up per goal in Viet Nam: the indicator measures 1.1.2, under goal SG1.
+    let query = FigureQuery {
+        as_of: Some(as_of),
+        level: Some("goal".into()),
+        ..FigureQuery::default()
+    };
+    let vietnam: Scope = "VNM".parse().unwrap();
+    let rollup = tracker
+        .indicator_rollup(fw, &vietnam, &query, as_of)
+        .await
+        .unwrap();
+    assert_eq!(rollup.nodes.len(), 12, "a row per goal");
+    let sg1 = rollup.nodes.iter().find(|n| n.code == "SG1").unwrap();
+    assert_eq!((sg1.rollup.indicators, sg1.rollup.with_status), (1, 1));
+    assert!(close(sg1.rollup.mean_current_status, 5.0 / 30.0));
+    assert_eq!(sg1.rollup.classes.get(IndicatorClass::NeedsAcceleration), 1);
+    let sg2 = rollup.nodes.iter().find(|n| n.code == "SG2").unwrap();
+    assert_eq!(
+        (sg2.rollup.indicators, sg2.rollup.mean_current_status),
+        (0, None)
+    );
+    assert_eq!(rollup.overall.indicators, 1);
 }
