@@ -13,7 +13,7 @@ use super::model::{Framework, Validation};
 use super::vocabulary::{ParseError, Scope};
 
 /// Which way is better for an indicator's value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     /// Higher is better (e.g. a completion rate).
@@ -73,7 +73,19 @@ impl fmt::Display for Direction {
 /// Where an indicator stands against its target in one scope (DESIGN.md §2b: the first that
 /// holds, in this order; `no_target` when the scope has none). The thresholds are the UN SDG
 /// Progress Chart's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum IndicatorClass {
     /// The latest value meets the target.
@@ -139,7 +151,7 @@ impl fmt::Display for IndicatorClass {
 
 /// A results-framework indicator of one framework: what is measured, in which unit, which way
 /// is better, and the node (usually a strategic measure) it measures.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Indicator {
     #[serde(skip)]
     pub id: i32,
@@ -174,7 +186,7 @@ pub fn is_percent_unit(unit: &str) -> bool {
 
 /// A baseline and target for (indicator, scope), as recorded. Append-only: a revision is a
 /// newer row, and the one recorded last (at or before the known-at instant) is in force.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Target {
     /// The recording sequence (the store's id): breaks ties between rows recorded in the same
     /// instant.
@@ -208,7 +220,7 @@ impl Target {
 /// A value of (indicator, scope) for one year, as recorded. Append-only like status reports: a
 /// correction is a newer observation for the same year. It goes through the same review as a
 /// status report (`reported` → `validated` or `returned`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Observation {
     /// The recording sequence (the store's id): breaks ties between observations recorded in
     /// the same instant.

@@ -5,8 +5,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, NaiveDate, Utc};
-use serde_json::Value;
 
 use super::answers::{
     AccountList, AuditList, CreatedAccount, CreatedToken, LockList, RevokedToken, SecondFactor,
@@ -25,109 +23,9 @@ use crate::service::{
     token_issues,
 };
 
+use super::fields::Fields;
+
 type ApiResult = Result<Response, Problem>;
-
-/// Reads the fields of a JSON object body, collecting every problem before answering.
-struct Fields<'a> {
-    body: &'a serde_json::Map<String, Value>,
-    issues: Vec<FieldIssue>,
-}
-
-impl<'a> Fields<'a> {
-    fn of(body: &'a Value, known: &[&str]) -> Result<Self, Problem> {
-        let Some(object) = body.as_object() else {
-            return Err(ServiceError::Invalid(vec![FieldIssue::invalid(
-                "body",
-                "the body is a JSON object",
-            )])
-            .into());
-        };
-        let mut issues = Vec::new();
-        for key in object.keys() {
-            if !known.contains(&key.as_str()) {
-                issues.push(FieldIssue::invalid(
-                    key.clone(),
-                    format!("unknown field; the fields are {}", known.join(", ")),
-                ));
-            }
-        }
-        Ok(Self {
-            body: object,
-            issues,
-        })
-    }
-
-    fn text(&mut self, name: &str, required: bool) -> Option<String> {
-        match self.body.get(name) {
-            None | Some(Value::Null) => {
-                if required {
-                    self.issues.push(FieldIssue::invalid(name, "required"));
-                }
-                None
-            }
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(_) => {
-                self.issues
-                    .push(FieldIssue::invalid(name, "must be a string"));
-                None
-            }
-        }
-    }
-
-    fn flag(&mut self, name: &str) -> bool {
-        match self.body.get(name) {
-            None | Some(Value::Null) => false,
-            Some(Value::Bool(b)) => *b,
-            Some(_) => {
-                self.issues
-                    .push(FieldIssue::invalid(name, "must be true or false"));
-                false
-            }
-        }
-    }
-
-    fn date(&mut self, name: &str, required: bool) -> Option<NaiveDate> {
-        let text = self.text(name, required)?;
-        match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
-                self.issues.push(FieldIssue::invalid(
-                    name,
-                    format!("`{text}` is not a date (YYYY-MM-DD)"),
-                ));
-                None
-            }
-        }
-    }
-
-    fn instant(&mut self, name: &str) -> Option<DateTime<Utc>> {
-        let text = self.text(name, false)?;
-        match DateTime::parse_from_rfc3339(&text) {
-            Ok(t) => Some(t.with_timezone(&Utc)),
-            Err(_) => {
-                self.issues.push(FieldIssue::invalid(
-                    name,
-                    format!("`{text}` is not an RFC 3339 instant (2027-01-01T00:00:00Z)"),
-                ));
-                None
-            }
-        }
-    }
-
-    /// Answers 422 with these problems and those found beyond the body's format.
-    fn done_with(mut self, more: Vec<FieldIssue>) -> Result<(), Problem> {
-        self.issues.extend(more);
-        self.done()
-    }
-
-    fn done(self) -> Result<(), Problem> {
-        if self.issues.is_empty() {
-            Ok(())
-        } else {
-            Err(ServiceError::Invalid(self.issues).into())
-        }
-    }
-}
 
 // --- accounts and tokens ---
 

@@ -132,3 +132,18 @@ pub struct AuditList {
     /// Pass as `before` for the next page; null when this page is the last.
     pub next_before: Option<i64>,
 }
+
+/// The observations of a bulk, as stored.
+#[derive(Serialize, ToSchema)]
+pub struct RecordedObservations {
+    pub count: usize,
+    pub observations: Vec<crate::domain::Observation>,
+}
+
+/// What was stored: the observation (one sent), or `{count, observations}` (a bulk sent).
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum StoredObservations {
+    One(Box<crate::domain::Observation>),
+    Many(RecordedObservations),
+}

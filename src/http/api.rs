@@ -304,7 +304,7 @@ pub async fn measure_history(
 }
 
 /// The query parameters every figure takes: `as_of`, `known_at`, `node`, `body`, `level`.
-fn figure_query(params: &Params) -> Result<FigureQuery, Problem> {
+pub(super) fn figure_query(params: &Params) -> Result<FigureQuery, Problem> {
     Ok(FigureQuery {
         as_of: params.date("as_of")?,
         known_at: params.instant("known_at")?,
@@ -316,7 +316,7 @@ fn figure_query(params: &Params) -> Result<FigureQuery, Problem> {
 }
 
 /// `basis`: `reported` (the default: every report in force) or `validated`.
-fn basis_param(params: &Params) -> Result<Basis, Problem> {
+pub(super) fn basis_param(params: &Params) -> Result<Basis, Problem> {
     params.text("basis").map_or(Ok(Basis::Reported), |b| {
         b.parse::<Basis>()
             .map_err(|e| Problem::bad_query("basis", e.0))
@@ -324,7 +324,7 @@ fn basis_param(params: &Params) -> Result<Basis, Problem> {
 }
 
 /// `scope`: `ASEAN` (the default) or a member state's code.
-fn scope_param(params: &Params) -> Result<Scope, Problem> {
+pub(super) fn scope_param(params: &Params) -> Result<Scope, Problem> {
     params.text("scope").map_or(Ok(Scope::Asean), |s| {
         s.parse::<Scope>()
             .map_err(|e| Problem::bad_query("scope", e.0))

@@ -15,7 +15,7 @@ use utoipa::openapi::schema::{
 use utoipa::openapi::{RefOr, Response, Schema};
 use utoipa::{IntoParams, PartialSchema, ToResponse, ToSchema};
 
-use crate::domain::{Role, Scope, Status};
+use crate::domain::{Direction, Role, Scope, Status};
 use crate::edge::Problem;
 use crate::edge::extract::Params;
 
@@ -65,6 +65,33 @@ pub struct TokenId {
     /// An API token's id. Not a number: 400 `invalid_path`.
     #[param(example = 1)]
     pub id: i64,
+}
+
+/// The indicator of a route.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct IndicatorCode {
+    /// An indicator's code (unique within its framework).
+    #[param(example = "SG1-1")]
+    pub code: String,
+}
+
+/// An observation named in the path.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ObservationId {
+    /// An observation's id. Not a number: 400 `invalid_path`.
+    #[param(example = 1)]
+    pub id: i64,
+}
+
+/// Only the indicators under a node.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct IndicatorNode {
+    /// Only the indicators measuring this node or a node under it.
+    #[param(min_length = 1, pattern = r"\S", example = "SG1")]
+    pub node: Option<String>,
 }
 
 /// A status report named in the path.
@@ -381,7 +408,14 @@ pub const OMITTED_MEMBERS: [(&str, &str); 1] = [("Problem", "errors")];
 /// The schemas of request bodies: their optional members may be left out. Every other schema is
 /// an answer, whose members are always sent (`null` when empty) unless marked
 /// `x-omitted-when-null`.
-pub const REQUEST_SCHEMAS: [&str; 10] = [
+pub const REQUEST_SCHEMAS: [&str; 17] = [
+    "NewIndicator",
+    "NewIndicatorTarget",
+    "NewObservation",
+    "NewObservations",
+    "ObservationBody",
+    "ValidateObservation",
+    "ReturnObservation",
     "NewStatusReport",
     "NewStatusReports",
     "StatusBody",
@@ -429,6 +463,113 @@ pub struct NewStatusReports {
 pub enum StatusBody {
     One(NewStatusReport),
     Many(NewStatusReports),
+}
+
+/// A new indicator. Unknown fields are refused (422).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewIndicator {
+    /// Unique within the framework; no spaces.
+    #[schema(min_length = 1, max_length = 64, pattern = r"^\S+$", example = "SG1-1")]
+    pub code: String,
+    #[schema(
+        min_length = 1,
+        max_length = 1000,
+        example = "Share of the population covered by social protection"
+    )]
+    pub title: String,
+    /// `%` (or `percent`) makes values percentages, checked to lie in 0–100.
+    #[schema(min_length = 1, max_length = 64, example = "%")]
+    pub unit: String,
+    pub direction: Direction,
+    /// The code of the node it measures (any node of the framework, usually a strategic
+    /// measure).
+    #[schema(example = "1.1.2")]
+    pub node: String,
+    /// Decimals shown (display only); 1 by default.
+    #[schema(minimum = 0, maximum = 6)]
+    pub decimals: Option<u8>,
+    #[schema(max_length = 4000)]
+    pub source: Option<String>,
+    #[schema(max_length = 4000)]
+    pub note: Option<String>,
+}
+
+/// A baseline and target for one scope: a new revision (the latest recorded is in force).
+/// Unknown fields are refused (422).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewIndicatorTarget {
+    /// `ASEAN` (regional) or a participating member state.
+    pub scope: Scope,
+    /// Before `target_year`; within the framework's period ± 10 years.
+    #[schema(example = 2025)]
+    pub baseline_year: i32,
+    /// 0–100 for a percent indicator.
+    #[schema(example = 40.0)]
+    pub baseline_value: f64,
+    #[schema(example = 2030)]
+    pub target_year: i32,
+    /// Not equal to the baseline value; 0–100 for a percent indicator.
+    #[schema(example = 70.0)]
+    pub target_value: f64,
+    #[schema(max_length = 4000)]
+    pub note: Option<String>,
+}
+
+/// One observation to record. Unknown fields are refused (422).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewObservation {
+    /// An indicator's code.
+    #[schema(example = "SG1-1")]
+    pub indicator: String,
+    /// `ASEAN` (regional) or a participating member state.
+    pub scope: Scope,
+    /// The year the value is for: within the framework's period ± 10 years.
+    #[schema(example = 2026)]
+    pub year: i32,
+    /// 0–100 for a percent indicator.
+    #[schema(example = 52.5)]
+    pub value: f64,
+    #[schema(max_length = 4000)]
+    pub source: Option<String>,
+    #[schema(max_length = 4000)]
+    pub note: Option<String>,
+}
+
+/// A bulk of observations, recorded all or nothing. Errors name `observations[i].field`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewObservations {
+    #[schema(min_items = 1, max_items = 10000)]
+    pub observations: Vec<NewObservation>,
+}
+
+/// One observation, or a bulk of them.
+#[derive(Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum ObservationBody {
+    One(NewObservation),
+    Many(NewObservations),
+}
+
+/// A validation of an observation. Unknown fields are refused (422).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ValidateObservation {
+    /// Must be `true`: an observation is validated only once its source is checked (422
+    /// `validation_failed` otherwise).
+    pub evidence_checked: bool,
+}
+
+/// A return of an observation. Unknown fields are refused (422).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnObservation {
+    /// Why the observation is returned; the focal point reads it.
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: String,
 }
 
 /// A new account. Unknown fields are refused (422).

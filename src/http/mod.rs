@@ -6,5 +6,7 @@ pub mod admin;
 pub mod answers;
 pub mod api;
 pub mod doc;
+pub mod fields;
+pub mod indicators;
 pub mod openapi;
 pub mod transfer;

@@ -20,7 +20,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{admin, api, doc, transfer};
+use super::{admin, api, doc, indicators, transfer};
 use crate::edge::AppState;
 
 #[derive(OpenApi)]
@@ -38,6 +38,7 @@ use crate::edge::AppState;
         (name = "figures", description = "Rates computed by the results-framework engine."),
         (name = "meta", description = "Health and this description."),
         (name = "accounts", description = "Accounts, passwords, second factors and API tokens."),
+        (name = "indicators", description = "The Results Framework: indicators, their baselines and targets, observations, and progress (DESIGN §2b)."),
         (name = "review", description = "Review cut-offs (locks) and the Secretariat's validation of reports."),
         (name = "audit", description = "The append-only record of every write."),
     ),
@@ -111,6 +112,17 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::review_queue))
         .routes(routes!(admin::validate_report))
         .routes(routes!(admin::return_report))
+        .routes(routes!(
+            indicators::list_indicators,
+            indicators::define_indicator
+        ))
+        .routes(routes!(indicators::get_indicator))
+        .routes(routes!(indicators::set_target))
+        .routes(routes!(indicators::indicator_progress))
+        .routes(routes!(indicators::indicator_rollup))
+        .routes(routes!(indicators::record_observations))
+        .routes(routes!(indicators::validate_observation))
+        .routes(routes!(indicators::return_observation))
         .routes(routes!(api::member_states))
         .routes(routes!(admin::me))
         .routes(routes!(admin::users, admin::create_user))

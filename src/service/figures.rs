@@ -340,7 +340,7 @@ impl Tracker {
     }
 
     /// Checks the body filter against the known sectoral bodies.
-    async fn check_body(&self, body: Option<&str>) -> ServiceResult<()> {
+    pub(super) async fn check_body(&self, body: Option<&str>) -> ServiceResult<()> {
         if let Some(body) = body {
             let bodies = self.store.sectoral_bodies().await?;
             if !bodies.iter().any(|b| b.code.eq_ignore_ascii_case(body)) {
@@ -351,7 +351,7 @@ impl Tracker {
     }
 
     /// Checks that `scope` is `ASEAN` or a participant of the framework on every date given.
-    async fn check_scope(
+    pub(super) async fn check_scope(
         &self,
         fw: &Framework,
         participations: &[Participation],

@@ -155,15 +155,7 @@ impl Tracker {
                 )
             }
             ReviewDecision::Return { reason } => {
-                // The limit counts what was sent (as the OpenAPI description's maxLength does).
-                let too_long = reason.chars().count() > 2_000;
-                let reason = reason.trim();
-                if reason.is_empty() || too_long {
-                    return Err(ServiceError::Invalid(vec![FieldIssue::invalid(
-                        "reason",
-                        "say why the report is returned (1 to 2,000 characters): the focal point reads it",
-                    )]));
-                }
+                let reason = return_reason(reason, "report")?;
                 (
                     ValidationState::Returned,
                     Some(reason),
@@ -250,4 +242,23 @@ impl Tracker {
         };
         Ok(self.store.audit_events(&filter).await?)
     }
+}
+
+/// The reason of a return, trimmed: 1 to 2,000 characters (the limit counts what was sent, as
+/// the OpenAPI description's `maxLength` does).
+///
+/// # Errors
+/// `Invalid` naming `reason`.
+pub(super) fn return_reason<'a>(reason: &'a str, what: &str) -> ServiceResult<&'a str> {
+    let too_long = reason.chars().count() > 2_000;
+    let reason = reason.trim();
+    if reason.is_empty() || too_long {
+        return Err(ServiceError::Invalid(vec![FieldIssue::invalid(
+            "reason",
+            format!(
+                "say why the {what} is returned (1 to 2,000 characters): the focal point reads it"
+            ),
+        )]));
+    }
+    Ok(reason)
 }

@@ -6,18 +6,19 @@
 //! observations. Observations obey the framework's locks (409) like status reports.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
 
 use super::accounts::entry;
 use super::{ServiceError, ServiceResult, Tracker, now};
 use crate::domain::audit::actions;
 use crate::domain::{
-    Action, Actor, Basis, Direction, FieldIssue, Indicator, IndicatorIssue, NewObservation,
-    NewTarget, Observation, Role, Target, Validation, ValidationState, participants_as_of,
+    Action, Actor, Basis, Direction, FieldIssue, Indicator, NewObservation, NewTarget, Observation,
+    Role, Target, Validation, ValidationState, participants_as_of,
 };
 use crate::engine::At;
 use crate::engine::indicators::{
-    IndicatorAt, IndicatorProgress, IndicatorRollups, indicator_progress, rollup_by_node,
-    scope_progress,
+    IndicatorAt, IndicatorProgress, IndicatorRollup, IndicatorRollups, NodeIndicators,
+    indicator_progress, rollup_by_node, scope_progress, target_in_force,
 };
 use crate::store::{self, IndicatorRecord, ObservationRecord, TargetRecord};
 
@@ -69,8 +70,56 @@ impl IndicatorDefinition {
     }
 }
 
-fn invalid(prefix: &str, issues: Vec<IndicatorIssue>) -> ServiceError {
-    ServiceError::Invalid(issues.iter().map(|i| i.to_field_issue(prefix)).collect())
+/// A framework's indicators (those under `node` when it is given).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct IndicatorList {
+    pub framework: String,
+    /// The node asked for: indicators measuring it or a node under it.
+    pub node: Option<String>,
+    pub count: usize,
+    pub indicators: Vec<Indicator>,
+}
+
+/// An indicator with the targets in force in each scope, every target revision, and every
+/// observation (as known at `known_at`, everything recorded when it is `null`).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct IndicatorDetail {
+    pub framework: String,
+    #[serde(flatten)]
+    pub indicator: Indicator,
+    pub known_at: Option<DateTime<Utc>>,
+    /// The target in force per scope: `ASEAN` first, then the member states in code order.
+    pub targets: Vec<Target>,
+    /// Every target row, first recorded first (a revision is a newer row).
+    pub target_history: Vec<Target>,
+    /// Every observation, first recorded first (a correction is a newer observation for the
+    /// same year), with its validation.
+    pub observations: Vec<Observation>,
+}
+
+/// The indicators under each node of a level in one scope, as of a date (DESIGN.md §3b).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct IndicatorRollupView {
+    pub framework: String,
+    pub as_of: NaiveDate,
+    pub known_at: Option<DateTime<Utc>>,
+    pub basis: Basis,
+    pub scope: crate::domain::Scope,
+    pub level: String,
+    pub node: Option<String>,
+    pub body: Option<String>,
+    /// Every indicator of the selection in this scope.
+    pub overall: IndicatorRollup,
+    pub nodes: Vec<NodeIndicators>,
+}
+
+/// What the Secretariat decides about an observation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ObservationDecision {
+    /// Validated, with the source checked.
+    Validate { evidence_checked: bool },
+    /// Returned to the focal point, with the reason it will read.
+    Return { reason: String },
 }
 
 impl Tracker {
@@ -167,9 +216,18 @@ impl Tracker {
         self.permit(actor, Action::SetTarget(&target.scope)).await?;
         let fw = self.framework(framework).await?;
         let record = self.indicator_record(fw.id, &fw.code, indicator).await?;
-        target
+        let participants = self.participant_codes(fw.id).await?;
+        let mut issues: Vec<FieldIssue> = target
             .check(&record.unit, &fw)
-            .map_err(|issues| invalid("", issues))?;
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .map(|i| i.to_field_issue(""))
+            .collect();
+        issues.extend(scope_issue(&target.scope, &participants, &fw.code, "scope"));
+        if !issues.is_empty() {
+            return Err(ServiceError::Invalid(issues));
+        }
         let new = store::NewTarget {
             indicator_id: record.id,
             scope: &target.scope,
@@ -210,6 +268,7 @@ impl Tracker {
         }
         let fw = self.framework(framework).await?;
         let records = self.store.indicators(fw.id).await?;
+        let participants = self.participant_codes(fw.id).await?;
         let mut issues = Vec::new();
         let mut rows = Vec::with_capacity(observations.len());
         for (i, o) in observations.iter().enumerate() {
@@ -225,8 +284,19 @@ impl Tracker {
                 ));
                 continue;
             };
-            if let Err(found) = o.check(&record.unit, &fw) {
+            let scope_problem =
+                scope_issue(&o.scope, &participants, &fw.code, &format!("{prefix}scope"));
+            let retired = record.retired.then(|| {
+                FieldIssue::invalid(
+                    format!("{prefix}indicator"),
+                    format!("`{}` is retired: its history stays readable, but it takes no new observation", record.code),
+                )
+            });
+            let found = o.check(&record.unit, &fw).err().unwrap_or_default();
+            if !found.is_empty() || scope_problem.is_some() || retired.is_some() {
+                issues.extend(retired);
                 issues.extend(found.iter().map(|f| f.to_field_issue(&prefix)));
+                issues.extend(scope_problem);
                 continue;
             }
             rows.push((record.id, record.code.clone(), o));
@@ -316,6 +386,235 @@ impl Tracker {
 }
 
 impl Tracker {
+    /// The member states that take part in the framework at any time.
+    async fn participant_codes(
+        &self,
+        framework_id: i32,
+    ) -> ServiceResult<Vec<crate::domain::StateCode>> {
+        let mut codes: Vec<crate::domain::StateCode> = self
+            .store
+            .participations(framework_id)
+            .await?
+            .into_iter()
+            .map(|p| p.state)
+            .collect();
+        codes.sort();
+        codes.dedup();
+        Ok(codes)
+    }
+
+    /// A framework's indicators in code order; with `node`, those measuring it or a node under
+    /// it.
+    ///
+    /// # Errors
+    /// `UnknownFramework`, `UnknownNode`; the store fails.
+    pub async fn indicator_list(
+        &self,
+        framework: &str,
+        node: Option<&str>,
+    ) -> ServiceResult<IndicatorList> {
+        let fw = self.framework(framework).await?;
+        let mut indicators = self.indicators(&fw.code).await?;
+        if let Some(code) = node {
+            let state = self.figures_state(&fw).await?;
+            let s = super::figures::read(&state);
+            let Some(ancestor) = s.outline.find(code) else {
+                return Err(ServiceError::UnknownNode {
+                    framework: fw.code.clone(),
+                    code: code.to_owned(),
+                });
+            };
+            indicators.retain(|i| {
+                s.outline
+                    .find(&i.node)
+                    .is_some_and(|n| s.outline.is_within(n, ancestor))
+            });
+        }
+        Ok(IndicatorList {
+            framework: fw.code,
+            node: node.map(str::to_owned),
+            count: indicators.len(),
+            indicators,
+        })
+    }
+
+    /// An indicator with its targets in force per scope, every revision and every
+    /// observation, as known at `known_at`.
+    ///
+    /// # Errors
+    /// `UnknownFramework`; an unknown indicator; the store fails.
+    pub async fn indicator_detail(
+        &self,
+        framework: &str,
+        code: &str,
+        known_at: Option<DateTime<Utc>>,
+    ) -> ServiceResult<IndicatorDetail> {
+        let fw = self.framework(framework).await?;
+        let record = self.indicator_record(fw.id, &fw.code, code).await?;
+        let known = |at: DateTime<Utc>| known_at.is_none_or(|t| at <= t);
+        let target_history: Vec<Target> = self
+            .store
+            .targets(fw.id)
+            .await?
+            .into_iter()
+            .filter(|t| t.indicator_id == record.id && known(t.recorded_at))
+            .map(|t| target_from(t, &record.code))
+            .collect();
+        let mut scopes: Vec<&crate::domain::Scope> =
+            target_history.iter().map(|t| &t.scope).collect();
+        scopes.sort_by_key(|s| match s {
+            crate::domain::Scope::Asean => (0, String::new()),
+            crate::domain::Scope::State(c) => (1, c.as_str().to_owned()),
+        });
+        scopes.dedup();
+        let targets: Vec<Target> = scopes
+            .into_iter()
+            .filter_map(|scope| {
+                target_in_force(&record.code, scope, &target_history, known_at).cloned()
+            })
+            .collect();
+        let observations: Vec<Observation> = self
+            .store
+            .observations(fw.id)
+            .await?
+            .into_iter()
+            .filter(|o| o.indicator_id == record.id && known(o.recorded_at))
+            .map(|o| {
+                let mut o = observation_from(o, &record.code);
+                // A review made after the instant asked for was not known then.
+                if o.validation.at.is_some_and(|at| !known(at)) {
+                    o.validation = Validation {
+                        state: ValidationState::Reported,
+                        by: None,
+                        at: None,
+                        reason: None,
+                        evidence_checked: false,
+                    };
+                }
+                o
+            })
+            .collect();
+        Ok(IndicatorDetail {
+            framework: fw.code,
+            indicator: indicator_from(record)?,
+            known_at,
+            targets,
+            target_history,
+            observations,
+        })
+    }
+
+    /// Validates an observation (its source checked) or returns it with a reason, once
+    /// (secretariat, admin). A returned observation no longer counts on either basis; a
+    /// correction is a newer observation for the same year.
+    ///
+    /// # Errors
+    /// `Forbidden`; `UnknownFramework`; `NotFound` for no such observation; `Invalid` (not
+    /// checked, no reason); `Conflict` when it was reviewed already; the store fails.
+    pub async fn decide_observation(
+        &self,
+        actor: &Actor,
+        framework: &str,
+        id: i64,
+        decision: ObservationDecision,
+    ) -> ServiceResult<Observation> {
+        let fw = self.framework(framework).await?;
+        let not_found = || ServiceError::NotFound(format!("`{}` has no observation {id}", fw.code));
+        let observation_id = i32::try_from(id).map_err(|_| not_found())?;
+        let found = self
+            .store
+            .observations(fw.id)
+            .await?
+            .into_iter()
+            .find(|o| o.id == observation_id)
+            .ok_or_else(not_found)?;
+        self.permit(actor, Action::Review(&found.scope)).await?;
+        let (state, reason, action) = match &decision {
+            ObservationDecision::Validate { evidence_checked } => {
+                if !evidence_checked {
+                    return Err(ServiceError::Invalid(vec![FieldIssue::invalid(
+                        "evidence_checked",
+                        "validate an observation only once its source is checked: send `\"evidence_checked\": true`",
+                    )]));
+                }
+                (
+                    ValidationState::Validated,
+                    None,
+                    actions::OBSERVATION_VALIDATE,
+                )
+            }
+            ObservationDecision::Return { reason } => {
+                let reason = super::governance::return_reason(reason, "observation")?;
+                (
+                    ValidationState::Returned,
+                    Some(reason),
+                    actions::OBSERVATION_RETURN,
+                )
+            }
+        };
+        let audit = entry(Some(actor), action).framework(fw.code.clone());
+        self.store
+            .review_observation(
+                fw.id,
+                store::ObservationReview {
+                    observation_id,
+                    decision: state,
+                    reason,
+                },
+                actor.user.id,
+                audit,
+                now(),
+            )
+            .await?;
+        let record = self
+            .store
+            .indicators(fw.id)
+            .await?
+            .into_iter()
+            .find(|i| i.id == found.indicator_id)
+            .map(|i| i.code)
+            .unwrap_or_default();
+        let stored = self
+            .store
+            .observations(fw.id)
+            .await?
+            .into_iter()
+            .find(|o| o.id == observation_id)
+            .ok_or_else(not_found)?;
+        Ok(observation_from(stored, &record))
+    }
+
+    /// [`Tracker::indicator_rollup`] with what it was computed for, as the API answers it.
+    ///
+    /// # Errors
+    /// See [`Tracker::indicator_rollup`].
+    pub async fn indicator_rollup_view(
+        &self,
+        framework: &str,
+        scope: &crate::domain::Scope,
+        query: &super::FigureQuery,
+        today: NaiveDate,
+    ) -> ServiceResult<IndicatorRollupView> {
+        let fw = self.framework(framework).await?;
+        let rollups = self.indicator_rollup(&fw.code, scope, query, today).await?;
+        let state = self.figures_state(&fw).await?;
+        let s = super::figures::read(&state);
+        let depth = Self::selection(&fw, &s.outline, query)?.depth;
+        let level = fw.levels.get(depth).cloned().unwrap_or_default();
+        Ok(IndicatorRollupView {
+            framework: fw.code,
+            as_of: query.as_of.unwrap_or(today),
+            known_at: query.known_at,
+            basis: query.basis,
+            scope: scope.clone(),
+            level,
+            node: query.node.clone(),
+            body: query.body.clone(),
+            overall: rollups.overall,
+            nodes: rollups.nodes,
+        })
+    }
+
     /// The indicators under each node of a level, in one scope (`ASEAN` or a participant): the
     /// mean current status of those with one, how many have one, and the count of each class;
     /// `overall` for all of them (DESIGN.md §2b). Retired indicators are left out. The level,
@@ -340,6 +639,10 @@ impl Tracker {
             },
             basis: query.basis,
         };
+        self.check_body(query.body.as_deref()).await?;
+        let participations = self.store.participations(fw.id).await?;
+        self.check_scope(&fw, &participations, scope, &[as_of])
+            .await?;
         let records = self.store.indicators(fw.id).await?;
         let targets = self.store.targets(fw.id).await?;
         let observations = self.store.observations(fw.id).await?;
@@ -375,6 +678,25 @@ impl Tracker {
             scope,
             &measured,
         ))
+    }
+}
+
+/// A scope an indicator's figures may be recorded for: `ASEAN`, or a member state that
+/// participates (or participated) in the framework.
+fn scope_issue(
+    scope: &crate::domain::Scope,
+    participants: &[crate::domain::StateCode],
+    framework: &str,
+    field: &str,
+) -> Option<FieldIssue> {
+    match scope {
+        crate::domain::Scope::State(code) if !participants.contains(code) => {
+            Some(FieldIssue::invalid(
+                field,
+                format!("{code} does not participate in `{framework}`"),
+            ))
+        }
+        _ => None,
     }
 }
 

@@ -29,7 +29,9 @@ pub use figures::{
     CompareView, FigureQuery, MAX_TIMELINE_POINTS, ProgressView, Span, TimelineView,
 };
 pub use governance::{ReviewDecision, ReviewQueue};
-pub use indicators::IndicatorDefinition;
+pub use indicators::{
+    IndicatorDefinition, IndicatorDetail, IndicatorList, IndicatorRollupView, ObservationDecision,
+};
 pub use pages::{
     ActivityCount, BodyFramework, BodyPage, Dashboard, FrameworkPanel, GoalLine, GridRow, GridView,
     LaggingMeasure, LevelComparison, LevelRow, MeasurePage, StatePage, TreeRow, TreeView,

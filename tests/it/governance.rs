@@ -13,7 +13,7 @@ const PASSWORD: &str = "correct horse battery staple";
 
 /// A caller of the matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Who {
+pub(crate) enum Who {
     Admin,
     Secretariat,
     /// Viet Nam's focal point.
@@ -56,7 +56,7 @@ impl Who {
     }
 
     /// The answer to a caller the table refuses: 401 without (good) credentials, else 403.
-    fn refused(self) -> u16 {
+    pub(crate) fn refused(self) -> u16 {
         match self {
             Who::Anonymous | Who::BadToken => 401,
             _ => 403,
@@ -165,7 +165,7 @@ async fn newest_audit(app: &TestApp) -> AuditEvent {
 /// Sends a request of the matrix, checks the answer and, when refused, that nothing changed:
 /// a 401 leaves no trace; a 403 (an account asking for what it may not do) leaves exactly one
 /// `access.denied` audit record naming the account, and nothing else.
-async fn attempt(
+pub(crate) async fn attempt(
     app: &TestApp,
     t: &Tokens,
     who: Who,

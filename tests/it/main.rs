@@ -19,6 +19,7 @@ mod faults;
 mod figures;
 mod governance;
 mod hardening;
+mod indicator_api;
 mod indicator_store;
 mod indicators;
 mod openapi;

@@ -17,7 +17,7 @@ use crate::support::TestApp;
 
 /// Every (method, path) the router serves under `/api/v1`, and `/healthz` (`src/server/mod.rs`);
 /// the web pages (`src/web`, merged beside the API) are not part of it.
-const ROUTES: [(&str, &str); 37] = [
+const ROUTES: [(&str, &str); 46] = [
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/api/v1/frameworks"),
@@ -42,6 +42,15 @@ const ROUTES: [(&str, &str); 37] = [
     ("post", "/api/v1/frameworks/{fw}/reports/{id}/validate"),
     ("post", "/api/v1/frameworks/{fw}/reports/{id}/return"),
     ("get", "/api/v1/member-states"),
+    ("get", "/api/v1/frameworks/{fw}/indicators"),
+    ("post", "/api/v1/frameworks/{fw}/indicators"),
+    ("get", "/api/v1/frameworks/{fw}/indicators/{code}"),
+    ("post", "/api/v1/frameworks/{fw}/indicators/{code}/targets"),
+    ("get", "/api/v1/frameworks/{fw}/indicators/{code}/progress"),
+    ("get", "/api/v1/frameworks/{fw}/indicator-progress"),
+    ("post", "/api/v1/frameworks/{fw}/observations"),
+    ("post", "/api/v1/frameworks/{fw}/observations/{id}/validate"),
+    ("post", "/api/v1/frameworks/{fw}/observations/{id}/return"),
     ("get", "/api/v1/me"),
     ("get", "/api/v1/users"),
     ("post", "/api/v1/users"),
@@ -768,6 +777,73 @@ async fn real_answers_on_the_demo_data_match_their_response_schemas() {
     let path = format!("{fw}/reports?validation=returned&scope=vnm");
     let queue = x.send(base, "get", &path, None, None, 200).await;
     assert_eq!(queue["reports"][0]["id"], returned["id"]);
+    // Indicators: a definition, targets, observations (one, a bulk), their review, and reads.
+    let indicator = json!({"code":"SG1-1","title":"Social protection coverage","unit":"%",
+        "direction":"increase","node":"1.1.2","source":"ILO"});
+    let path = format!("{fw}/indicators");
+    x.send(
+        base,
+        "post",
+        &path,
+        Some(&t.secretariat),
+        Some(&indicator),
+        201,
+    )
+    .await;
+    x.send(base, "get", &path, None, None, 200).await;
+    x.send(base, "get", &format!("{path}?node=SG1"), None, None, 200)
+        .await;
+    let target = json!({"scope":"VNM","baseline_year":2025,"baseline_value":40.0,
+        "target_year":2030,"target_value":70.0});
+    let path = format!("{fw}/indicators/SG1-1/targets");
+    x.send(base, "post", &path, Some(&t.vnm), Some(&target), 201)
+        .await;
+    let path = format!("{fw}/observations");
+    let observed = x
+        .send(
+            base,
+            "post",
+            &path,
+            Some(&t.vnm),
+            Some(&json!({"indicator":"SG1-1","scope":"VNM","year":2026,"value":45.0})),
+            201,
+        )
+        .await;
+    let bulk = json!({"observations":[
+        {"indicator":"SG1-1","scope":"VNM","year":2027,"value":47.5},
+        {"indicator":"SG1-1","scope":"VNM","year":2028,"value":50.0,"note":"provisional"}]});
+    let many = x
+        .send(base, "post", &path, Some(&t.vnm), Some(&bulk), 201)
+        .await;
+    assert_eq!(many["count"], 2);
+    let path = format!("{fw}/observations/{}/validate", observed["id"]);
+    x.send(
+        base,
+        "post",
+        &path,
+        Some(&t.secretariat),
+        Some(&json!({"evidence_checked": true})),
+        200,
+    )
+    .await;
+    let path = format!("{fw}/observations/{}/return", many["observations"][1]["id"]);
+    x.send(
+        base,
+        "post",
+        &path,
+        Some(&t.secretariat),
+        Some(&json!({"reason": "Not yet published"})),
+        200,
+    )
+    .await;
+    let path = format!("{fw}/indicators/SG1-1");
+    let detail = x.send(base, "get", &path, None, None, 200).await;
+    assert_eq!(detail["observations"].as_array().unwrap().len(), 3);
+    let path = format!("{fw}/indicators/SG1-1/progress?as_of=2028-12-31&basis=validated");
+    x.send(base, "get", &path, None, None, 200).await;
+    let path = format!("{fw}/indicator-progress?as_of=2028-12-31&scope=VNM");
+    x.send(base, "get", &path, None, None, 200).await;
+
     let cut_off = json!({"until": "2026-06-30", "note": "Review cut-off"});
     let path = format!("{fw}/locks");
     let lock = x

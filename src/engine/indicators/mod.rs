@@ -54,7 +54,7 @@ pub const NEEDS_ACCELERATION: f64 = 0.10;
 pub const STAGNATING: f64 = 0.0;
 
 /// A value in a year: a baseline, a target, a point.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct YearValue {
     pub year: i32,
     pub value: f64,
@@ -69,7 +69,7 @@ pub struct IndicatorAt {
 }
 
 /// One indicator's figures in one scope (DESIGN.md §2b, §3b).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ScopeProgress {
     pub scope: Scope,
     /// `regional` for `ASEAN`, `scope` for a member state.
@@ -123,7 +123,7 @@ impl ScopeProgress {
 
 /// One indicator in every scope, with the cross-state mean and the regional figures side by
 /// side (DESIGN.md §3b's per-indicator progress).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct IndicatorProgress {
     pub indicator: String,
     pub direction: Direction,

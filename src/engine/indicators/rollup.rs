@@ -10,7 +10,7 @@ use crate::domain::{IndicatorClass, Scope, StateCode};
 use crate::engine::{Outline, Rule};
 
 /// How many indicators are in each class.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ClassCounts {
     pub achieved: u64,
     pub insufficient_data: u64,
@@ -53,7 +53,7 @@ impl ClassCounts {
 
 /// The indicators of a set in one scope: how many, the mean of their current statuses over
 /// those that have one, and how many are in each class.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct IndicatorRollup {
     /// `regional` for `ASEAN`, `scope` for a member state.
     pub rule: Rule,
@@ -88,7 +88,7 @@ impl IndicatorRollup {
 }
 
 /// One row of a rollup: the indicators measuring the node or a node under it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct NodeIndicators {
     pub code: String,
     pub title: String,
@@ -98,7 +98,7 @@ pub struct NodeIndicators {
 }
 
 /// Indicators in one scope: all of those given, and per row node.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct IndicatorRollups {
     pub overall: IndicatorRollup,
     pub nodes: Vec<NodeIndicators>,
@@ -142,7 +142,7 @@ pub fn rollup_by_node(
 }
 
 /// The unweighted mean of the participants' current statuses (`mean_of_states`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct MeanStatus {
     pub rule: Rule,
     /// `null` when no participant has a current status.
