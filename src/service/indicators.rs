@@ -174,31 +174,18 @@ impl Tracker {
     /// `UnknownFramework`; the store fails.
     pub async fn indicators(&self, framework: &str) -> ServiceResult<Vec<Indicator>> {
         let fw = self.framework(framework).await?;
-        self.store
-            .indicators(fw.id)
-            .await?
-            .into_iter()
-            .map(indicator_from)
-            .collect()
+        Ok(self.indicator_data(&fw).await?.indicators.clone())
     }
 
     async fn indicator_record(
         &self,
-        framework_id: i32,
-        framework: &str,
+        fw: &crate::domain::Framework,
         code: &str,
     ) -> ServiceResult<IndicatorRecord> {
-        self.store
-            .indicators(framework_id)
-            .await?
-            .into_iter()
-            .find(|i| i.code == code.trim())
-            .ok_or_else(|| {
-                ServiceError::NotFound(format!(
-                    "`{}` is not an indicator of `{framework}`",
-                    code.trim()
-                ))
-            })
+        let data = self.indicator_data(fw).await?;
+        data.find(code)
+            .map(|(r, _)| r.clone())
+            .ok_or_else(|| unknown_indicator(&fw.code, code))
     }
 
     /// Sets an indicator's baseline and target for a scope: a new revision (the Secretariat
@@ -215,7 +202,7 @@ impl Tracker {
     ) -> ServiceResult<Target> {
         self.permit(actor, Action::SetTarget(&target.scope)).await?;
         let fw = self.framework(framework).await?;
-        let record = self.indicator_record(fw.id, &fw.code, indicator).await?;
+        let record = self.indicator_record(&fw, indicator).await?;
         let participants = self.participant_codes(fw.id).await?;
         let mut issues: Vec<FieldIssue> = target
             .check(&record.unit, &fw)
@@ -267,7 +254,8 @@ impl Tracker {
             self.permit(actor, Action::OverrideLock).await?;
         }
         let fw = self.framework(framework).await?;
-        let records = self.store.indicators(fw.id).await?;
+        let data = self.indicator_data(&fw).await?;
+        let records = &data.records;
         let participants = self.participant_codes(fw.id).await?;
         let mut issues = Vec::new();
         let mut rows = Vec::with_capacity(observations.len());
@@ -351,35 +339,23 @@ impl Tracker {
         basis: Basis,
     ) -> ServiceResult<IndicatorProgress> {
         let fw = self.framework(framework).await?;
-        let record = self.indicator_record(fw.id, &fw.code, code).await?;
-        let targets: Vec<Target> = self
-            .store
-            .targets(fw.id)
-            .await?
-            .into_iter()
-            .filter(|t| t.indicator_id == record.id)
-            .map(|t| target_from(t, &record.code))
-            .collect();
-        let observations: Vec<Observation> = self
-            .store
-            .observations(fw.id)
-            .await?
-            .into_iter()
-            .filter(|o| o.indicator_id == record.id)
-            .map(|o| observation_from(o, &record.code))
-            .collect();
+        let data = self.indicator_data(&fw).await?;
+        let (record, indicator) = data
+            .find(code)
+            .ok_or_else(|| unknown_indicator(&fw.code, code))?;
         let participations = self.store.participations(fw.id).await?;
         let participants = participants_as_of(&participations, as_of);
-        let indicator = indicator_from(record)?;
         let at = IndicatorAt {
             at: At { as_of, known_at },
             basis,
         };
+        let targets = data.targets_of(record.id);
+        let observations = data.observations_of(record.id);
         Ok(indicator_progress(
-            &indicator,
+            indicator,
             &participants,
-            &targets,
-            &observations,
+            targets,
+            observations,
             at,
         ))
     }
@@ -450,15 +426,16 @@ impl Tracker {
         known_at: Option<DateTime<Utc>>,
     ) -> ServiceResult<IndicatorDetail> {
         let fw = self.framework(framework).await?;
-        let record = self.indicator_record(fw.id, &fw.code, code).await?;
+        let data = self.indicator_data(&fw).await?;
+        let (record, indicator) = data
+            .find(code)
+            .ok_or_else(|| unknown_indicator(&fw.code, code))?;
         let known = |at: DateTime<Utc>| known_at.is_none_or(|t| at <= t);
-        let target_history: Vec<Target> = self
-            .store
-            .targets(fw.id)
-            .await?
-            .into_iter()
-            .filter(|t| t.indicator_id == record.id && known(t.recorded_at))
-            .map(|t| target_from(t, &record.code))
+        let target_history: Vec<Target> = data
+            .targets_of(record.id)
+            .iter()
+            .filter(|t| known(t.recorded_at))
+            .cloned()
             .collect();
         let mut scopes: Vec<&crate::domain::Scope> =
             target_history.iter().map(|t| &t.scope).collect();
@@ -473,14 +450,12 @@ impl Tracker {
                 target_in_force(&record.code, scope, &target_history, known_at).cloned()
             })
             .collect();
-        let observations: Vec<Observation> = self
-            .store
-            .observations(fw.id)
-            .await?
-            .into_iter()
-            .filter(|o| o.indicator_id == record.id && known(o.recorded_at))
+        let observations: Vec<Observation> = data
+            .observations_of(record.id)
+            .iter()
+            .filter(|o| known(o.recorded_at))
             .map(|o| {
-                let mut o = observation_from(o, &record.code);
+                let mut o = o.clone();
                 // A review made after the instant asked for was not known then.
                 if o.validation.at.is_some_and(|at| !known(at)) {
                     o.validation = Validation {
@@ -496,7 +471,7 @@ impl Tracker {
             .collect();
         Ok(IndicatorDetail {
             framework: fw.code,
-            indicator: indicator_from(record)?,
+            indicator: indicator.clone(),
             known_at,
             targets,
             target_history,
@@ -643,31 +618,27 @@ impl Tracker {
         let participations = self.store.participations(fw.id).await?;
         self.check_scope(&fw, &participations, scope, &[as_of])
             .await?;
-        let records = self.store.indicators(fw.id).await?;
-        let targets = self.store.targets(fw.id).await?;
-        let observations = self.store.observations(fw.id).await?;
+        let data = self.indicator_data(&fw).await?;
         let state = self.figures_state(&fw).await?;
         let s = super::figures::read(&state);
         let selection = Self::selection(&fw, &s.outline, query)?;
         let mut figures = Vec::new();
-        for record in records.into_iter().filter(|r| !r.retired) {
+        for (record, indicator) in data.records.iter().zip(&data.indicators) {
+            if record.retired {
+                continue;
+            }
             let Some(node) = s.outline.find(&record.node) else {
                 continue;
             };
-            let its_targets: Vec<Target> = targets
-                .iter()
-                .filter(|t| t.indicator_id == record.id)
-                .map(|t| target_from(t.clone(), &record.code))
-                .collect();
-            let its_observations: Vec<Observation> = observations
-                .iter()
-                .filter(|o| o.indicator_id == record.id)
-                .map(|o| observation_from(o.clone(), &record.code))
-                .collect();
-            let indicator = indicator_from(record)?;
             figures.push((
                 node,
-                scope_progress(&indicator, scope, &its_targets, &its_observations, at),
+                scope_progress(
+                    indicator,
+                    scope,
+                    data.targets_of(record.id),
+                    data.observations_of(record.id),
+                    at,
+                ),
             ));
         }
         let measured: Vec<(usize, &crate::engine::indicators::ScopeProgress)> =
@@ -700,7 +671,14 @@ fn scope_issue(
     }
 }
 
-fn indicator_from(r: IndicatorRecord) -> ServiceResult<Indicator> {
+fn unknown_indicator(framework: &str, code: &str) -> ServiceError {
+    ServiceError::NotFound(format!(
+        "`{}` is not an indicator of `{framework}`",
+        code.trim()
+    ))
+}
+
+pub(super) fn indicator_from(r: IndicatorRecord) -> ServiceResult<Indicator> {
     let direction = r.direction.parse::<Direction>().map_err(|e| {
         ServiceError::Internal(format!("indicator {}: stored direction: {}", r.code, e.0))
     })?;
@@ -718,7 +696,7 @@ fn indicator_from(r: IndicatorRecord) -> ServiceResult<Indicator> {
     })
 }
 
-fn target_from(t: TargetRecord, indicator: &str) -> Target {
+pub(super) fn target_from(t: TargetRecord, indicator: &str) -> Target {
     Target {
         id: i64::from(t.id),
         indicator: indicator.to_owned(),
@@ -733,7 +711,7 @@ fn target_from(t: TargetRecord, indicator: &str) -> Target {
     }
 }
 
-fn observation_from(o: ObservationRecord, indicator: &str) -> Observation {
+pub(super) fn observation_from(o: ObservationRecord, indicator: &str) -> Observation {
     Observation {
         id: i64::from(o.id),
         indicator: indicator.to_owned(),

@@ -7,6 +7,7 @@ pub mod backup;
 mod catalog;
 mod figures;
 mod governance;
+mod indicator_cache;
 mod indicators;
 mod pages;
 mod review;
@@ -132,6 +133,7 @@ pub struct Tracker {
     settings: std::sync::Arc<Settings>,
     guards: sessions::Guards,
     trees: status::TreeCache,
+    indicator_cache: indicator_cache::IndicatorCache,
 }
 
 /// How long the readiness check's test write may take.
@@ -167,6 +169,7 @@ impl Tracker {
             settings: std::sync::Arc::new(Settings::default()),
             guards: sessions::Guards::default(),
             trees: status::TreeCache::default(),
+            indicator_cache: indicator_cache::IndicatorCache::default(),
         }
     }
 
