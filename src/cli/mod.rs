@@ -328,6 +328,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 let added = tracker.load_demo().await.map_err(explain)?;
                 println!("demo scenario: {added} reports added (illustrative, not official data)");
+                let indicators = tracker.load_demo_indicators().await.map_err(explain)?;
+                println!(
+                    "demo indicators: {} indicators, {} targets, {} observations added \
+                     (illustrative, not official data; see them as of 2030-12-31)",
+                    indicators.indicators, indicators.targets, indicators.observations
+                );
             }
             Ok(())
         }
@@ -487,6 +493,13 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         tracing::info!(
             reports_added = added,
             "demo scenario loaded (illustrative, not official data)"
+        );
+        let indicators = tracker.load_demo_indicators().await.map_err(explain)?;
+        tracing::info!(
+            indicators_added = indicators.indicators,
+            targets_added = indicators.targets,
+            observations_added = indicators.observations,
+            "demo indicators loaded (illustrative, not official data; values 2026-2030: read them as of 2030-12-31)"
         );
     }
     let indexed = tracker.warm_figures().await.map_err(explain)?;

@@ -7,6 +7,7 @@
 //! (framework, measure, scope) pair), so figures computed on the demo data can be checked by hand
 //! and example reports do not drift.
 
+pub mod indicators;
 pub mod synthetic;
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc};

@@ -5,6 +5,7 @@
 mod accounts;
 pub mod backup;
 mod catalog;
+mod demo_indicators;
 mod figures;
 mod governance;
 mod indicator_cache;
@@ -26,6 +27,7 @@ pub use accounts::{NewAccount, NewApiToken, account_issues, token_issues};
 pub use catalog::{
     FrameworkTree, MeasureFilter, MeasureView, ParticipantView, Participants, TreeNode,
 };
+pub use demo_indicators::DemoIndicatorSummary;
 pub use figures::{
     CompareView, FigureQuery, MAX_TIMELINE_POINTS, ProgressView, Span, TimelineView,
 };

@@ -489,7 +489,7 @@ impl Tracker {
     }
 
     /// The demo's (disabled) focal point of a member state, created on first use.
-    async fn demo_focal_point(&self, state: &StateCode) -> ServiceResult<User> {
+    pub(super) async fn demo_focal_point(&self, state: &StateCode) -> ServiceResult<User> {
         let name = demo::focal_point_name(state);
         if let Some(user) = self.store.user_by_name(&name).await? {
             return Ok(user);

@@ -14,6 +14,7 @@ mod authorization;
 mod backup;
 mod basis;
 mod connections;
+mod demo_indicators;
 mod durability;
 mod faults;
 mod figures;

@@ -148,6 +148,10 @@ impl TestApp {
     pub async fn spawn_with_demo() -> Self {
         let app = Self::spawn().await;
         app.tracker.load_demo().await.expect("load the demo");
+        app.tracker
+            .load_demo_indicators()
+            .await
+            .expect("load the demo indicators");
         app
     }
 
