@@ -20,6 +20,7 @@ mod figures;
 mod governance;
 mod hardening;
 mod indicator_store;
+mod indicator_transfer;
 mod indicators;
 mod openapi;
 mod recording;
