@@ -625,6 +625,16 @@ pub fn observation_rows(
     table: &Table,
     states: &[StateArea],
 ) -> Result<ObservationRows, Vec<FileIssue>> {
+    if table
+        .header
+        .iter()
+        .any(|h| h.trim().eq_ignore_ascii_case("OBS_VALUE"))
+    {
+        return Err(vec![FileIssue::header(
+            "OBS_VALUE",
+            "this is an SDMX-CSV file (it has OBS_VALUE): import it as SDMX-CSV (--sdmx, sdmx=true)",
+        )]);
+    }
     let columns = match_header(
         table,
         &OBSERVATION_COLUMNS,
@@ -1000,6 +1010,8 @@ mod tests {
         );
         let header = observation_rows(&table("indicator,scope,value\nK,VNM,1\n"), &[]);
         assert_eq!(fields(&header.unwrap_err()), ["header: year"]);
+        let sdmx = observation_rows(&table("REF_AREA,TIME_PERIOD,OBS_VALUE\nVN,2026,1\n"), &[]);
+        assert_eq!(fields(&sdmx.unwrap_err()), ["header: OBS_VALUE"]);
     }
 
     #[test]
