@@ -37,9 +37,10 @@ use super::{
 use crate::domain::audit::actions;
 use crate::domain::{
     Action, Actor, Basis, FieldIssue, Framework, Indicator, NewObservation, NewTarget, Observation,
-    Role, Scope, Target, ValidationState,
+    Role, Scope, Target, ValidationState, participants_as_of,
 };
-use crate::engine::indicators::target_in_force;
+use crate::engine::At;
+use crate::engine::indicators::{IndicatorAt, indicator_progress, target_in_force};
 use crate::store::{self, ImportedTarget, year_end};
 use crate::transfer::indicators::{
     DEFINITION_COLUMNS, OBSERVATION_COLUMNS, OBSERVATIONS_SHEET, ObservationRows,
@@ -623,6 +624,45 @@ impl Tracker {
             .collect())
     }
 
+    /// Every observation of a framework's indicators, oldest first, with its review.
+    async fn observations_of(&self, fw: &Framework) -> ServiceResult<Vec<Observation>> {
+        let codes: HashMap<i32, String> = self
+            .store
+            .indicators(fw.id)
+            .await?
+            .into_iter()
+            .map(|i| (i.id, i.code))
+            .collect();
+        Ok(self
+            .store
+            .observations(fw.id)
+            .await?
+            .into_iter()
+            .filter_map(|o| {
+                let code = codes.get(&o.indicator_id)?;
+                Some(Observation {
+                    id: i64::from(o.id),
+                    indicator: code.clone(),
+                    scope: o.scope,
+                    year: o.year,
+                    value: o.value,
+                    source: o.source,
+                    note: o.note,
+                    recorded_by: o.recorded_by,
+                    recorded_at: o.recorded_at,
+                    validation: crate::domain::Validation {
+                        evidence_checked: o.state == ValidationState::Validated
+                            && o.reviewed_at.is_some(),
+                        state: o.state,
+                        by: o.reviewed_by,
+                        at: o.reviewed_at,
+                        reason: o.reason,
+                    },
+                })
+            })
+            .collect())
+    }
+
     /// The observation in force per (indicator, scope, year): recorded last at or before
     /// `known_at`; with `basis=validated`, of the validated ones.
     async fn observations_in_force(
@@ -631,47 +671,19 @@ impl Tracker {
         known_at: Option<DateTime<Utc>>,
         basis: Basis,
     ) -> ServiceResult<Vec<Observation>> {
-        let codes: HashMap<i32, String> = self
-            .store
-            .indicators(fw.id)
-            .await?
-            .into_iter()
-            .map(|i| (i.id, i.code))
-            .collect();
         let mut best: BTreeMap<(String, Scope, i32), Observation> = BTreeMap::new();
-        for o in self.store.observations(fw.id).await? {
+        for o in self.observations_of(fw).await? {
             if known_at.is_some_and(|t| o.recorded_at > t)
-                || (basis == Basis::Validated && o.state != ValidationState::Validated)
+                || (basis == Basis::Validated && o.validation.state != ValidationState::Validated)
             {
                 continue;
             }
-            let Some(code) = codes.get(&o.indicator_id) else {
-                continue;
-            };
-            let observation = Observation {
-                id: i64::from(o.id),
-                indicator: code.clone(),
-                scope: o.scope,
-                year: o.year,
-                value: o.value,
-                source: o.source,
-                note: o.note,
-                recorded_by: o.recorded_by,
-                recorded_at: o.recorded_at,
-                validation: crate::domain::Validation {
-                    state: o.state,
-                    by: o.reviewed_by,
-                    at: o.reviewed_at,
-                    reason: o.reason,
-                    evidence_checked: false,
-                },
-            };
-            let key = (code.clone(), observation.scope.clone(), observation.year);
+            let key = (o.indicator.clone(), o.scope.clone(), o.year);
             let newer = best
                 .get(&key)
-                .is_none_or(|b| (b.recorded_at, b.id) < (observation.recorded_at, observation.id));
+                .is_none_or(|b| (b.recorded_at, b.id) < (o.recorded_at, o.id));
             if newer {
-                best.insert(key, observation);
+                best.insert(key, o);
             }
         }
         Ok(best.into_values().collect())
@@ -737,19 +749,38 @@ impl Tracker {
             }
             IndicatorExportWhat::Progress => {
                 let as_of = query.as_of.unwrap_or(today);
-                let mut figures = Vec::with_capacity(indicators.len());
-                for i in indicators.iter().filter(|i| !i.retired) {
-                    figures.push(
-                        self.indicator_progress(
-                            &fw.code,
-                            &i.code,
-                            as_of,
-                            query.known_at,
-                            query.basis,
-                        )
-                        .await?,
-                    );
+                // Read once and computed per indicator by the engine, as
+                // `Tracker::indicator_progress` computes one (which reads everything again).
+                let mut targets: HashMap<String, Vec<Target>> = HashMap::new();
+                for t in self.targets_of(&fw).await? {
+                    targets.entry(t.indicator.clone()).or_default().push(t);
                 }
+                let mut observations: HashMap<String, Vec<Observation>> = HashMap::new();
+                for o in self.observations_of(&fw).await? {
+                    observations.entry(o.indicator.clone()).or_default().push(o);
+                }
+                let participations = self.store.participations(fw.id).await?;
+                let participants = participants_as_of(&participations, as_of);
+                let at = IndicatorAt {
+                    at: At {
+                        as_of,
+                        known_at: query.known_at,
+                    },
+                    basis: query.basis,
+                };
+                let figures: Vec<ProgressFigures> = indicators
+                    .iter()
+                    .filter(|i| !i.retired)
+                    .map(|i| {
+                        indicator_progress(
+                            i,
+                            &participants,
+                            targets.get(&i.code).map_or(&[][..], Vec::as_slice),
+                            observations.get(&i.code).map_or(&[][..], Vec::as_slice),
+                            at,
+                        )
+                    })
+                    .collect();
                 let basis = query.basis.as_str();
                 let sheet = if format == FileFormat::SdmxCsv {
                     progress_sdmx(&fw.code, as_of, basis, &figures)
