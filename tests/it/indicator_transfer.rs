@@ -507,3 +507,46 @@ async fn progress_and_templates_are_written_for_every_indicator() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_locked_year_refuses_the_file_even_in_a_dry_run_unless_an_admin_overrides() {
+    let (_db, tracker, secretariat, hanoi) = defined().await;
+    let admin = account(&tracker, "root", Role::Admin, None).await;
+    tracker
+        .lock(
+            &secretariat,
+            FW,
+            NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+            Some("mid-term review"),
+        )
+        .await
+        .unwrap();
+    for options in [dry(), ImportOptions::default()] {
+        match tracker
+            .import_observations(&hanoi, FW, file("vnm.csv", SDMX), &sdmx(), options)
+            .await
+        {
+            Err(ServiceError::Locked { count, .. }) => assert_eq!(count, 2, "the 2026 rows"),
+            other => unreachable!("{other:?}"),
+        }
+    }
+    let override_lock = ImportOptions {
+        dry_run: false,
+        override_lock: true,
+    };
+    let refused = tracker
+        .import_observations(&hanoi, FW, file("vnm.csv", SDMX), &sdmx(), override_lock)
+        .await;
+    assert!(
+        matches!(refused, Err(ServiceError::Forbidden(_))),
+        "{refused:?}"
+    );
+    let (_, stored) = exported(&tracker).await;
+    assert!(stored.is_empty(), "{stored:?}");
+    let summary = tracker
+        .import_observations(&admin, FW, file("vnm.csv", SDMX), &sdmx(), override_lock)
+        .await
+        .unwrap();
+    assert_eq!((summary.stored, summary.in_locked_period), (3, 2));
+    assert_eq!(summary.validation, "validated");
+}
