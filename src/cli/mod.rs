@@ -67,13 +67,15 @@ pub enum Command {
     /// Load the illustrative demo scenario, or (`--synthetic`) a synthetic framework of any
     /// size for benchmarks.
     Demo(DemoArgs),
-    /// Import status reports from a CSV or XLSX file.
+    /// Import status reports, indicator definitions with targets, or indicator observations
+    /// (CSV, XLSX; observations also SDMX-CSV).
     #[command(subcommand)]
     Import(transfer::ImportCommand),
-    /// Write a status template (CSV or XLSX) of a framework for one scope, to fill and import.
+    /// Write a status or observations template (CSV or XLSX) of a framework for one scope, to
+    /// fill and import.
     Template(transfer::TemplateArgs),
-    /// Export statuses as of a date, progress figures or reports' history (CSV, XLSX,
-    /// SDMX-CSV).
+    /// Export statuses as of a date, progress figures, reports' history, indicator
+    /// definitions, observations or indicator progress (CSV, XLSX, SDMX-CSV).
     Export(transfer::ExportArgs),
     /// Load or update a framework from a file.
     #[command(subcommand)]

@@ -1,4 +1,5 @@
-//! `import status`, `template`, `export` and `framework import`: files in and out at the
+//! `import status|indicators|observations`, `template [status|observations]`, `export [WHAT]`
+//! and `framework import`: files in and out at the
 //! server's terminal. An import acts for the account named with `--as` (held to its rights,
 //! as over the API), or as the operator at the terminal (any scope; its reports are recorded
 //! by no account and await validation); a framework is loaded by the operator.
@@ -14,7 +15,8 @@ use super::open;
 use crate::domain::{Actor, Scope};
 use crate::service::{
     ExportFile, ExportQuery, ExportWhat, FrameworkMetadata, ImportFile, ImportOptions,
-    ImportProgress, ServiceError, Tracker, today,
+    ImportProgress, IndicatorExportQuery, IndicatorExportWhat, ObservationLayout, ServiceError,
+    Tracker, today,
 };
 use crate::transfer::FileFormat;
 
@@ -24,6 +26,56 @@ pub enum ImportCommand {
     /// framework,measure,scope,status,progress,effective_date,note,evidence_url): all rows or
     /// none; every problem is listed with its line and column.
     Status(ImportStatusArgs),
+    /// Import indicator definitions and their targets from a CSV or XLSX file (columns code,
+    /// title, unit, direction, node, decimals, source, note, and for a target scope,
+    /// baseline_year, baseline_value, target_year, target_value; a row with only code and the
+    /// target columns adds a target to an existing indicator): all rows or none.
+    Indicators(ImportIndicatorsArgs),
+    /// Import indicator observations from a CSV or XLSX file (header
+    /// indicator,scope,year,value,source,note) or, with --sdmx, from SDMX-CSV (REF_AREA,
+    /// TIME_PERIOD, OBS_VALUE and the indicator's code in --indicator-column): all rows or
+    /// none.
+    Observations(ImportObservationsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportIndicatorsArgs {
+    /// The file (.csv or .xlsx).
+    pub file: PathBuf,
+    /// The framework's code.
+    #[arg(long, short, env = "BLUEPRINT_FRAMEWORK")]
+    pub framework: String,
+    /// The account importing (its role decides what it may define; the Secretariat defines
+    /// indicators, a focal point sets its own state's targets).
+    #[arg(long = "as", value_name = "ACCOUNT")]
+    pub actor: String,
+    /// Check everything and store nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportObservationsArgs {
+    /// The file (.csv or .xlsx; SDMX-CSV with --sdmx).
+    pub file: PathBuf,
+    /// The framework's code.
+    #[arg(long, short, env = "BLUEPRINT_FRAMEWORK")]
+    pub framework: String,
+    /// The account importing (a focal point imports its own state's rows only).
+    #[arg(long = "as", value_name = "ACCOUNT")]
+    pub actor: String,
+    /// Read the file as SDMX-CSV.
+    #[arg(long)]
+    pub sdmx: bool,
+    /// SDMX-CSV: the column of the indicator's code.
+    #[arg(long, default_value = "INDICATOR", requires = "sdmx")]
+    pub indicator_column: String,
+    /// Check everything (rights, values, the lock) and store nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Record inside a locked period (an admin account).
+    #[arg(long)]
+    pub override_lock: bool,
 }
 
 #[derive(Debug, Args)]
@@ -47,6 +99,10 @@ pub struct ImportStatusArgs {
 
 #[derive(Debug, Args)]
 pub struct TemplateArgs {
+    /// What to fill: status (one row per strategic measure) or observations (one row per
+    /// indicator).
+    #[arg(default_value = "status", value_parser = ["status", "observations"])]
+    pub kind: String,
     /// The framework's code.
     #[arg(long, short, env = "BLUEPRINT_FRAMEWORK")]
     pub framework: String,
@@ -67,10 +123,15 @@ pub struct ExportArgs {
     /// The framework's code.
     #[arg(long, short, env = "BLUEPRINT_FRAMEWORK")]
     pub framework: String,
-    /// status (every measure × scope as of a date), progress (the figures of every scope),
-    /// or history (every report; of one measure with --measure).
-    #[arg(long, default_value = "status")]
-    pub what: String,
+    /// What to export (or give it with --what): status (every measure × scope as of a date),
+    /// progress (the figures of every scope), history (every report; of one measure with
+    /// --measure), indicators (definitions with the targets in force), observations (the
+    /// observation in force per indicator, scope and year) or indicator-progress.
+    #[arg(value_name = "WHAT", conflicts_with = "what")]
+    pub kind: Option<String>,
+    /// The same as WHAT.
+    #[arg(long)]
+    pub what: Option<String>,
     /// csv, xlsx or sdmx-csv.
     #[arg(long, default_value = "csv")]
     pub format: String,
@@ -89,7 +150,7 @@ pub struct ExportArgs {
     /// Progress: the level of the rows (default: the top level).
     #[arg(long)]
     pub level: Option<String>,
-    /// Progress: reported (default) or validated.
+    /// Progress (and observations): reported (default) or validated.
     #[arg(long, default_value = "reported")]
     pub basis: String,
     /// Where to write (a file, or a folder; `-` for standard output). Default: the current
@@ -181,8 +242,18 @@ impl ImportProgress for Bar {
     }
 }
 
+fn file_name(path: &Path) -> Option<String> {
+    path.file_name().and_then(|n| n.to_str()).map(str::to_owned)
+}
+
 pub async fn import(database_url: &str, command: ImportCommand) -> anyhow::Result<()> {
-    let ImportCommand::Status(args) = command;
+    let args = match command {
+        ImportCommand::Status(args) => args,
+        ImportCommand::Indicators(args) => return import_indicators(database_url, args).await,
+        ImportCommand::Observations(args) => {
+            return import_observations(database_url, args).await;
+        }
+    };
     let bytes =
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let (tracker, _) = open(database_url).await?;
@@ -250,6 +321,111 @@ pub async fn import(database_url: &str, command: ImportCommand) -> anyhow::Resul
     Ok(())
 }
 
+async fn import_indicators(database_url: &str, args: ImportIndicatorsArgs) -> anyhow::Result<()> {
+    let bytes =
+        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let (tracker, _) = open(database_url).await?;
+    let actor = acting(&tracker, &args.actor).await?;
+    let name = file_name(&args.file);
+    let summary = tracker
+        .import_indicators(
+            &actor,
+            &args.framework,
+            ImportFile {
+                name: name.as_deref(),
+                bytes: &bytes,
+            },
+            ImportOptions {
+                dry_run: args.dry_run,
+                override_lock: false,
+            },
+        )
+        .await
+        .map_err(explain)?;
+    let mut out = std::io::stdout().lock();
+    let verb = if summary.dry_run {
+        "dry run: would create"
+    } else {
+        "created"
+    };
+    writeln!(
+        out,
+        "{}: {verb} {} indicator(s) and {} target(s) in `{}`; {} row(s) read, {} indicator(s) and {} target(s) unchanged",
+        args.file.display(),
+        summary.created,
+        summary.targets,
+        summary.framework,
+        summary.rows,
+        summary.unchanged,
+        summary.targets_unchanged
+    )?;
+    for (scope, count) in &summary.by_scope {
+        writeln!(out, "  targets {scope}: {count}")?;
+    }
+    Ok(())
+}
+
+async fn import_observations(
+    database_url: &str,
+    args: ImportObservationsArgs,
+) -> anyhow::Result<()> {
+    let bytes =
+        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let (tracker, _) = open(database_url).await?;
+    let actor = acting(&tracker, &args.actor).await?;
+    let name = file_name(&args.file);
+    let layout = if args.sdmx {
+        ObservationLayout::Sdmx {
+            indicator_column: Some(args.indicator_column.clone()),
+        }
+    } else {
+        ObservationLayout::Tracker
+    };
+    let summary = tracker
+        .import_observations(
+            &actor,
+            &args.framework,
+            ImportFile {
+                name: name.as_deref(),
+                bytes: &bytes,
+            },
+            &layout,
+            ImportOptions {
+                dry_run: args.dry_run,
+                override_lock: args.override_lock,
+            },
+        )
+        .await
+        .map_err(explain)?;
+    let mut out = std::io::stdout().lock();
+    let verb = if summary.dry_run {
+        "dry run: would store"
+    } else {
+        "stored"
+    };
+    writeln!(
+        out,
+        "{}: {verb} {} observation(s) in `{}` ({}); {} row(s) read, {} without a value skipped",
+        args.file.display(),
+        summary.stored,
+        summary.framework,
+        summary.validation,
+        summary.rows,
+        summary.blank
+    )?;
+    for (scope, count) in &summary.by_scope {
+        writeln!(out, "  {scope}: {count}")?;
+    }
+    if summary.in_locked_period > 0 {
+        writeln!(
+            out,
+            "  {} inside the locked period (override)",
+            summary.in_locked_period
+        )?;
+    }
+    Ok(())
+}
+
 /// Writes a file to `out`: a file path, a folder (the file's own name in it), or `-`.
 fn write_out(out: &Path, file: &ExportFile) -> anyhow::Result<()> {
     if out == Path::new("-") {
@@ -279,18 +455,25 @@ pub async fn template(database_url: &str, args: TemplateArgs) -> anyhow::Result<
         .map_err(|e| anyhow::anyhow!("--scope: {e}"))?;
     let format = format_arg(&args.format)?;
     let (tracker, _) = open(database_url).await?;
-    let file = tracker
-        .template(&args.framework, &scope, format, today())
-        .await
-        .map_err(explain)?;
+    let file = if args.kind == "observations" {
+        tracker
+            .observation_template(&args.framework, &scope, format)
+            .await
+    } else {
+        tracker
+            .template(&args.framework, &scope, format, today())
+            .await
+    }
+    .map_err(explain)?;
     write_out(&args.out, &file)
 }
 
 pub async fn export(database_url: &str, args: ExportArgs) -> anyhow::Result<()> {
-    let what: ExportWhat = args
-        .what
-        .parse()
-        .map_err(|e| anyhow::anyhow!("--what: {e}"))?;
+    let kind = args
+        .kind
+        .as_deref()
+        .or(args.what.as_deref())
+        .unwrap_or("status");
     let scope = args
         .scope
         .as_deref()
@@ -299,18 +482,39 @@ pub async fn export(database_url: &str, args: ExportArgs) -> anyhow::Result<()> 
                 .map_err(|e| anyhow::anyhow!("--scope: {e}"))
         })
         .transpose()?;
+    let format = Some(format_arg(&args.format)?);
+    let basis = args
+        .basis
+        .parse()
+        .map_err(|e: crate::domain::ParseError| anyhow::anyhow!("--basis: {}", e.0))?;
+    if let Ok(what) = kind.parse::<IndicatorExportWhat>() {
+        let query = IndicatorExportQuery {
+            what,
+            format,
+            as_of: args.as_of,
+            known_at: args.known_at,
+            basis,
+            scope,
+        };
+        let (tracker, _) = open(database_url).await?;
+        let file = tracker
+            .export_indicators(&args.framework, &query, today())
+            .await
+            .map_err(explain)?;
+        return write_out(&args.out, &file);
+    }
+    let what: ExportWhat = kind
+        .parse()
+        .map_err(|e| anyhow::anyhow!("{e}, indicators, observations or indicator-progress"))?;
     let query = ExportQuery {
         what,
-        format: Some(format_arg(&args.format)?),
+        format,
         as_of: args.as_of,
         known_at: args.known_at,
         measure: args.measure,
         scope,
         level: args.level,
-        basis: args
-            .basis
-            .parse()
-            .map_err(|e: crate::domain::ParseError| anyhow::anyhow!("--basis: {}", e.0))?,
+        basis,
     };
     let (tracker, _) = open(database_url).await?;
     let file = tracker

@@ -43,7 +43,9 @@ pub use sessions::{Login, SessionUser, Settings};
 pub use status::{MeasureHistory, MeasureStatus, Recorded, ScopeStatus, SyntheticSummary};
 pub use transfer::{
     ExportFile, ExportQuery, ExportWhat, FrameworkMetadata, ImportFile, ImportOptions,
-    ImportProgress, ImportSummary, LockInForce, MAX_LISTED_PROBLEMS, Quiet,
+    ImportProgress, ImportSummary, IndicatorExportQuery, IndicatorExportWhat,
+    IndicatorImportSummary, LockInForce, MAX_LISTED_PROBLEMS, ObservationImportSummary,
+    ObservationLayout, Quiet,
 };
 
 /// What can go wrong in a use case; mapped once to HTTP problems or CLI messages.

@@ -12,6 +12,7 @@ mod catalog;
 mod commit;
 mod figures;
 mod governance;
+mod indicator_import;
 mod indicators;
 mod pages;
 mod reference;
@@ -33,6 +34,7 @@ pub use backup::{DatabaseCheck, LoadedWithoutAudit, RestoreTarget};
 pub use catalog::RetiredNode;
 pub use figures::Revision;
 pub use governance::{NewReview, ReportRef, SessionRef};
+pub use indicator_import::{ImportedTarget, IndicatorImportOutcome};
 pub use indicators::{
     IndicatorRecord, NewIndicator, NewObservation, NewTarget, ObservationOptions,
     ObservationRecord, ObservationReview, TargetRecord, year_end,

@@ -6,6 +6,7 @@
 
 pub mod export;
 pub mod framework;
+pub mod indicators;
 pub mod read;
 pub mod status;
 pub mod write;

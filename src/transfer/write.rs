@@ -20,6 +20,9 @@ pub enum Cell {
     Empty,
     Text(String),
     Int(i64),
+    /// A measured value (an indicator's): every digit in CSV (the shortest text that reads
+    /// back as the same number), a plain number in XLSX.
+    Number(f64),
     /// A fraction in [0, 1] (a rate): every digit in CSV, a percentage format in XLSX.
     Fraction(f64),
     Date(NaiveDate),
@@ -41,6 +44,7 @@ impl Cell {
             Cell::Empty => Cow::Borrowed(""),
             Cell::Text(s) => guard(s),
             Cell::Int(i) => Cow::Owned(i.to_string()),
+            Cell::Number(n) => Cow::Owned(n.to_string()),
             Cell::Fraction(f) => Cow::Owned(f.to_string()),
             Cell::Date(d) => Cow::Owned(d.to_string()),
             Cell::Instant(t) => Cow::Owned(t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)),
@@ -53,6 +57,7 @@ impl Cell {
             Cell::Empty => 0,
             Cell::Text(s) => s.chars().count(),
             Cell::Int(i) => i.to_string().len(),
+            Cell::Number(n) => n.to_string().len(),
             Cell::Fraction(_) => 7,
             Cell::Date(_) => 10,
             Cell::Instant(_) => 19,
@@ -198,6 +203,9 @@ pub fn xlsx_bytes(sheets: &[Sheet]) -> Result<Vec<u8>, WriteError> {
                     }
                     Cell::Int(i) => {
                         ws.write_number(r, c, *i as f64).map_err(failed)?;
+                    }
+                    Cell::Number(n) => {
+                        ws.write_number(r, c, *n).map_err(failed)?;
                     }
                     Cell::Fraction(f) => {
                         ws.write_number_with_format(r, c, *f, &percent)

@@ -22,6 +22,7 @@ mod governance;
 mod hardening;
 mod indicator_api;
 mod indicator_store;
+mod indicator_transfer;
 mod indicators;
 mod openapi;
 mod recording;

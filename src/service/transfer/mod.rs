@@ -30,6 +30,7 @@
 
 mod exports;
 mod framework_import;
+mod indicators;
 mod status_import;
 mod template;
 
@@ -45,6 +46,10 @@ use crate::transfer::{self, FileFormat, FileIssue, ReadError, Sheet};
 /// The most problems one answer lists; past it, one more entry says how many were left out.
 pub use exports::{ExportFile, ExportQuery, ExportWhat};
 pub use framework_import::FrameworkMetadata;
+pub use indicators::{
+    IndicatorExportQuery, IndicatorExportWhat, IndicatorImportSummary, ObservationImportSummary,
+    ObservationLayout,
+};
 pub use status_import::{ImportFile, ImportOptions, ImportSummary, LockInForce, Quiet};
 
 pub const MAX_LISTED_PROBLEMS: usize = 10_000;
