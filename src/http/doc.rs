@@ -408,7 +408,9 @@ pub const OMITTED_MEMBERS: [(&str, &str); 1] = [("Problem", "errors")];
 /// The schemas of request bodies: their optional members may be left out. Every other schema is
 /// an answer, whose members are always sent (`null` when empty) unless marked
 /// `x-omitted-when-null`.
-pub const REQUEST_SCHEMAS: [&str; 17] = [
+pub const REQUEST_SCHEMAS: [&str; 19] = [
+    "IndicatorFile",
+    "ObservationFile",
     "NewIndicator",
     "NewIndicatorTarget",
     "NewObservation",
@@ -642,6 +644,32 @@ pub struct StatusFile {
     /// The filled-in template: CSV (UTF-8) or XLSX, at most 32 MiB (`curl -F file=@status.xlsx`).
     #[schema(format = Binary, value_type = String)]
     pub file: Vec<u8>,
+}
+
+/// An indicator definitions file to import (`multipart/form-data`).
+#[derive(Deserialize, ToSchema)]
+pub struct IndicatorFile {
+    /// CSV (UTF-8) or XLSX, at most 32 MiB (`curl -F file=@indicators.csv`).
+    #[schema(format = Binary, value_type = String)]
+    pub file: Vec<u8>,
+}
+
+/// An observations file to import (`multipart/form-data`).
+#[derive(Deserialize, ToSchema)]
+pub struct ObservationFile {
+    /// CSV (UTF-8) or XLSX in the tracker's columns, or SDMX-CSV with `sdmx=true`; at most
+    /// 32 MiB (`curl -F file=@observations.csv`).
+    #[schema(format = Binary, value_type = String)]
+    pub file: Vec<u8>,
+}
+
+/// What an indicator export holds.
+#[derive(ToSchema)]
+#[schema(rename_all = "kebab-case")]
+pub enum IndicatorExportWhat {
+    Indicators,
+    Observations,
+    IndicatorProgress,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ pub mod answers;
 pub mod api;
 pub mod doc;
 pub mod fields;
+pub mod indicator_transfer;
 pub mod indicators;
 pub mod openapi;
 pub mod transfer;

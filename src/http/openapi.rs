@@ -20,7 +20,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{admin, api, doc, indicators, transfer};
+use super::{admin, api, doc, indicator_transfer, indicators, transfer};
 use crate::edge::AppState;
 
 #[derive(OpenApi)]
@@ -54,6 +54,7 @@ use crate::edge::AppState;
         doc::TemplateFormat,
         doc::ExportWhat,
         doc::ExportFormat,
+        doc::IndicatorExportWhat,
     ), responses(
         doc::Internal,
         doc::Unauthenticated,
@@ -123,6 +124,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(indicators::record_observations))
         .routes(routes!(indicators::validate_observation))
         .routes(routes!(indicators::return_observation))
+        .routes(routes!(indicator_transfer::import_indicators))
+        .routes(routes!(indicator_transfer::import_observations))
+        .routes(routes!(indicator_transfer::observation_template))
+        .routes(routes!(indicator_transfer::indicator_export))
         .routes(routes!(api::member_states))
         .routes(routes!(admin::me))
         .routes(routes!(admin::users, admin::create_user))

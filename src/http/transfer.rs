@@ -31,7 +31,10 @@ type ApiResult = Result<Response, Response>;
 
 /// The uploaded file: the multipart field named `file` (or the first field carrying a file
 /// name), with its name.
-async fn uploaded(headers: &HeaderMap, body: Body) -> Result<(Option<String>, Bytes), Problem> {
+pub(super) async fn uploaded(
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<(Option<String>, Bytes), Problem> {
     let declared = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -85,7 +88,7 @@ async fn uploaded(headers: &HeaderMap, body: Body) -> Result<(Option<String>, By
 
 /// A refusal as a problem; a validation problem's `errors` get `line` and `column` members
 /// parsed from their `field` (`line 7: status`, `header: status`, `file`).
-fn refusal(e: ServiceError) -> Response {
+pub(super) fn refusal(e: ServiceError) -> Response {
     let ServiceError::Invalid(issues) = e else {
         return Problem::from(e).into_response();
     };
@@ -132,11 +135,11 @@ fn refusal(e: ServiceError) -> Response {
     response
 }
 
-fn problem(p: Problem) -> Response {
+pub(super) fn problem(p: Problem) -> Response {
     p.into_response()
 }
 
-fn attachment(file: ExportFile) -> Response {
+pub(super) fn attachment(file: ExportFile) -> Response {
     let disposition = format!("attachment; filename=\"{}\"", file.name.replace('"', ""));
     let mut response = (StatusCode::OK, file.bytes).into_response();
     let headers = response.headers_mut();
@@ -150,7 +153,7 @@ fn attachment(file: ExportFile) -> Response {
     response
 }
 
-fn format_param(params: &Params) -> Result<Option<FileFormat>, Problem> {
+pub(super) fn format_param(params: &Params) -> Result<Option<FileFormat>, Problem> {
     params
         .text("format")
         .map(|f| {
@@ -160,7 +163,7 @@ fn format_param(params: &Params) -> Result<Option<FileFormat>, Problem> {
         .transpose()
 }
 
-fn scope_param(params: &Params) -> Result<Option<Scope>, Problem> {
+pub(super) fn scope_param(params: &Params) -> Result<Option<Scope>, Problem> {
     params
         .text("scope")
         .map(|s| {

@@ -791,3 +791,72 @@ async fn a_lock_refuses_observations_of_a_year_ending_inside_it_and_an_admin_may
     assert_eq!(response.status(), 201);
     assert_eq!(stored(&app).await.0, 2);
 }
+
+#[tokio::test]
+async fn an_sdmx_csv_file_of_observations_imports_over_http_after_a_dry_run_and_refuses_other_states_rows()
+ {
+    let app = TestApp::spawn().await;
+    let t = app.tokens().await;
+    defined(&app, &t).await;
+    let path = |query: &str| format!("{SP}/observations/import{query}");
+    let file = b"DATAFLOW,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE\n\
+        ASEAN:DF_BB(1.0),VN,KPI-1,2026,53,PT\n\
+        ASEAN:DF_BB(1.0),VNM,KPI-1,2027,55,PT\n\
+        ASEAN:DF_BB(1.0),VNM,KPI-1,2028,,PT\n";
+    let dry = app
+        .upload(&path("?sdmx=true&dry_run=1"), Some(&t.vnm), "vn.csv", file)
+        .await;
+    assert_eq!(dry.status(), 200);
+    let dry: Value = dry.json().await.unwrap();
+    assert_eq!(
+        (&dry["dry_run"], &dry["stored"], &dry["blank"], &dry["rows"]),
+        (&json!(true), &json!(2), &json!(1), &json!(3))
+    );
+    assert_eq!(stored(&app).await.0, 0, "a dry run stores nothing");
+    let real = app
+        .upload(&path("?sdmx=true"), Some(&t.vnm), "vn.csv", file)
+        .await;
+    assert_eq!(real.status(), 201);
+    assert_eq!(stored(&app).await.0, 2);
+    let progress = app
+        .get_json(&format!("{SP}/indicators/KPI-1/progress?as_of=2027-12-31"))
+        .await;
+    let vnm = progress["scopes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["scope"] == "VNM")
+        .unwrap()
+        .clone();
+    close(&vnm["anticipated_value"], 62.3);
+    // Thailand's row in Viet Nam's file: 403, nothing stored; a bad value: 422 by line and column.
+    let thai = b"REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE\nVN,KPI-1,2029,60\nTH,KPI-1,2029,60\n";
+    let refused = app
+        .upload(&path("?sdmx=true"), Some(&t.vnm), "th.csv", thai)
+        .await;
+    assert_problem(refused, 403, "forbidden").await;
+    let bad = b"REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE\nVN,KPI-1,2029,160\nVN,NOPE,2029,1\n";
+    let refused = app
+        .upload(&path("?sdmx=true"), Some(&t.vnm), "bad.csv", bad)
+        .await;
+    let problem = assert_problem(refused, 422, "validation_failed").await;
+    let lines: Vec<&Value> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["line"])
+        .collect();
+    assert_eq!(lines, [&json!(2), &json!(3)], "{problem}");
+    assert_eq!(stored(&app).await.0, 2);
+    // A viewer defines nothing, even by file.
+    let definitions = b"code,title,unit,direction,node\nKPI-9,T,%,increase,1.1.2\n";
+    let refused = app
+        .upload(
+            &format!("{SP}/indicator-import"),
+            Some(&t.viewer),
+            "d.csv",
+            definitions,
+        )
+        .await;
+    assert_problem(refused, 403, "forbidden").await;
+}

@@ -17,7 +17,7 @@ use crate::support::TestApp;
 
 /// Every (method, path) the router serves under `/api/v1`, and `/healthz` (`src/server/mod.rs`);
 /// the web pages (`src/web`, merged beside the API) are not part of it.
-const ROUTES: [(&str, &str); 46] = [
+const ROUTES: [(&str, &str); 50] = [
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/api/v1/frameworks"),
@@ -51,6 +51,10 @@ const ROUTES: [(&str, &str); 46] = [
     ("post", "/api/v1/frameworks/{fw}/observations"),
     ("post", "/api/v1/frameworks/{fw}/observations/{id}/validate"),
     ("post", "/api/v1/frameworks/{fw}/observations/{id}/return"),
+    ("post", "/api/v1/frameworks/{fw}/indicator-import"),
+    ("post", "/api/v1/frameworks/{fw}/observations/import"),
+    ("get", "/api/v1/frameworks/{fw}/observations/template"),
+    ("get", "/api/v1/frameworks/{fw}/indicator-export"),
     ("get", "/api/v1/me"),
     ("get", "/api/v1/users"),
     ("post", "/api/v1/users"),
@@ -901,6 +905,46 @@ async fn real_answers_on_the_demo_data_match_their_response_schemas() {
             (&summary["stored"], &summary["blank"]),
             (&json!(1), &json!(1))
         );
+    }
+
+    // Indicator files: a definitions file, Viet Nam's SDMX-CSV (a dry run, then for real), a
+    // template and the exports.
+    let definitions = b"code,title,unit,direction,node,scope,baseline_year,baseline_value,target_year,target_value\n\
+        SG2-1,Forest cover,%,increase,2.1.1,VNM,2025,40,2030,45\n";
+    let response = app
+        .upload(
+            &format!("{fw}/indicator-import"),
+            Some(&t.secretariat),
+            "indicators.csv",
+            definitions,
+        )
+        .await;
+    let summary = x
+        .keep("post", &format!("{fw}/indicator-import"), 201, response)
+        .await;
+    assert_eq!(
+        (&summary["created"], &summary["targets"]),
+        (&json!(1), &json!(1))
+    );
+    let sdmx = b"DATAFLOW,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE\n\
+        ASEAN:DF(1.0),VN,SG2-1,2026,41.5\nASEAN:DF(1.0),VNM,SG2-1,2027,\n";
+    for (query, code) in [("?sdmx=true&dry_run=true", 200), ("?sdmx=true", 201)] {
+        let path = format!("{fw}/observations/import{query}");
+        let response = app.upload(&path, Some(&t.vnm), "vnm.csv", sdmx).await;
+        let summary = x.keep("post", &path, code, response).await;
+        assert_eq!(
+            (&summary["stored"], &summary["blank"]),
+            (&json!(1), &json!(1))
+        );
+    }
+    for path in [
+        format!("{fw}/observations/template?scope=VNM"),
+        format!("{fw}/observations/template?scope=ASEAN&format=xlsx"),
+        format!("{fw}/indicator-export"),
+        format!("{fw}/indicator-export?what=observations&format=sdmx-csv"),
+        format!("{fw}/indicator-export?what=indicator-progress&as_of=2028-12-31&format=xlsx"),
+    ] {
+        x.send(base, "get", &path, None, None, 200).await;
     }
 
     // The audit trail of all that.

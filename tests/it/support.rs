@@ -454,6 +454,27 @@ pub fn multipart_file(file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
 }
 
 impl TestApp {
+    /// `POST {path}` (a path under the base, with its query) with `bytes` as the multipart
+    /// file `file_name`, as `token`.
+    pub async fn upload(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Response {
+        let (content_type, body) = multipart_file(file_name, bytes);
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("content-type", content_type)
+            .body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("POST a file")
+    }
+
     /// `POST /api/v1/frameworks/{framework}/status/import{query}` with `bytes` as the file
     /// `file_name`, as `token`.
     pub async fn import(
