@@ -24,10 +24,10 @@ use crate::transfer::FileFormat;
 
 type ApiResult = Result<Response, Response>;
 
-fn options(params: &Params) -> Result<ImportOptions, Response> {
+fn options(params: &Params) -> Result<ImportOptions, Problem> {
     Ok(ImportOptions {
-        dry_run: params.flag("dry_run").map_err(problem)?,
-        override_lock: params.flag("override_lock").map_err(problem)?,
+        dry_run: params.flag("dry_run")?,
+        override_lock: params.flag("override_lock")?,
     })
 }
 
@@ -71,7 +71,7 @@ pub async fn import_indicators(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult {
-    let options = options(&params)?;
+    let options = options(&params).map_err(problem)?;
     let (name, bytes) = uploaded(&headers, body).await.map_err(problem)?;
     let summary = state
         .tracker
@@ -121,7 +121,7 @@ pub async fn import_observations(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult {
-    let options = options(&params)?;
+    let options = options(&params).map_err(problem)?;
     let layout = if params.flag("sdmx").map_err(problem)? {
         ObservationLayout::Sdmx {
             indicator_column: params.text("indicator_column").map(str::to_owned),
@@ -187,6 +187,33 @@ pub async fn observation_template(
     Ok(attachment(file))
 }
 
+fn export_query(params: &Params) -> Result<IndicatorExportQuery, Problem> {
+    let what = params
+        .text("what")
+        .map(|w| {
+            w.parse::<IndicatorExportWhat>()
+                .map_err(|e| Problem::bad_query("what", e))
+        })
+        .transpose()?
+        .unwrap_or_default();
+    let basis = params
+        .text("basis")
+        .map(|b| {
+            b.parse::<Basis>()
+                .map_err(|e| Problem::bad_query("basis", e.0))
+        })
+        .transpose()?
+        .unwrap_or_default();
+    Ok(IndicatorExportQuery {
+        what,
+        format: format_param(params)?,
+        as_of: params.date("as_of")?,
+        known_at: params.instant("known_at")?,
+        basis,
+        scope: scope_param(params)?,
+    })
+}
+
 /// `GET /api/v1/frameworks/{fw}/indicator-export?what=&format=&as_of=&known_at=&basis=&scope=`
 #[utoipa::path(
     get,
@@ -209,30 +236,7 @@ pub async fn indicator_export(
     Path(fw): Path<String>,
     params: Params,
 ) -> ApiResult {
-    let what = params
-        .text("what")
-        .map(|w| {
-            w.parse::<IndicatorExportWhat>()
-                .map_err(|e| problem(Problem::bad_query("what", e)))
-        })
-        .transpose()?
-        .unwrap_or_default();
-    let basis = params
-        .text("basis")
-        .map(|b| {
-            b.parse::<Basis>()
-                .map_err(|e| problem(Problem::bad_query("basis", e.0)))
-        })
-        .transpose()?
-        .unwrap_or_default();
-    let query = IndicatorExportQuery {
-        what,
-        format: format_param(&params).map_err(problem)?,
-        as_of: params.date("as_of").map_err(problem)?,
-        known_at: params.instant("known_at").map_err(problem)?,
-        basis,
-        scope: scope_param(&params).map_err(problem)?,
-    };
+    let query = export_query(&params).map_err(problem)?;
     let file = state
         .tracker
         .export_indicators(&fw, &query, today())
