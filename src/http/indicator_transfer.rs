@@ -225,11 +225,12 @@ fn export_query(params: &Params) -> Result<IndicatorExportQuery, Problem> {
     params(doc::Fw, ("what" = Option<doc::IndicatorExportWhat>, Query, description = "indicators (default), observations or indicator-progress."), ("format" = Option<doc::ExportFormat>, Query, description = "csv (default), xlsx or sdmx-csv (observations, progress)."), doc::AsOf, doc::KnownAt, doc::BasisParam, ("scope" = Option<doc::ScopeQuery>, Query, description = "Observations: one scope only.", example = "VNM")),
     responses(
         (status = 200, description = "The file, as an attachment.", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/vnd.sdmx.data+csv")), headers(("Content-Disposition" = String, description = "`attachment; filename=\"FW-indicators.csv\"`"))),
-        (status = 400, description = "A malformed `what`, `format`, date, instant, scope or basis, or definitions asked for as SDMX-CSV (`invalid_query`); a path segment cannot be read (`invalid_path`).", body = doc::ProblemDoc, content_type = "application/problem+json"),
+        (status = 400, description = "A malformed `what`, `format`, date, instant, scope or basis (`invalid_query`); a path segment cannot be read (`invalid_path`).", body = doc::ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "An unknown framework or member state.", body = doc::ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "Definitions asked for as SDMX-CSV (which holds observations and progress only).", body = doc::ProblemDoc, content_type = "application/problem+json"),
     ),
     security((), ("bearerAuth" = []), ("sessionCookie" = [])),
-    extensions(("x-problem-codes" = json!({"400": ["invalid_query", "invalid_path"], "404": ["unknown_framework", "unknown_state"]}))),
+    extensions(("x-problem-codes" = json!({"400": ["invalid_query", "invalid_path"], "404": ["unknown_framework", "unknown_state"], "422": ["validation_failed"]}))),
 )]
 pub async fn indicator_export(
     State(state): State<AppState>,

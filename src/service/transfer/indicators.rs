@@ -715,10 +715,11 @@ impl Tracker {
         let (sheet, stem) = match query.what {
             IndicatorExportWhat::Indicators => {
                 if format == FileFormat::SdmxCsv {
-                    return Err(ServiceError::InvalidQuery {
-                        field: "format".into(),
-                        message: "indicator definitions are exported as csv or xlsx".into(),
-                    });
+                    // Well-formed, but not for definitions (SDMX-CSV holds observations): 422.
+                    return Err(ServiceError::Invalid(vec![FieldIssue::invalid(
+                        "format",
+                        "indicator definitions are exported as csv or xlsx; sdmx-csv holds observations and progress",
+                    )]));
                 }
                 let targets = self.targets_of(&fw).await?;
                 let sheet = definitions_sheet(&fw.code, &indicators, &targets, query.known_at);
