@@ -363,7 +363,7 @@ fn year_of(cell: &CellValue) -> Result<i32, String> {
         CellValue::Number(n) if n.fract() == 0.0 => number_text(*n),
         other => other.text().trim().to_owned(),
     };
-    if text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit()) {
+    if text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit()) && !text.starts_with('0') {
         text.parse::<i32>()
             .map_err(|_| format!("`{text}` is not a year"))
     } else {
@@ -991,7 +991,8 @@ mod tests {
                  ,VNM,2026,1,extra\n\
                  KPI-1,VNM,2027,1\n\
                  KPI-1,VNM,2027,\"1,5\"\n\
-                 KPI-1,VNM,2028,inf\n",
+                 KPI-1,VNM,2028,inf\n\
+                 KPI-1,VNM,0587,1\n",
             ),
             &asean_states(),
         )
@@ -1006,6 +1007,7 @@ mod tests {
                 "line 4: indicator",
                 "line 6: value",
                 "line 7: value",
+                "line 8: year",
             ]
         );
         let header = observation_rows(&table("indicator,scope,value\nK,VNM,1\n"), &[]);

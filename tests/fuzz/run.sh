@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every fuzz target of the file parsers for a short while (FUZZ_SECONDS each, 25 by
+# Runs every fuzz target of the file parsers for a short while (FUZZ_SECONDS each, 15 by
 # default), starting from the seeds in seeds/<target>/; what the fuzzer finds new goes to
 # corpus/<target>/ and a crashing input to artifacts/<target>/ (both ignored by git).
 #
@@ -10,8 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 export RUSTC_BOOTSTRAP=1
-seconds="${FUZZ_SECONDS:-25}"
-targets=(status_csv status_xlsx framework_tree)
+seconds="${FUZZ_SECONDS:-15}"
+targets=(status_csv status_xlsx framework_tree indicator_csv observations_csv observations_sdmx)
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
   echo "installing cargo-fuzz"

@@ -422,6 +422,39 @@ async fn exported_observations_import_into_a_fresh_database_as_they_were() {
     assert_eq!(summary.stored, 3);
     let (_, after) = exported(&fresh).await;
     assert_eq!(after, before);
+    // The definitions as XLSX read back as what is recorded: nothing to store.
+    let workbook = fresh
+        .export_indicators(
+            FW,
+            &IndicatorExportQuery {
+                format: Some(FileFormat::Xlsx),
+                ..IndicatorExportQuery::default()
+            },
+            NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
+        )
+        .await
+        .unwrap();
+    let again = fresh
+        .import_indicators(
+            &officer,
+            FW,
+            ImportFile {
+                name: Some(&workbook.name),
+                bytes: &workbook.bytes,
+            },
+            dry(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            again.created,
+            again.unchanged,
+            again.targets,
+            again.targets_unchanged
+        ),
+        (0, 2, 0, 3)
+    );
     let notes = String::from_utf8(export.bytes).unwrap();
     assert!(notes.contains("'=1+1"), "a formula-like note is guarded");
 
