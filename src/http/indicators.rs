@@ -16,7 +16,7 @@ use super::doc;
 use super::fields::Fields;
 use crate::domain::{
     Action, Actor, Direction, FieldIssue, Indicator, MAX_BULK_REPORTS, NewObservation, NewTarget,
-    Observation, Role, Scope, Target,
+    Observation, Role, Scope, Target, ValidationState,
 };
 use crate::edge::AppState;
 use crate::edge::Problem;
@@ -24,7 +24,7 @@ use crate::edge::extract::{ApiPath as Path, Caller, JsonBody, Params};
 use crate::engine::indicators::IndicatorProgress;
 use crate::service::{
     IndicatorDefinition, IndicatorDetail, IndicatorList, IndicatorRollupView, ObservationDecision,
-    ServiceError, today,
+    ObservationQueue, ServiceError, today,
 };
 
 type ApiResult = Result<Response, Problem>;
@@ -403,6 +403,52 @@ pub async fn record_observations(
         }
     };
     Ok((StatusCode::CREATED, Json(answer)).into_response())
+}
+
+#[utoipa::path(
+    get,
+    path = "/frameworks/{fw}/observations",
+    operation_id = "observationQueue",
+    tag = "indicators",
+    summary = "Observations in a validation state (the review queue)",
+    description = "The framework's observations in one validation state — `reported` (the default: waiting for the Secretariat's review), `validated` or `returned` (with the reason) —, optionally of one scope, newest first.",
+    params(doc::Fw, ("validation" = Option<ValidationState>, Query, description = "The validation state; `reported` by default."), ("scope" = Option<doc::ScopeQuery>, Query, description = "Only this scope's observations.", example = "VNM"), ("limit" = Option<i64>, Query, minimum = 1, maximum = 1000, description = "At most this many (1 to 1,000); 100 by default.")),
+    responses(
+        (status = 200, description = "The observations.", body = ObservationQueue),
+        (status = 400, description = "A query parameter is malformed (empty or repeated, not a state, a scope or a count in range); a path segment cannot be read (`invalid_path`).", body = doc::ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "An unknown framework or member state.", body = doc::ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security((), ("bearerAuth" = []), ("sessionCookie" = [])),
+    extensions(("x-problem-codes" = json!({"400": ["invalid_query", "invalid_path"], "404": ["unknown_framework", "unknown_state"]}))),
+)]
+pub async fn observation_queue(
+    State(state): State<AppState>,
+    Path(fw): Path<String>,
+    params: Params,
+) -> ApiResult {
+    let validation = params
+        .text("validation")
+        .map(|v| {
+            v.parse::<ValidationState>()
+                .map_err(|e| Problem::bad_query("validation", e.0))
+        })
+        .transpose()?
+        .unwrap_or(ValidationState::Reported);
+    let scope = params
+        .text("scope")
+        .map(|s| {
+            s.parse::<Scope>()
+                .map_err(|e| Problem::bad_query("scope", e.0))
+        })
+        .transpose()?;
+    let limit = params.count("limit", 1_000)?.unwrap_or(100);
+    Ok(Json(
+        state
+            .tracker
+            .observation_queue(&fw, validation, scope, limit)
+            .await?,
+    )
+    .into_response())
 }
 
 #[utoipa::path(

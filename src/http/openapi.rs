@@ -121,7 +121,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(indicators::set_target))
         .routes(routes!(indicators::indicator_progress))
         .routes(routes!(indicators::indicator_rollup))
-        .routes(routes!(indicators::record_observations))
+        .routes(routes!(
+            indicators::observation_queue,
+            indicators::record_observations
+        ))
         .routes(routes!(indicators::validate_observation))
         .routes(routes!(indicators::return_observation))
         .routes(routes!(indicator_transfer::import_indicators))

@@ -113,6 +113,17 @@ pub struct IndicatorRollupView {
     pub nodes: Vec<NodeIndicators>,
 }
 
+/// A framework's observations in one validation state (the Secretariat's queue).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ObservationQueue {
+    pub framework: String,
+    pub state: ValidationState,
+    pub scope: Option<crate::domain::Scope>,
+    pub count: usize,
+    /// Newest first.
+    pub observations: Vec<Observation>,
+}
+
 /// What the Secretariat decides about an observation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ObservationDecision {
@@ -557,6 +568,42 @@ impl Tracker {
             .find(|o| o.id == observation_id)
             .ok_or_else(not_found)?;
         Ok(observation_from(stored, &record))
+    }
+
+    /// A framework's observations in one validation state (`reported`: waiting for review),
+    /// optionally of one scope, newest first, at most `limit`.
+    ///
+    /// # Errors
+    /// `UnknownFramework`, `UnknownState`; the store fails.
+    pub async fn observation_queue(
+        &self,
+        framework: &str,
+        state: ValidationState,
+        scope: Option<crate::domain::Scope>,
+        limit: u64,
+    ) -> ServiceResult<ObservationQueue> {
+        let fw = self.framework(framework).await?;
+        if let Some(crate::domain::Scope::State(code)) = &scope {
+            self.ensure_member_state(code).await?;
+        }
+        let data = self.indicator_data(&fw).await?;
+        let mut observations: Vec<Observation> = data
+            .observations
+            .values()
+            .flatten()
+            .filter(|o| o.validation.state == state)
+            .filter(|o| scope.as_ref().is_none_or(|s| &o.scope == s))
+            .cloned()
+            .collect();
+        observations.sort_by_key(|o| std::cmp::Reverse((o.recorded_at, o.id)));
+        observations.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        Ok(ObservationQueue {
+            framework: fw.code,
+            state,
+            scope,
+            count: observations.len(),
+            observations,
+        })
     }
 
     /// [`Tracker::indicator_rollup`] with what it was computed for, as the API answers it.

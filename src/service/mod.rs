@@ -34,6 +34,7 @@ pub use figures::{
 pub use governance::{ReviewDecision, ReviewQueue};
 pub use indicators::{
     IndicatorDefinition, IndicatorDetail, IndicatorList, IndicatorRollupView, ObservationDecision,
+    ObservationQueue,
 };
 pub use pages::{
     ActivityCount, BodyFramework, BodyPage, Dashboard, FrameworkPanel, GoalLine, GridRow, GridView,

@@ -17,7 +17,7 @@ use crate::support::TestApp;
 
 /// Every (method, path) the router serves under `/api/v1`, and `/healthz` (`src/server/mod.rs`);
 /// the web pages (`src/web`, merged beside the API) are not part of it.
-const ROUTES: [(&str, &str); 50] = [
+const ROUTES: [(&str, &str); 51] = [
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/api/v1/frameworks"),
@@ -49,6 +49,7 @@ const ROUTES: [(&str, &str); 50] = [
     ("get", "/api/v1/frameworks/{fw}/indicators/{code}/progress"),
     ("get", "/api/v1/frameworks/{fw}/indicator-progress"),
     ("post", "/api/v1/frameworks/{fw}/observations"),
+    ("get", "/api/v1/frameworks/{fw}/observations"),
     ("post", "/api/v1/frameworks/{fw}/observations/{id}/validate"),
     ("post", "/api/v1/frameworks/{fw}/observations/{id}/return"),
     ("post", "/api/v1/frameworks/{fw}/indicator-import"),
@@ -840,6 +841,24 @@ async fn real_answers_on_the_demo_data_match_their_response_schemas() {
         200,
     )
     .await;
+    let path = format!("{fw}/observations?scope=VNM");
+    let queue = x.send(base, "get", &path, None, None, 200).await;
+    let waiting: Vec<&Value> = queue["observations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| &o["id"])
+        .collect();
+    assert!(
+        waiting.contains(&&many["observations"][0]["id"]),
+        "the 2027 value awaits review"
+    );
+    let path = format!("{fw}/observations?validation=returned&limit=5");
+    let queue = x.send(base, "get", &path, None, None, 200).await;
+    assert_eq!(
+        queue["observations"][0]["validation"]["reason"],
+        "Not yet published"
+    );
     let path = format!("{fw}/indicators/SG1-1");
     let detail = x.send(base, "get", &path, None, None, 200).await;
     assert_eq!(detail["observations"].as_array().unwrap().len(), 3);
