@@ -52,8 +52,18 @@ pub enum Action<'a> {
     Observe(&'a Scope),
 }
 
-impl Action<'_> {
+impl<'a> Action<'a> {
     /// A short name for logs and messages.
+    /// The scope the action is on, when it is on one (logged and audited with a refusal).
+    pub fn scope(&self) -> Option<&'a Scope> {
+        match *self {
+            Action::Record(s) | Action::Review(s) | Action::SetTarget(s) | Action::Observe(s) => {
+                Some(s)
+            }
+            _ => None,
+        }
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Action::Read => "read",

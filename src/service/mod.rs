@@ -203,12 +203,7 @@ impl Tracker {
             Err(ServiceError::Forbidden(message)) => message,
             other => return other,
         };
-        let scope = match action {
-            crate::domain::Action::Record(s) | crate::domain::Action::Review(s) => {
-                Some(s.to_string())
-            }
-            _ => None,
-        };
+        let scope = action.scope().map(ToString::to_string);
         let entry =
             crate::domain::AuditEntry::by(actor, crate::domain::audit::actions::ACCESS_DENIED)
                 .detail(serde_json::json!({
@@ -234,10 +229,7 @@ impl Tracker {
                 user = caller.map_or("(anonymous)", |u| u.name.as_str()),
                 role = caller.map_or("-", |u| u.role.as_str()),
                 action = action.name(),
-                scope = ?match action {
-                    crate::domain::Action::Record(s) | crate::domain::Action::Review(s) => Some(s.to_string()),
-                    _ => None,
-                },
+                scope = ?action.scope().map(ToString::to_string),
                 "denied"
             );
             match denial {

@@ -404,6 +404,18 @@ async fn matrix_defining_indicators_setting_targets_and_recording_observations()
             }
         }
     }
+    // A refusal is audited with the scope asked for.
+    let denied = app
+        .get_json_as(&t.admin, "/api/v1/audit?action=access.denied&limit=1")
+        .await;
+    assert_eq!(
+        (
+            &denied["events"][0]["detail"]["action"],
+            &denied["events"][0]["detail"]["scope"]
+        ),
+        (&json!("record an indicator observation"), &json!("THA")),
+        "{denied}"
+    );
     // A bulk with one scope the caller may not write stores nothing.
     let bulk =
         json!({"observations": [observation("VNM", 2027, 52.0), observation("THA", 2027, 52.0)]});
