@@ -1,15 +1,16 @@
 //! The indicators of a framework held in memory, as the status figures are: read once from the
 //! store, kept until the framework's revision changes (every write of an indicator, a target,
-//! an observation or its review bumps it, in the same transaction), then read again whole.
-//! A read costs one revision query and the engine's arithmetic; an indicator's progress over
-//! 12 scopes × 10 years does not go back to the database row by row.
+//! an observation or its review bumps it, in the same transaction), then brought up to date
+//! with only what was added since: targets, observations and reviews are append-only, so the
+//! rows after the last id taken in are all that is new (the indicators themselves, a few
+//! hundred rows, are read again). A read costs one revision query and the engine's arithmetic.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::indicators::{indicator_from, observation_from, target_from};
 use super::{ServiceResult, Tracker};
-use crate::domain::{Framework, Indicator, Observation, Target};
+use crate::domain::{Framework, Indicator, Observation, Target, Validation, ValidationState};
 use crate::store::{IndicatorRecord, Revision};
 
 /// A framework's indicators, targets and observations at one revision.
@@ -22,6 +23,12 @@ pub(super) struct IndicatorData {
     pub targets: HashMap<i32, Vec<Target>>,
     /// Every observation per indicator id, first recorded first.
     pub observations: HashMap<i32, Vec<Observation>>,
+    /// Where each observation id is in `observations` (indicator id, index).
+    positions: HashMap<i64, (i32, usize)>,
+    /// The last ids taken in.
+    last_target: i32,
+    last_observation: i32,
+    last_review: i32,
 }
 
 impl IndicatorData {
@@ -89,10 +96,30 @@ impl Tracker {
         if let Some(data) = self.indicator_cache.current(fw.id, revision) {
             return Ok(data);
         }
+        let kept = self
+            .indicator_cache
+            .0
+            .kept
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&fw.id)
+            .cloned();
         let records = self.store.indicators(fw.id).await?;
         let codes: HashMap<i32, String> = records.iter().map(|r| (r.id, r.code.clone())).collect();
-        let mut targets: HashMap<i32, Vec<Target>> = HashMap::new();
-        for t in self.store.targets(fw.id).await? {
+        let (mut targets, mut observations, mut positions, after) = match &kept {
+            Some(d) => (
+                d.targets.clone(),
+                d.observations.clone(),
+                d.positions.clone(),
+                (d.last_target, d.last_observation, d.last_review),
+            ),
+            None => (HashMap::new(), HashMap::new(), HashMap::new(), (0, 0, 0)),
+        };
+        let (mut last_target, mut last_observation, mut last_review) = after;
+        // Targets, then observations, then reviews: a review of an observation read here is
+        // either attached to it or among the reviews read after.
+        for t in self.store.targets_after(fw.id, last_target).await? {
+            last_target = last_target.max(t.id);
             let Some(code) = codes.get(&t.indicator_id) else {
                 continue;
             };
@@ -101,15 +128,42 @@ impl Tracker {
                 .or_default()
                 .push(target_from(t, code));
         }
-        let mut observations: HashMap<i32, Vec<Observation>> = HashMap::new();
-        for o in self.store.observations(fw.id).await? {
+        for o in self
+            .store
+            .observations_after(fw.id, last_observation)
+            .await?
+        {
+            last_observation = last_observation.max(o.id);
             let Some(code) = codes.get(&o.indicator_id) else {
                 continue;
             };
-            observations
-                .entry(o.indicator_id)
-                .or_default()
-                .push(observation_from(o, code));
+            let list: &mut Vec<Observation> = observations.entry(o.indicator_id).or_default();
+            positions.insert(i64::from(o.id), (o.indicator_id, list.len()));
+            list.push(observation_from(o, code));
+        }
+        // Every review after the last taken in (on a first read, all of them: those already
+        // attached to their observation are applied again, to the same effect).
+        let reviews = self
+            .store
+            .observation_reviews_after(fw.id, last_review)
+            .await?;
+        for r in reviews {
+            last_review = last_review.max(r.id);
+            let Some(&(indicator_id, index)) = positions.get(&i64::from(r.observation_id)) else {
+                continue; // its observation comes with the next refresh, review attached
+            };
+            if let Some(o) = observations
+                .get_mut(&indicator_id)
+                .and_then(|list| list.get_mut(index))
+            {
+                o.validation = Validation {
+                    state: r.state,
+                    by: r.reviewed_by,
+                    at: Some(r.reviewed_at),
+                    reason: r.reason,
+                    evidence_checked: r.state == ValidationState::Validated,
+                };
+            }
         }
         let indicators = records
             .iter()
@@ -122,6 +176,10 @@ impl Tracker {
             indicators,
             targets,
             observations,
+            positions,
+            last_target,
+            last_observation,
+            last_review,
         });
         self.indicator_cache
             .0

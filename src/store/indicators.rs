@@ -110,6 +110,17 @@ pub struct NewObservation<'a> {
     pub note: Option<&'a str>,
 }
 
+/// A review of an observation, as stored.
+#[derive(Debug, Clone)]
+pub struct ReviewRecord {
+    pub id: i32,
+    pub observation_id: i32,
+    pub state: ValidationState,
+    pub reviewed_by: Option<String>,
+    pub reviewed_at: DateTime<Utc>,
+    pub reason: Option<String>,
+}
+
 /// The Secretariat's decision on an observation.
 #[derive(Debug, Clone, Copy)]
 pub struct ObservationReview<'a> {
@@ -269,10 +280,24 @@ impl Store {
     /// # Errors
     /// The database fails, or a stored scope cannot be read.
     pub async fn targets(&self, framework_id: i32) -> StoreResult<Vec<TargetRecord>> {
+        self.targets_after(framework_id, 0).await
+    }
+
+    /// The target revisions recorded after the row `after_id` (ids grow with recording), oldest
+    /// first.
+    ///
+    /// # Errors
+    /// The database fails, or a stored scope cannot be read.
+    pub async fn targets_after(
+        &self,
+        framework_id: i32,
+        after_id: i32,
+    ) -> StoreResult<Vec<TargetRecord>> {
         let ids = self.indicator_ids(framework_id).await?;
         let names = self.user_names().await?;
         indicator_targets::Entity::find()
             .filter(indicator_targets::Column::IndicatorId.is_in(ids))
+            .filter(indicator_targets::Column::Id.gt(after_id))
             .order_by_asc(indicator_targets::Column::Id)
             .all(self.conn())
             .await?
@@ -387,10 +412,24 @@ impl Store {
     /// # Errors
     /// The database fails, or a stored value cannot be read.
     pub async fn observations(&self, framework_id: i32) -> StoreResult<Vec<ObservationRecord>> {
+        self.observations_after(framework_id, 0).await
+    }
+
+    /// The observations recorded after the row `after_id` (ids grow with recording), with
+    /// their reviews, oldest first.
+    ///
+    /// # Errors
+    /// The database fails, or a stored value cannot be read.
+    pub async fn observations_after(
+        &self,
+        framework_id: i32,
+        after_id: i32,
+    ) -> StoreResult<Vec<ObservationRecord>> {
         let names = self.user_names().await?;
         let db = self.conn();
         let reviews: HashMap<i32, observation_reviews::Model> = observation_reviews::Entity::find()
             .filter(observation_reviews::Column::FrameworkId.eq(framework_id))
+            .filter(observation_reviews::Column::ObservationId.gt(after_id))
             .all(db)
             .await?
             .into_iter()
@@ -398,6 +437,7 @@ impl Store {
             .collect();
         indicator_observations::Entity::find()
             .filter(indicator_observations::Column::FrameworkId.eq(framework_id))
+            .filter(indicator_observations::Column::Id.gt(after_id))
             .order_by_asc(indicator_observations::Column::Id)
             .all(db)
             .await?
@@ -417,6 +457,38 @@ impl Store {
                     review.map(|r| (r.reviewed_by, r.reviewed_at)),
                     review.and_then(|r| r.reason.clone()),
                 )
+            })
+            .collect()
+    }
+
+    /// The reviews made after the review `after_id` (ids grow with recording), oldest first.
+    ///
+    /// # Errors
+    /// The database fails, or a stored decision cannot be read.
+    pub async fn observation_reviews_after(
+        &self,
+        framework_id: i32,
+        after_id: i32,
+    ) -> StoreResult<Vec<ReviewRecord>> {
+        let names = self.user_names().await?;
+        observation_reviews::Entity::find()
+            .filter(observation_reviews::Column::FrameworkId.eq(framework_id))
+            .filter(observation_reviews::Column::Id.gt(after_id))
+            .order_by_asc(observation_reviews::Column::Id)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(|r| {
+                Ok(ReviewRecord {
+                    id: r.id,
+                    observation_id: r.observation_id,
+                    state: r.decision.parse().map_err(|e: crate::domain::ParseError| {
+                        StoreError::corrupt("observation_reviews", e.0)
+                    })?,
+                    reviewed_by: names.get(&r.reviewed_by).cloned(),
+                    reviewed_at: r.reviewed_at,
+                    reason: r.reason,
+                })
             })
             .collect()
     }

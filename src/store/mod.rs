@@ -37,7 +37,7 @@ pub use governance::{NewReview, ReportRef, SessionRef};
 pub use indicator_import::{ImportedTarget, IndicatorImportOutcome};
 pub use indicators::{
     IndicatorRecord, NewIndicator, NewObservation, NewTarget, ObservationOptions,
-    ObservationRecord, ObservationReview, TargetRecord, year_end,
+    ObservationRecord, ObservationReview, ReviewRecord, TargetRecord, year_end,
 };
 pub use reference::LoadSummary;
 pub use reports::{RecordOptions, ReportRow};

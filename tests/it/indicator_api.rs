@@ -872,3 +872,119 @@ async fn an_sdmx_csv_file_of_observations_imports_over_http_after_a_dry_run_and_
         .await;
     assert_problem(refused, 403, "forbidden").await;
 }
+
+/// The point (year, value) list of Viet Nam in an indicator progress answer.
+async fn vnm_points(app: &TestApp, query: &str) -> Value {
+    let progress = app
+        .get_json(&format!("{SP}/indicators/KPI-1/progress?{query}"))
+        .await;
+    progress["scopes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["scope"] == "VNM")
+        .unwrap()["points"]
+        .clone()
+}
+
+#[tokio::test]
+async fn a_second_server_sees_every_observation_correction_and_review_made_through_the_first() {
+    let app = TestApp::spawn().await;
+    let t = app.tokens().await;
+    defined(&app, &t).await;
+    let other = TestApp::spawn_on(&app.database_url).await;
+    let q = "as_of=2027-12-31";
+    // Read first on the other server, so that it holds the indicators in memory.
+    assert_eq!(
+        vnm_points(&other, q).await,
+        json!([{"year": 2025, "value": 50.0}])
+    );
+    let first = post(
+        &app,
+        &t.vnm,
+        "/observations",
+        &observation("VNM", 2026, 53.0),
+        201,
+    )
+    .await;
+    post(
+        &app,
+        &t.vnm,
+        "/observations",
+        &observation("VNM", 2027, 55.0),
+        201,
+    )
+    .await;
+    let both = json!([{"year": 2025, "value": 50.0}, {"year": 2026, "value": 53.0}, {"year": 2027, "value": 55.0}]);
+    assert_eq!(vnm_points(&other, q).await, both);
+    // A review made on the first server: validated on the other's validated basis at once.
+    let checked = json!({"evidence_checked": true});
+    post(
+        &app,
+        &t.secretariat,
+        &format!("/observations/{}/validate", first["id"]),
+        &checked,
+        200,
+    )
+    .await;
+    assert_eq!(
+        vnm_points(&other, &format!("{q}&basis=validated")).await,
+        json!([{"year": 2025, "value": 50.0}, {"year": 2026, "value": 53.0}])
+    );
+    // A correction of 2027, then its return: the other server follows each step.
+    let correction = post(
+        &app,
+        &t.vnm,
+        "/observations",
+        &observation("VNM", 2027, 56.0),
+        201,
+    )
+    .await;
+    assert_eq!(vnm_points(&other, q).await[2]["value"], 56.0);
+    let reason = json!({"reason": "56 is a typo"});
+    post(
+        &app,
+        &t.secretariat,
+        &format!("/observations/{}/return", correction["id"]),
+        &reason,
+        200,
+    )
+    .await;
+    assert_eq!(
+        vnm_points(&other, q).await,
+        both,
+        "the returned correction falls back to 55"
+    );
+    // A target revision too.
+    let revised = json!({"scope": "VNM", "baseline_year": 2025, "baseline_value": 50.0,
+                         "target_year": 2035, "target_value": 90.0});
+    post(
+        &app,
+        &t.secretariat,
+        "/indicators/KPI-1/targets",
+        &revised,
+        201,
+    )
+    .await;
+    let detail = other.get_json(&format!("{SP}/indicators/KPI-1")).await;
+    let vnm = detail["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["scope"] == "VNM")
+        .unwrap();
+    assert_eq!(
+        (&vnm["target_year"], &vnm["target_value"]),
+        (&json!(2035), &json!(90.0))
+    );
+    let states: Vec<&Value> = detail["observations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| &o["validation"]["state"])
+        .collect();
+    assert_eq!(
+        states,
+        [&json!("validated"), &json!("reported"), &json!("returned")]
+    );
+}
