@@ -218,7 +218,7 @@ def main():
                 query.append(q)
                 wall.append(w)
             results.append((name, http_samples, query, wall))
-        # The first read after a write: the indicators are read from the store again.
+        # The first read after a write: what was added since is taken in.
         conn = http.client.HTTPConnection("127.0.0.1", port)
         after_write = []
         for run in range(10):
@@ -228,7 +228,7 @@ def main():
             request(conn, "GET", progress_path)
             after_write.append(time.perf_counter() - t)
         conn.close()
-        results.append(("per-indicator progress right after a write (the store read again)", after_write, None, None))
+        results.append(("per-indicator progress right after a write (what was added since taken in)", after_write, None, None))
         print()
         print("| what | API over HTTP, median (p95) | best SQL, query median | same SQL, whole sqlite3 process | SQL / API |")
         print("|---|---|---|---|---|")
