@@ -537,6 +537,21 @@ pub async fn review_queue(
     Path(fw): Path<String>,
     params: Params,
 ) -> ApiResult {
+    let (validation, scope, limit) = queue_params(&params)?;
+    Ok(Json(
+        state
+            .tracker
+            .review_queue(&fw, validation, scope, limit)
+            .await?,
+    )
+    .into_response())
+}
+
+/// A review queue's query: `validation` (`reported` by default), `scope`, `limit` (1 to
+/// 1,000; 100 by default). Reports and observations take the same.
+pub(super) fn queue_params(
+    params: &Params,
+) -> Result<(ValidationState, Option<Scope>, u64), Problem> {
     let validation = params
         .text("validation")
         .map(|v| {
@@ -553,13 +568,7 @@ pub async fn review_queue(
         })
         .transpose()?;
     let limit = params.count("limit", 1_000)?.unwrap_or(100);
-    Ok(Json(
-        state
-            .tracker
-            .review_queue(&fw, validation, scope, limit)
-            .await?,
-    )
-    .into_response())
+    Ok((validation, scope, limit))
 }
 
 /// `POST /frameworks/{fw}/reports/{id}/validate {"evidence_checked": true, "note"?}`.

@@ -12,7 +12,6 @@ use axum::response::{IntoResponse, Response};
 
 use super::doc;
 use super::transfer::{attachment, format_param, problem, refusal, scope_param, uploaded};
-use crate::domain::Basis;
 use crate::edge::AppState;
 use crate::edge::Problem;
 use crate::edge::extract::{ApiPath as Path, Caller, Params};
@@ -196,14 +195,7 @@ fn export_query(params: &Params) -> Result<IndicatorExportQuery, Problem> {
         })
         .transpose()?
         .unwrap_or_default();
-    let basis = params
-        .text("basis")
-        .map(|b| {
-            b.parse::<Basis>()
-                .map_err(|e| Problem::bad_query("basis", e.0))
-        })
-        .transpose()?
-        .unwrap_or_default();
+    let basis = super::api::basis_param(params)?;
     Ok(IndicatorExportQuery {
         what,
         format: format_param(params)?,

@@ -426,22 +426,7 @@ pub async fn observation_queue(
     Path(fw): Path<String>,
     params: Params,
 ) -> ApiResult {
-    let validation = params
-        .text("validation")
-        .map(|v| {
-            v.parse::<ValidationState>()
-                .map_err(|e| Problem::bad_query("validation", e.0))
-        })
-        .transpose()?
-        .unwrap_or(ValidationState::Reported);
-    let scope = params
-        .text("scope")
-        .map(|s| {
-            s.parse::<Scope>()
-                .map_err(|e| Problem::bad_query("scope", e.0))
-        })
-        .transpose()?;
-    let limit = params.count("limit", 1_000)?.unwrap_or(100);
+    let (validation, scope, limit) = super::admin::queue_params(&params)?;
     Ok(Json(
         state
             .tracker

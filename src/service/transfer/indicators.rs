@@ -593,74 +593,30 @@ impl Tracker {
         Ok(summary)
     }
 
-    /// Every target revision of a framework's indicators.
+    /// Every target revision of a framework's indicators, first recorded first (from the
+    /// indicators held in memory).
     async fn targets_of(&self, fw: &Framework) -> ServiceResult<Vec<Target>> {
-        let codes: HashMap<i32, String> = self
-            .store
-            .indicators(fw.id)
-            .await?
-            .into_iter()
-            .map(|i| (i.id, i.code))
+        let data = self.indicator_data(fw).await?;
+        let mut targets: Vec<Target> = data
+            .records
+            .iter()
+            .flat_map(|r| data.targets_of(r.id).iter().cloned())
             .collect();
-        Ok(self
-            .store
-            .targets(fw.id)
-            .await?
-            .into_iter()
-            .filter_map(|t| {
-                codes.get(&t.indicator_id).map(|code| Target {
-                    id: i64::from(t.id),
-                    indicator: code.clone(),
-                    scope: t.scope,
-                    baseline_year: t.baseline_year,
-                    baseline_value: t.baseline_value,
-                    target_year: t.target_year,
-                    target_value: t.target_value,
-                    note: t.note,
-                    recorded_by: t.recorded_by,
-                    recorded_at: t.recorded_at,
-                })
-            })
-            .collect())
+        targets.sort_by_key(|t| t.id);
+        Ok(targets)
     }
 
-    /// Every observation of a framework's indicators, oldest first, with its review.
+    /// Every observation of a framework's indicators, first recorded first, with its review
+    /// (from the indicators held in memory).
     async fn observations_of(&self, fw: &Framework) -> ServiceResult<Vec<Observation>> {
-        let codes: HashMap<i32, String> = self
-            .store
-            .indicators(fw.id)
-            .await?
-            .into_iter()
-            .map(|i| (i.id, i.code))
+        let data = self.indicator_data(fw).await?;
+        let mut observations: Vec<Observation> = data
+            .records
+            .iter()
+            .flat_map(|r| data.observations_of(r.id).iter().cloned())
             .collect();
-        Ok(self
-            .store
-            .observations(fw.id)
-            .await?
-            .into_iter()
-            .filter_map(|o| {
-                let code = codes.get(&o.indicator_id)?;
-                Some(Observation {
-                    id: i64::from(o.id),
-                    indicator: code.clone(),
-                    scope: o.scope,
-                    year: o.year,
-                    value: o.value,
-                    source: o.source,
-                    note: o.note,
-                    recorded_by: o.recorded_by,
-                    recorded_at: o.recorded_at,
-                    validation: crate::domain::Validation {
-                        evidence_checked: o.state == ValidationState::Validated
-                            && o.reviewed_at.is_some(),
-                        state: o.state,
-                        by: o.reviewed_by,
-                        at: o.reviewed_at,
-                        reason: o.reason,
-                    },
-                })
-            })
-            .collect())
+        observations.sort_by_key(|o| o.id);
+        Ok(observations)
     }
 
     /// The observation in force per (indicator, scope, year): recorded last at or before
