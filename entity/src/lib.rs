@@ -17,6 +17,8 @@ pub mod nodes;
 pub mod observation_reviews;
 pub mod participations;
 pub mod report_reviews;
+pub mod round_submissions;
+pub mod rounds;
 pub mod sectoral_bodies;
 pub mod sessions;
 pub mod status_reports;

@@ -54,9 +54,17 @@ pub mod actions {
     pub const OBSERVATION_RECORD_OVERRIDE: &str = "observation.record_override";
     pub const OBSERVATION_VALIDATE: &str = "observation.validate";
     pub const OBSERVATION_RETURN: &str = "observation.return";
+    /// A reporting round created (one record per round, also per round of a plan).
+    pub const ROUND_CREATE: &str = "round.create";
+    /// A member state's round submitted.
+    pub const ROUND_SUBMIT: &str = "round.submit";
+    /// A round's submission accepted by the Secretariat.
+    pub const ROUND_ACCEPT: &str = "round.accept";
+    /// A round's submission returned by the Secretariat, with a reason.
+    pub const ROUND_RETURN: &str = "round.return";
 
     /// Every action, for filters and documentation.
-    pub const ALL: [&str; 25] = [
+    pub const ALL: [&str; 29] = [
         STATUS_RECORD,
         STATUS_RECORD_OVERRIDE,
         REPORT_VALIDATE,
@@ -82,6 +90,10 @@ pub mod actions {
         OBSERVATION_RECORD_OVERRIDE,
         OBSERVATION_VALIDATE,
         OBSERVATION_RETURN,
+        ROUND_CREATE,
+        ROUND_SUBMIT,
+        ROUND_ACCEPT,
+        ROUND_RETURN,
     ];
 }
 

@@ -7,6 +7,7 @@ mod indicator;
 mod input;
 mod model;
 pub mod policy;
+mod round;
 mod secret;
 mod vocabulary;
 
@@ -25,5 +26,8 @@ pub use model::{
     Validation, ValidationState, participants_as_of,
 };
 pub use policy::{Action, Denial, decide};
+pub use round::{
+    MAX_ROUND_CODE, Round, Submission, SubmissionAction, round_code_problem, transition_problem,
+};
 pub use secret::Secret;
 pub use vocabulary::{ParseError, Role, Scope, StateCode, Status};

@@ -19,6 +19,9 @@
 //! | set an indicator's target for `ASEAN` | yes | yes | no | no | no |
 //! | set an indicator's target for a member state | yes | yes | its own state only | no | no |
 //! | record an indicator observation | yes | yes | its own state only | no | no |
+//! | create or plan reporting rounds | yes | yes | no | no | no |
+//! | submit a member state's round | yes | yes | its own state only | no | no |
+//! | accept or return a round's submission | yes | yes | no | no | no |
 
 use super::model::User;
 use super::vocabulary::{Role, Scope};
@@ -50,6 +53,12 @@ pub enum Action<'a> {
     SetTarget(&'a Scope),
     /// Record an indicator observation for a scope.
     Observe(&'a Scope),
+    /// Create or plan a framework's reporting rounds.
+    PlanRounds,
+    /// Submit a member state's round (declare its statuses as of the round's end complete).
+    SubmitRound(&'a Scope),
+    /// Accept or return a member state's round submission.
+    ReviewRound(&'a Scope),
 }
 
 impl<'a> Action<'a> {
@@ -57,9 +66,12 @@ impl<'a> Action<'a> {
     /// The scope the action is on, when it is on one (logged and audited with a refusal).
     pub fn scope(&self) -> Option<&'a Scope> {
         match *self {
-            Action::Record(s) | Action::Review(s) | Action::SetTarget(s) | Action::Observe(s) => {
-                Some(s)
-            }
+            Action::Record(s)
+            | Action::Review(s)
+            | Action::SetTarget(s)
+            | Action::Observe(s)
+            | Action::SubmitRound(s)
+            | Action::ReviewRound(s) => Some(s),
             _ => None,
         }
     }
@@ -78,6 +90,9 @@ impl<'a> Action<'a> {
             Action::DefineIndicator => "define an indicator",
             Action::SetTarget(_) => "set an indicator's target",
             Action::Observe(_) => "record an indicator observation",
+            Action::PlanRounds => "create or plan reporting rounds",
+            Action::SubmitRound(_) => "submit a round",
+            Action::ReviewRound(_) => "accept or return a round's submission",
         }
     }
 }
@@ -105,11 +120,17 @@ pub fn decide(caller: Option<&User>, action: Action<'_>, private: bool) -> Resul
     };
     let allowed = match action {
         Action::Read => true,
-        Action::Record(scope) | Action::SetTarget(scope) | Action::Observe(scope) => {
-            user.role.may_record(user.state.as_ref(), scope)
-        }
+        Action::Record(scope)
+        | Action::SetTarget(scope)
+        | Action::Observe(scope)
+        | Action::SubmitRound(scope) => user.role.may_record(user.state.as_ref(), scope),
         Action::OverrideLock | Action::Unlock | Action::ManageAccounts => user.role == Role::Admin,
-        Action::Review(_) | Action::Lock | Action::ReadAudit | Action::DefineIndicator => {
+        Action::Review(_)
+        | Action::Lock
+        | Action::ReadAudit
+        | Action::DefineIndicator
+        | Action::PlanRounds
+        | Action::ReviewRound(_) => {
             matches!(user.role, Role::Admin | Role::Secretariat)
         }
         Action::ManageTokens { owner } => user.role == Role::Admin || user.id == owner,
@@ -120,6 +141,10 @@ pub fn decide(caller: Option<&User>, action: Action<'_>, private: bool) -> Resul
     Err(Denial::Forbidden(match (action, user.role, &user.state) {
         (Action::Record(scope), Role::FocalPoint, Some(own)) => format!(
             "`{}` is the focal point of {own} and cannot record status for {scope}",
+            user.name
+        ),
+        (Action::SubmitRound(scope), Role::FocalPoint, Some(own)) => format!(
+            "`{}` is the focal point of {own} and cannot submit the round of {scope}",
             user.name
         ),
         (Action::Record(_), Role::Viewer, _) => format!(
@@ -179,24 +204,28 @@ mod tests {
             Action::SetTarget(&asean),
             Action::Observe(&vnm),
             Action::Observe(&tha),
+            Action::PlanRounds,
+            Action::SubmitRound(&vnm),
+            Action::SubmitRound(&tha),
+            Action::ReviewRound(&vnm),
         ];
         // Expected, in the order of `actions`: admin, secretariat, focal point, viewer.
-        let expected: [[bool; 16]; 4] = [
+        let expected: [[bool; 20]; 4] = [
             [
                 true, true, true, true, true, true, true, true, true, true, true, true, true, true,
-                true, true,
+                true, true, true, true, true, true,
             ],
             [
                 true, true, true, true, false, true, true, false, true, false, false, true, true,
-                true, true, true,
+                true, true, true, true, true, true, true,
             ],
             [
                 true, true, false, false, false, false, false, false, false, false, true, false,
-                true, false, true, false,
+                true, false, true, false, false, true, false, false,
             ],
             [
                 true, false, false, false, false, false, false, false, false, false, false, false,
-                false, false, false, false,
+                false, false, false, false, false, false, false, false,
             ],
         ];
         for (who, row) in [&admin, &sec, &focal, &viewer].iter().zip(expected) {

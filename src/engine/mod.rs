@@ -5,6 +5,7 @@ mod figures;
 mod index;
 pub mod indicators;
 mod rates;
+pub mod rounds;
 #[cfg(test)]
 mod scenarios;
 

@@ -12,6 +12,7 @@ mod indicator_cache;
 mod indicators;
 mod pages;
 mod review;
+mod rounds;
 mod sessions;
 mod status;
 pub mod totp;
@@ -39,6 +40,11 @@ pub use indicators::{
 pub use pages::{
     ActivityCount, BodyFramework, BodyPage, Dashboard, FrameworkPanel, GoalLine, GridRow, GridView,
     LaggingMeasure, LevelComparison, LevelRow, MeasurePage, StatePage, TreeRow, TreeView,
+};
+pub use rounds::{
+    DEFAULT_DUE_DAYS, DEFAULT_OPEN_DAYS, MatrixColumn, PlanOutcome, PlanRequest, RoundCounts,
+    RoundDetail, RoundEvery, RoundLine, RoundList, RoundMatrix, RoundRequest, SubmissionLog,
+    standing_label,
 };
 pub use sessions::{Login, SessionUser, Settings};
 pub use status::{MeasureHistory, MeasureStatus, Recorded, ScopeStatus, SyntheticSummary};

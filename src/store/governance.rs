@@ -174,7 +174,8 @@ impl Store {
             .collect()
     }
 
-    async fn names(&self) -> StoreResult<HashMap<i32, String>> {
+    /// Every account's name, by id.
+    pub(super) async fn names(&self) -> StoreResult<HashMap<i32, String>> {
         Ok(users::Entity::find()
             .all(self.conn())
             .await?

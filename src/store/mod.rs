@@ -17,6 +17,7 @@ mod indicators;
 mod pages;
 mod reference;
 mod reports;
+mod rounds;
 mod throttle;
 mod transfer;
 
@@ -41,6 +42,7 @@ pub use indicators::{
 };
 pub use reference::LoadSummary;
 pub use reports::{RecordOptions, ReportRow};
+pub use rounds::NewRound;
 pub use throttle::LoginFailures;
 pub use transfer::{FrameworkLoad, FrameworkOutcome, ImportOutcome, ImportRow, StatusImport};
 
