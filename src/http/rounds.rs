@@ -457,7 +457,7 @@ pub enum MatrixFormat {
     description = "JSON (default): the rounds in period order with their counts, and per state its standing in each (`null`: not expected in that round). CSV or XLSX (a download): a row per state, a column per round (`-`: not expected), then the rows `completeness` and `timeliness`.",
     params(doc::Fw, ("format" = Option<MatrixFormat>, Query, description = "json (default), csv or xlsx.")),
     responses(
-        (status = 200, description = "The matrix, or the file as an attachment.", content((RoundMatrix = "application/json"), ("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")), headers(("Content-Disposition" = String, description = "CSV and XLSX: `attachment; filename=\"FW-rounds.csv\"`"))),
+        (status = 200, description = "The matrix, or (CSV, XLSX) the file as an attachment (`Content-Disposition: attachment; filename=\"FW-rounds.csv\"`).", content((RoundMatrix = "application/json"), ("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 400, description = "A malformed `format` (`invalid_query`); a path segment cannot be read (`invalid_path`).", body = doc::ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "The framework is unknown.", body = doc::ProblemDoc, content_type = "application/problem+json"),
     ),
