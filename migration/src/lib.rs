@@ -10,6 +10,7 @@ mod m20261124_000002_retired_nodes;
 mod m20261205_000001_store_probe;
 mod m20261205_000002_login_failures;
 mod m20261206_000001_indicators;
+mod m20261207_000001_report_corrections;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000001_store_probe::Migration),
             Box::new(m20261205_000002_login_failures::Migration),
             Box::new(m20261206_000001_indicators::Migration),
+            Box::new(m20261207_000001_report_corrections::Migration),
         ]
     }
 }
