@@ -766,10 +766,9 @@ impl Tracker {
 
 /// A cell of the index as the coverage rule reads it: no report in force is no status.
 fn pair_in_force(cell: &engine::Cell) -> PairInForce {
-    // MERGE: `engine::Cell::effective` comes with main's "no report" change.
     PairInForce {
-        status: Some(cell.status),
-        effective: None,
+        status: cell.reported().then_some(cell.status),
+        effective: cell.effective,
     }
 }
 
