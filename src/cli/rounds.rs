@@ -227,6 +227,7 @@ pub async fn round(database_url: &str, command: RoundCommand) -> anyhow::Result<
                 Format::Csv | Format::Table => {
                     let csv = a.format == Format::Csv;
                     let c = &detail.completeness;
+                    let counts = &c.counts;
                     if !csv {
                         writeln!(
                             out,
@@ -236,17 +237,17 @@ pub async fn round(database_url: &str, command: RoundCommand) -> anyhow::Result<
                             detail.round.period_start,
                             detail.round.period_end,
                             detail.round.due_on,
-                            c.deadline.format("%Y-%m-%d %H:%M UTC")
+                            counts.deadline.format("%Y-%m-%d %H:%M UTC")
                         )?;
                         writeln!(
                             out,
                             "completeness {} ({} of {}), timeliness {} ({} of {})\n",
-                            fraction(c.completeness),
-                            c.submitted,
-                            c.participants,
-                            fraction(c.timeliness),
-                            c.on_time,
-                            c.participants
+                            fraction(counts.completeness),
+                            counts.submitted,
+                            counts.participants,
+                            fraction(counts.timeliness),
+                            counts.on_time,
+                            counts.participants
                         )?;
                     }
                     let header = [

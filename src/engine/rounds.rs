@@ -79,10 +79,9 @@ pub struct ParticipantRound {
     pub returned_reason: Option<String>,
 }
 
-/// A round's completeness and timeliness: every expected participant's standing and the
-/// regional counts.
+/// A round's regional counts, with completeness and timeliness.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct Completeness {
+pub struct RoundCounts {
     /// The first late instant (`due_on` 17:30 UTC).
     pub deadline: DateTime<Utc>,
     /// Whether the deadline has passed at the instant of the figures.
@@ -100,6 +99,14 @@ pub struct Completeness {
     pub completeness: Option<f64>,
     /// on_time / participants (`null` with no participant).
     pub timeliness: Option<f64>,
+}
+
+/// A round's completeness and timeliness: the regional counts and every expected
+/// participant's standing.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Completeness {
+    #[serde(flatten)]
+    pub counts: RoundCounts,
     pub states: Vec<ParticipantRound>,
     /// States participating on `period_end` that joined after the round opened: not counted.
     pub not_expected: Vec<StateCode>,
@@ -167,18 +174,20 @@ pub fn completeness(
     let late = count(RoundStanding::SubmittedLate);
     let submitted = on_time + late;
     Completeness {
-        deadline: due,
-        past_due,
-        participants,
-        submitted,
-        on_time,
-        late,
-        missing: count(RoundStanding::Missing),
-        open: count(RoundStanding::Open),
-        returned: count(RoundStanding::Returned),
-        accepted: states.iter().filter(|s| s.accepted).count() as u64,
-        completeness: ratio(submitted, participants),
-        timeliness: ratio(on_time, participants),
+        counts: RoundCounts {
+            deadline: due,
+            past_due,
+            participants,
+            submitted,
+            on_time,
+            late,
+            missing: count(RoundStanding::Missing),
+            open: count(RoundStanding::Open),
+            returned: count(RoundStanding::Returned),
+            accepted: states.iter().filter(|s| s.accepted).count() as u64,
+            completeness: ratio(submitted, participants),
+            timeliness: ratio(on_time, participants),
+        },
         states,
         not_expected,
     }
@@ -335,6 +344,19 @@ mod tests {
         s.parse().unwrap()
     }
 
+    /// participants, submitted, on time, late, missing, open, returned.
+    fn tally(c: &RoundCounts) -> (u64, u64, u64, u64, u64, u64, u64) {
+        (
+            c.participants,
+            c.submitted,
+            c.on_time,
+            c.late,
+            c.missing,
+            c.open,
+            c.returned,
+        )
+    }
+
     fn code(s: &str) -> StateCode {
         s.parse().unwrap()
     }
@@ -444,22 +466,11 @@ mod tests {
             ]
         );
         assert_eq!(c.not_expected, [code("TLS")]);
-        assert_eq!(
-            (
-                c.participants,
-                c.submitted,
-                c.on_time,
-                c.late,
-                c.missing,
-                c.open,
-                c.returned
-            ),
-            (7, 4, 2, 2, 2, 0, 1)
-        );
-        assert_eq!(c.accepted, 1);
-        assert_eq!(c.completeness, Some(4.0 / 7.0));
-        assert_eq!(c.timeliness, Some(2.0 / 7.0));
-        assert!(c.past_due);
+        assert_eq!(tally(&c.counts), (7, 4, 2, 2, 2, 0, 1));
+        assert_eq!(c.counts.accepted, 1);
+        assert_eq!(c.counts.completeness, Some(4.0 / 7.0));
+        assert_eq!(c.counts.timeliness, Some(2.0 / 7.0));
+        assert!(c.counts.past_due);
         let mmr = &c.states[4];
         assert_eq!(mmr.submitted_at, Some(t("2026-10-20T00:00:00Z")));
         assert_eq!(mmr.last_action, Some(Accepted));
@@ -480,27 +491,20 @@ mod tests {
             entry(3, "IDN", Returned, "2026-10-02T00:00:00Z"),
         ];
         let c = completeness(Q3, &participations, &log, t("2026-10-31T17:29:59Z"));
-        assert!(!c.past_due);
-        assert_eq!(
-            (
-                c.participants,
-                c.submitted,
-                c.on_time,
-                c.late,
-                c.missing,
-                c.open,
-                c.returned
-            ),
-            (3, 1, 1, 0, 0, 1, 1)
-        );
-        assert_eq!(c.completeness, Some(1.0 / 3.0));
+        assert!(!c.counts.past_due);
+        assert_eq!(tally(&c.counts), (3, 1, 1, 0, 0, 1, 1));
+        assert_eq!(c.counts.completeness, Some(1.0 / 3.0));
     }
 
     #[test]
     fn no_participant_gives_null_fractions() {
         let c = completeness(Q3, &[], &[], t("2026-11-15T00:00:00Z"));
         assert_eq!(
-            (c.participants, c.completeness, c.timeliness),
+            (
+                c.counts.participants,
+                c.counts.completeness,
+                c.counts.timeliness
+            ),
             (0, None, None)
         );
     }

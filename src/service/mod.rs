@@ -43,8 +43,8 @@ pub use pages::{
 };
 pub use rounds::{
     DEFAULT_DUE_DAYS, DEFAULT_OPEN_DAYS, MAX_PLAN_DAYS, MatrixColumn, PlanOutcome, PlanRequest,
-    RoundCounts, RoundDetail, RoundEvery, RoundLine, RoundList, RoundMatrix, RoundRequest,
-    SubmissionLog, standing_label,
+    RoundDetail, RoundEvery, RoundLine, RoundList, RoundMatrix, RoundRequest, SubmissionLog,
+    standing_label,
 };
 pub use sessions::{Login, SessionUser, Settings};
 pub use status::{MeasureHistory, MeasureStatus, Recorded, ScopeStatus, SyntheticSummary};

@@ -30,7 +30,7 @@ use crate::domain::{
     SubmissionAction, audit::actions, participants_as_of, round_code_problem,
 };
 use crate::engine::rounds::{
-    Completeness, Coverage, MatrixRow, PairInForce, RoundDates, RoundStanding,
+    Completeness, Coverage, MatrixRow, PairInForce, RoundCounts, RoundDates, RoundStanding,
 };
 use crate::engine::{self, At};
 use crate::store::{DemoRoundLoad, NewRound};
@@ -106,42 +106,6 @@ pub struct PlanOutcome {
     pub created: Vec<Round>,
     /// The codes of the planned rounds that existed already (left unchanged).
     pub existing: Vec<String>,
-}
-
-/// A round's regional counts (its completeness without the list of states).
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct RoundCounts {
-    pub deadline: chrono::DateTime<chrono::Utc>,
-    pub past_due: bool,
-    pub participants: u64,
-    pub submitted: u64,
-    pub on_time: u64,
-    pub late: u64,
-    pub missing: u64,
-    pub open: u64,
-    pub returned: u64,
-    pub accepted: u64,
-    pub completeness: Option<f64>,
-    pub timeliness: Option<f64>,
-}
-
-impl From<&Completeness> for RoundCounts {
-    fn from(c: &Completeness) -> Self {
-        Self {
-            deadline: c.deadline,
-            past_due: c.past_due,
-            participants: c.participants,
-            submitted: c.submitted,
-            on_time: c.on_time,
-            late: c.late,
-            missing: c.missing,
-            open: c.open,
-            returned: c.returned,
-            accepted: c.accepted,
-            completeness: c.completeness,
-            timeliness: c.timeliness,
-        }
-    }
 }
 
 /// One round with its counts, as listed.
@@ -447,7 +411,7 @@ impl Tracker {
             .zip(&figures)
             .map(|(round, c)| RoundLine {
                 round,
-                counts: RoundCounts::from(c),
+                counts: c.counts.clone(),
             })
             .collect();
         Ok(RoundList {
@@ -756,7 +720,7 @@ impl Tracker {
                     code: r.code.clone(),
                     period_end: r.period_end,
                     due_on: r.due_on,
-                    counts: RoundCounts::from(c),
+                    counts: c.counts.clone(),
                 })
                 .collect(),
             states,

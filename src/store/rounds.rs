@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{round_submissions, rounds};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 
 use super::governance::write_audit;
@@ -61,6 +62,70 @@ fn submission_from(
     })
 }
 
+/// The codes of a framework's rounds, read inside `tx`.
+async fn round_codes(tx: &impl ConnectionTrait, framework_id: i32) -> StoreResult<Vec<String>> {
+    Ok(rounds::Entity::find()
+        .filter(rounds::Column::FrameworkId.eq(framework_id))
+        .all(tx)
+        .await?
+        .into_iter()
+        .map(|m| m.code)
+        .collect())
+}
+
+/// Inserts a round inside `tx`.
+async fn insert_round(
+    tx: &impl ConnectionTrait,
+    framework_id: i32,
+    round: &NewRound,
+    by: Option<i32>,
+    now: DateTime<Utc>,
+) -> StoreResult<rounds::Model> {
+    Ok(rounds::ActiveModel {
+        framework_id: Set(framework_id),
+        code: Set(round.code.clone()),
+        period_start: Set(round.period_start),
+        period_end: Set(round.period_end),
+        opens_on: Set(round.opens_on),
+        due_on: Set(round.due_on),
+        created_by: Set(by),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?)
+}
+
+/// One entry of a round's log about to be appended.
+struct NewEntry<'a> {
+    round_id: i32,
+    framework_id: i32,
+    scope: &'a StateCode,
+    action: SubmissionAction,
+    reason: Option<&'a str>,
+    by: Option<i32>,
+    at: DateTime<Utc>,
+}
+
+/// Appends an entry to a round's log inside `tx`.
+async fn insert_entry(
+    tx: &impl ConnectionTrait,
+    e: NewEntry<'_>,
+) -> StoreResult<round_submissions::Model> {
+    Ok(round_submissions::ActiveModel {
+        round_id: Set(e.round_id),
+        framework_id: Set(e.framework_id),
+        scope: Set(e.scope.as_str().to_owned()),
+        action: Set(e.action.as_str().to_owned()),
+        reason: Set(e.reason.map(str::to_owned)),
+        by: Set(e.by),
+        at: Set(e.at),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?)
+}
+
 impl Store {
     /// A framework's rounds, by period end then code.
     ///
@@ -98,13 +163,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<Round>> {
         let tx = self.begin_write().await?;
-        let existing: Vec<String> = rounds::Entity::find()
-            .filter(rounds::Column::FrameworkId.eq(framework_id))
-            .all(&tx)
-            .await?
-            .into_iter()
-            .map(|m| m.code)
-            .collect();
+        let existing = round_codes(&tx, framework_id).await?;
         let mut created = Vec::new();
         for round in new {
             if existing.contains(&round.code)
@@ -118,19 +177,7 @@ impl Store {
                     round.code
                 )));
             }
-            let m = rounds::ActiveModel {
-                framework_id: Set(framework_id),
-                code: Set(round.code.clone()),
-                period_start: Set(round.period_start),
-                period_end: Set(round.period_end),
-                opens_on: Set(round.opens_on),
-                due_on: Set(round.due_on),
-                created_by: Set(by),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&tx)
-            .await?;
+            let m = insert_round(&tx, framework_id, round, by, now).await?;
             if let Some(audit) = audit {
                 let entry =
                     audit
@@ -218,17 +265,18 @@ impl Store {
                 round.code
             )));
         }
-        let m = round_submissions::ActiveModel {
-            round_id: Set(round.id),
-            framework_id: Set(framework_id),
-            scope: Set(scope.as_str().to_owned()),
-            action: Set(action.as_str().to_owned()),
-            reason: Set(reason.map(str::to_owned)),
-            by: Set(by),
-            at: Set(at),
-            ..Default::default()
-        }
-        .insert(&tx)
+        let m = insert_entry(
+            &tx,
+            NewEntry {
+                round_id: round.id,
+                framework_id,
+                scope,
+                action,
+                reason,
+                by,
+                at,
+            },
+        )
         .await?;
         if let Some(audit) = audit {
             let entry = audit
@@ -268,42 +316,21 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<usize> {
         let tx = self.begin_write().await?;
-        let existing: Vec<String> = rounds::Entity::find()
-            .filter(rounds::Column::FrameworkId.eq(framework_id))
-            .all(&tx)
-            .await?
-            .into_iter()
-            .map(|m| m.code)
-            .collect();
+        let existing = round_codes(&tx, framework_id).await?;
         let mut added = 0;
         for load in rounds.iter().filter(|r| !existing.contains(&r.round.code)) {
-            let r = &load.round;
-            let m = rounds::ActiveModel {
-                framework_id: Set(framework_id),
-                code: Set(r.code.clone()),
-                period_start: Set(r.period_start),
-                period_end: Set(r.period_end),
-                opens_on: Set(r.opens_on),
-                due_on: Set(r.due_on),
-                created_by: Set(by),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&tx)
-            .await?;
+            let m = insert_round(&tx, framework_id, &load.round, by, now).await?;
             for (scope, action, reason, at) in &load.log {
-                round_submissions::ActiveModel {
-                    round_id: Set(m.id),
-                    framework_id: Set(framework_id),
-                    scope: Set(scope.as_str().to_owned()),
-                    action: Set(action.as_str().to_owned()),
-                    reason: Set(reason.clone()),
-                    by: Set(by),
-                    at: Set(*at),
-                    ..Default::default()
-                }
-                .insert(&tx)
-                .await?;
+                let entry = NewEntry {
+                    round_id: m.id,
+                    framework_id,
+                    scope,
+                    action: *action,
+                    reason: reason.as_deref(),
+                    by,
+                    at: *at,
+                };
+                insert_entry(&tx, entry).await?;
             }
             added += 1;
         }

@@ -510,113 +510,64 @@ async fn bad_input_is_refused_and_nothing_is_stored() {
     let post = |path: String, body: Value| {
         let app = &app;
         let token = t_.secretariat.clone();
-        async move { app.post(&path, Some(&token), &body).await }
+        async move {
+            app.post(&format!("{FW}/rounds/{path}"), Some(&token), &body)
+                .await
+        }
     };
-    assert_problem(
-        post(
-            format!("{FW}/rounds/nope/submissions"),
-            json!({"scope":"VNM"}),
-        )
-        .await,
-        404,
-        "not_found",
-    )
-    .await;
-    assert_problem(
-        post(
-            format!("{FW}/rounds/2026-Q3/submissions"),
+    let before_submitting = [
+        ("nope/submissions", json!({"scope":"VNM"}), 404, "not_found"),
+        (
+            "2026-Q3/submissions",
             json!({"scope":"XXX"}),
-        )
-        .await,
-        404,
-        "unknown_state",
-    )
-    .await;
-    assert_problem(
-        post(
-            format!("{FW}/rounds/2026-Q3/submissions"),
+            404,
+            "unknown_state",
+        ),
+        (
+            "2026-Q3/submissions",
             json!({"scope":"vietnam"}),
-        )
-        .await,
-        422,
-        "validation_failed",
-    )
-    .await;
-    assert_problem(
-        post(format!("{FW}/rounds/2026-Q3/submissions"), json!({})).await,
-        422,
-        "validation_failed",
-    )
-    .await;
-    assert_problem(
-        post(
-            format!("{FW}/rounds/2035-Q4/submissions"),
+            422,
+            "validation_failed",
+        ),
+        ("2026-Q3/submissions", json!({}), 422, "validation_failed"),
+        (
+            "2035-Q4/submissions",
             json!({"scope":"VNM"}),
-        )
-        .await,
-        409,
-        "conflict",
-    )
-    .await;
-    assert_problem(
-        post(
-            format!("{FW}/rounds/2026-Q3/submissions/VNM/accept"),
+            409,
+            "conflict",
+        ),
+        ("2026-Q3/submissions/VNM/accept", json!({}), 409, "conflict"),
+        (
+            "2026-Q3/submissions/XXX/accept",
             json!({}),
-        )
-        .await,
-        409,
-        "conflict",
-    )
-    .await;
-    assert_problem(
-        post(
-            format!("{FW}/rounds/2026-Q3/submissions/XXX/accept"),
-            json!({}),
-        )
-        .await,
-        404,
-        "unknown_state",
-    )
-    .await;
-    assert_eq!(
-        post(
-            format!("{FW}/rounds/2026-Q3/submissions"),
-            json!({"scope":"VNM"})
-        )
-        .await
-        .status(),
-        201
-    );
-    assert_problem(
-        post(
-            format!("{FW}/rounds/2026-Q3/submissions"),
-            json!({"scope":"VNM"}),
-        )
-        .await,
-        409,
-        "conflict",
-    )
-    .await;
-    assert_problem(
-        post(
-            format!("{FW}/rounds/2026-Q3/submissions/VNM/return"),
+            404,
+            "unknown_state",
+        ),
+    ];
+    for (path, body, status, code) in before_submitting {
+        assert_problem(post(path.to_owned(), body).await, status, code).await;
+    }
+    let submit = json!({"scope":"VNM"});
+    let response = post("2026-Q3/submissions".to_owned(), submit.clone()).await;
+    assert_eq!(response.status(), 201);
+    let after_submitting = [
+        ("2026-Q3/submissions", submit, 409, "conflict"),
+        (
+            "2026-Q3/submissions/VNM/return",
             json!({"reason":"  "}),
-        )
-        .await,
-        422,
-        "validation_failed",
-    )
-    .await;
-    assert_problem(
-        post(
-            format!("{FW}/rounds/2026-Q3/submissions/VNM/return"),
+            422,
+            "validation_failed",
+        ),
+        (
+            "2026-Q3/submissions/VNM/return",
             json!({}),
-        )
-        .await,
-        422,
-        "validation_failed",
-    )
-    .await;
+            422,
+            "validation_failed",
+        ),
+    ];
+    for (path, body, status, code) in after_submitting {
+        assert_problem(post(path.to_owned(), body).await, status, code).await;
+    }
     assert_eq!(
         app.audit_count().await,
         audits_after_later + 1,
