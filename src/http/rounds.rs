@@ -48,7 +48,12 @@ pub struct StateScope {
 #[serde(deny_unknown_fields)]
 pub struct NewRoundBody {
     /// 1 to 32 of `A-Z a-z 0-9 - _ .`, unique within the framework; not `plan`.
-    #[schema(example = "2026-Q4", min_length = 1, max_length = 32)]
+    #[schema(
+        example = "2026-Q4",
+        min_length = 1,
+        max_length = 32,
+        pattern = "^[A-Za-z0-9._-]{1,32}$"
+    )]
     pub code: String,
     /// By default the day after the previous round's `period_end`, or the framework's start.
     pub period_start: Option<chrono::NaiveDate>,
@@ -80,8 +85,9 @@ pub struct RoundPlanBody {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoundSubmissionBody {
-    /// The member state whose round is submitted.
-    pub scope: StateCode,
+    /// The member state whose round is submitted: its alpha-3 code, any case.
+    #[schema(pattern = "^[A-Za-z]{3}$", example = "VNM")]
+    pub scope: String,
 }
 
 /// A return of a round's submission. Unknown fields are refused (422).
@@ -330,12 +336,16 @@ pub async fn submit_round(
     JsonBody(body): JsonBody,
 ) -> ApiResult {
     let mut f = Fields::of(&body, &["scope"])?;
+    // Exactly three letters, as the description says (the parser would also trim spaces).
     let scope = f
         .text("scope", true)
         .and_then(|s| match s.parse::<StateCode>() {
-            Ok(code) => Some(code),
-            Err(e) => {
-                f.issues.push(FieldIssue::invalid("scope", e.0));
+            Ok(code) if s.len() == 3 => Some(code),
+            Ok(_) | Err(_) => {
+                f.issues.push(FieldIssue::invalid(
+                    "scope",
+                    format!("`{s}` is not a member state's alpha-3 code (e.g. VNM)"),
+                ));
                 None
             }
         });

@@ -531,6 +531,12 @@ async fn bad_input_is_refused_and_nothing_is_stored() {
         ),
         ("2026-Q3/submissions", json!({}), 422, "validation_failed"),
         (
+            "2026-Q3/submissions",
+            json!({"scope":" VNM"}),
+            422,
+            "validation_failed",
+        ),
+        (
             "2035-Q4/submissions",
             json!({"scope":"VNM"}),
             409,
