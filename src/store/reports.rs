@@ -104,59 +104,50 @@ fn active_model(
     }
 }
 
-/// For each row that corrects a returned report, the returned report's id: a report of the
-/// framework returned by the Secretariat with the same measure, scope and effective date, and
-/// nothing recorded for that measure, scope and date since (one correction per return; a
-/// returned correction can be corrected again). Returns are few: all of the framework's are read.
+/// For the rows inside a locked period that correct a returned report, the returned report's
+/// id: the report recorded last for the row's measure, scope and effective date was returned
+/// by the Secretariat (so one correction per return; a returned correction can be corrected
+/// again). Two indexed lookups per row, stopping at the first row that corrects nothing (the
+/// request is refused then), and nothing at all without a lock: an ordinary write pays nothing.
 async fn corrections_for(
     tx: &impl ConnectionTrait,
     framework_id: i32,
     rows: &[ReportRow],
+    until: chrono::NaiveDate,
 ) -> StoreResult<HashMap<usize, i32>> {
-    use sea_orm::{QuerySelect, sea_query::Query};
+    use sea_orm::QuerySelect;
     use status_reports::Column as C;
-    let returned_ids = Query::select()
-        .column(report_reviews::Column::ReportId)
-        .from(report_reviews::Entity)
-        .and_where(report_reviews::Column::FrameworkId.eq(framework_id))
-        .and_where(report_reviews::Column::Decision.eq(ValidationState::Returned.as_str()))
-        .to_owned();
-    let returned: Vec<(i32, i32, String, chrono::NaiveDate)> = status_reports::Entity::find()
-        .select_only()
-        .columns([C::Id, C::MeasureId, C::Scope, C::EffectiveDate])
-        .filter(C::FrameworkId.eq(framework_id))
-        .filter(C::Id.in_subquery(returned_ids))
-        .into_tuple()
-        .all(tx)
-        .await?;
-    if returned.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let mut latest: HashMap<(i32, String, chrono::NaiveDate), i32> = HashMap::new();
-    for (id, measure, scope, date) in returned {
-        let slot = latest.entry((measure, scope, date)).or_insert(id);
-        *slot = (*slot).max(id);
-    }
     let mut out = HashMap::new();
     for (i, row) in rows.iter().enumerate() {
-        let key = (
-            row.measure_id,
-            row.report.scope.to_string(),
-            row.report.effective_date,
-        );
-        let Some(&returned_id) = latest.get(&key) else {
+        if row.report.effective_date > until {
             continue;
-        };
-        let since = status_reports::Entity::find()
+        }
+        let latest: Option<i32> = status_reports::Entity::find()
+            .select_only()
+            .column(C::Id)
+            .filter(C::MeasureId.eq(row.measure_id))
+            .filter(C::Scope.eq(row.report.scope.to_string()))
+            .filter(C::EffectiveDate.eq(row.report.effective_date))
             .filter(C::FrameworkId.eq(framework_id))
-            .filter(C::MeasureId.eq(key.0))
-            .filter(C::Scope.eq(key.1.clone()))
-            .filter(C::EffectiveDate.eq(key.2))
-            .filter(C::Id.gt(returned_id))
-            .count(tx)
+            .order_by_desc(C::Id)
+            .limit(1)
+            .into_tuple()
+            .one(tx)
             .await?;
-        if since == 0 {
-            out.insert(i, returned_id);
+        let returned = match latest {
+            Some(id) => report_reviews::Entity::find()
+                .filter(report_reviews::Column::ReportId.eq(id))
+                .filter(report_reviews::Column::Decision.eq(ValidationState::Returned.as_str()))
+                .one(tx)
+                .await?
+                .map(|_| id),
+            None => None,
+        };
+        match returned {
+            Some(id) => {
+                out.insert(i, id);
+            }
+            None => break,
         }
     }
     Ok(out)
@@ -343,7 +334,12 @@ pub(super) async fn record_in(
     let recorded_by = options.recorded_by.as_ref().map(|(id, _)| *id);
     super::figures::bump_revision(tx, framework.id).await?;
     let lock = super::governance::active_lock(tx, framework.id).await?;
-    let corrections = corrections_for(tx, framework.id, &rows).await?;
+    let corrections = match lock {
+        Some((_, until)) if !options.override_lock => {
+            corrections_for(tx, framework.id, &rows, until).await?
+        }
+        _ => HashMap::new(),
+    };
     let in_lock = |i: usize, r: &ReportRow| {
         lock.is_some_and(|(_, until)| r.report.effective_date <= until)
             && !corrections.contains_key(&i)
