@@ -22,6 +22,8 @@ pub struct Model {
     pub lock_id: Option<i32>,
     /// Recorded by an admin inside a locked period.
     pub lock_override: bool,
+    /// The returned report this one corrects (a correction after a return).
+    pub corrects_report_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,7 +10,8 @@ mod m20261124_000002_retired_nodes;
 mod m20261205_000001_store_probe;
 mod m20261205_000002_login_failures;
 mod m20261206_000001_indicators;
-mod m20261207_000001_rounds;
+mod m20261207_000001_report_corrections;
+mod m20261207_000002_rounds;
 
 pub struct Migrator;
 
@@ -25,7 +26,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000001_store_probe::Migration),
             Box::new(m20261205_000002_login_failures::Migration),
             Box::new(m20261206_000001_indicators::Migration),
-            Box::new(m20261207_000001_rounds::Migration),
+            Box::new(m20261207_000001_report_corrections::Migration),
+            Box::new(m20261207_000002_rounds::Migration),
         ]
     }
 }

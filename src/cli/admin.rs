@@ -142,7 +142,7 @@ fn read_password() -> anyhow::Result<Secret> {
     Ok(Secret::new(line.trim_end_matches(['\r', '\n'])))
 }
 
-async fn acting(tracker: &Tracker, name: &str) -> anyhow::Result<Actor> {
+pub(super) async fn acting(tracker: &Tracker, name: &str) -> anyhow::Result<Actor> {
     let user = tracker.account(name).await.map_err(explain)?;
     if user.disabled {
         anyhow::bail!("the account `{name}` is disabled");

@@ -102,12 +102,13 @@ fn write_table(out: &mut impl Write, view: &ProgressView) -> anyhow::Result<()> 
         "completed",
         "ongoing",
         "not started",
+        "no report",
         "n/a",
         "completion",
         "implement.",
         "progress",
     ];
-    let mut table: Vec<[String; 11]> = vec![header.map(str::to_owned)];
+    let mut table: Vec<[String; 12]> = vec![header.map(str::to_owned)];
     for (code, _, title, r) in rows(view) {
         table.push([
             code.to_owned(),
@@ -117,13 +118,14 @@ fn write_table(out: &mut impl Write, view: &ProgressView) -> anyhow::Result<()> 
             r.completed.to_string(),
             r.ongoing.to_string(),
             r.not_started.to_string(),
+            r.unreported.to_string(),
             r.not_applicable.to_string(),
             r.completion_percent().unwrap_or_else(dash),
             r.implementation_percent().unwrap_or_else(dash),
             r.progress_percent().unwrap_or_else(dash),
         ]);
     }
-    let mut widths = [0_usize; 11];
+    let mut widths = [0_usize; 12];
     for row in &table {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
@@ -178,7 +180,11 @@ fn write_table(out: &mut impl Write, view: &ProgressView) -> anyhow::Result<()> 
     )?;
     writeln!(
         out,
-        "applicable = measures not marked not_applicable; a measure with no report is not started."
+        "applicable = measures not marked not_applicable; a measure with no report counts as not started"
+    )?;
+    writeln!(
+        out,
+        "(\"no report\" is the part of \"not started\" that nobody reported; a returned report counts no more)."
     )?;
     Ok(())
 }

@@ -6,6 +6,7 @@
 mod admin;
 mod backup;
 mod figures;
+mod rounds;
 mod transfer;
 
 use std::io::Write;
@@ -55,6 +56,9 @@ pub enum Command {
     Lock(admin::LockArgs),
     /// Release a lock (admins).
     Unlock(admin::UnlockArgs),
+    /// Reporting rounds: create, plan, list, show, submit, accept, return.
+    #[command(subcommand)]
+    Round(rounds::RoundCommand),
     /// Show the audit trail, newest first.
     Audit(admin::AuditArgs),
     /// Print a framework's rates in one scope, overall and per node (as `GET …/progress`).
@@ -278,6 +282,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(command) => admin::token(&cli.database_url, command).await,
         Command::Lock(args) => admin::lock(&cli.database_url, args).await,
         Command::Unlock(args) => admin::unlock(&cli.database_url, args).await,
+        Command::Round(command) => rounds::round(&cli.database_url, command).await,
         Command::Audit(args) => admin::audit(&cli.database_url, args).await,
         Command::Progress(args) => {
             let (tracker, _) = open(&cli.database_url).await?;
@@ -330,6 +335,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 let added = tracker.load_demo().await.map_err(explain)?;
                 println!("demo scenario: {added} reports added (illustrative, not official data)");
+                let rounds = tracker.load_demo_rounds().await.map_err(explain)?;
+                println!("demo rounds: {rounds} reporting rounds added (illustrative)");
                 let indicators = tracker.load_demo_indicators().await.map_err(explain)?;
                 println!(
                     "demo indicators: {} indicators, {} targets, {} observations added \
@@ -495,6 +502,11 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         tracing::info!(
             reports_added = added,
             "demo scenario loaded (illustrative, not official data)"
+        );
+        let rounds = tracker.load_demo_rounds().await.map_err(explain)?;
+        tracing::info!(
+            rounds_added = rounds,
+            "demo reporting rounds loaded (illustrative)"
         );
         let indicators = tracker.load_demo_indicators().await.map_err(explain)?;
         tracing::info!(

@@ -8,6 +8,7 @@
 //! and example reports do not drift.
 
 pub mod indicators;
+pub mod rounds;
 pub mod synthetic;
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc};

@@ -25,6 +25,8 @@ impl Actor {
 pub mod actions {
     pub const STATUS_RECORD: &str = "status.record";
     pub const STATUS_RECORD_OVERRIDE: &str = "status.record_override";
+    /// A focal point's correction of a returned report inside a locked period.
+    pub const STATUS_CORRECTION_AFTER_RETURN: &str = "status.correction_after_return";
     pub const REPORT_VALIDATE: &str = "report.validate";
     pub const REPORT_RETURN: &str = "report.return";
     pub const USER_CREATE: &str = "user.create";
@@ -64,9 +66,10 @@ pub mod actions {
     pub const ROUND_RETURN: &str = "round.return";
 
     /// Every action, for filters and documentation.
-    pub const ALL: [&str; 29] = [
+    pub const ALL: [&str; 30] = [
         STATUS_RECORD,
         STATUS_RECORD_OVERRIDE,
+        STATUS_CORRECTION_AFTER_RETURN,
         REPORT_VALIDATE,
         REPORT_RETURN,
         USER_CREATE,

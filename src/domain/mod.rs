@@ -22,8 +22,8 @@ pub use input::{
 };
 pub use model::{
     Account, ActivityLine, ActivityStatus, Basis, Framework, FrameworkSummary, Lock, MemberState,
-    NewStatusReport, Node, Participation, ReportFact, SectoralBody, StatusReport, TokenInfo, User,
-    Validation, ValidationState, participants_as_of,
+    NewStatusReport, Node, Participation, ReportFact, ReturnFact, SectoralBody, StatusReport,
+    TokenInfo, User, Validation, ValidationState, participants_as_of,
 };
 pub use policy::{Action, Denial, decide};
 pub use round::{

@@ -133,6 +133,9 @@ pub struct StatusReport {
     pub lock_id: Option<i64>,
     /// Recorded by an admin inside a locked period.
     pub lock_override: bool,
+    /// The returned report this one corrects (same measure, scope and effective date), when it
+    /// was recorded as a correction after a return.
+    pub corrects: Option<i64>,
     pub validation: Validation,
 }
 
@@ -272,6 +275,17 @@ pub struct ReportFact {
     pub progress: Option<u8>,
     pub effective_date: NaiveDate,
     pub recorded_at: DateTime<Utc>,
+}
+
+/// The Secretariat's return of a report, as the figures take it in: `id` is the review's
+/// (returns are taken in in review order), `at` the instant from which the report counts no more.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnFact {
+    pub id: i64,
+    pub report_id: i64,
+    pub measure_id: i32,
+    pub scope: Scope,
+    pub at: DateTime<Utc>,
 }
 
 /// An account that can record status (with its role and, for a focal point, its state).

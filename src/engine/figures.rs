@@ -248,7 +248,7 @@ impl<'a> Resolved<'a> {
 fn tally_of(cells: &[Cell]) -> Tally {
     let mut tally = Tally::default();
     for cell in cells {
-        tally.add(cell.status, cell.progress);
+        tally.add_cell(cell);
     }
     tally
 }
@@ -281,12 +281,12 @@ pub fn progress(
     let mut overall = Tally::default();
     let mut per_row = vec![Tally::default(); selection.rows.len()];
     for (&measure, cell) in selection.measures.iter().zip(&cells) {
-        overall.add(cell.status, cell.progress);
+        overall.add_cell(cell);
         let row = outline
             .ancestor_at(measure, selection.depth)
             .and_then(|node| row_of.get(&node));
         if let Some(tally) = row.and_then(|&r| per_row.get_mut(r)) {
-            tally.add(cell.status, cell.progress);
+            tally.add_cell(cell);
         }
     }
     Progress {
@@ -309,13 +309,16 @@ pub fn progress(
 }
 
 /// The least advanced of two statuses for the `all_states` rule, with the progress that goes
-/// with it (the smaller percent among equally advanced `ongoing` statuses).
+/// with it (the smaller percent among equally advanced `ongoing` statuses). A missing report
+/// ranks below a report of `not_started` (both count as not started, so the figures are the
+/// same): a measure counts as `unreported` under this rule when a participant has no report.
 fn weakest(a: Option<Cell>, b: Cell) -> Option<Cell> {
     if b.status == Status::NotApplicable {
         return a;
     }
     let Some(a) = a else { return Some(b) };
     let rank = |c: &Cell| match c.status {
+        _ if !c.reported() => -1,
         Status::NotStarted | Status::NotApplicable => 0,
         Status::Ongoing => 1,
         Status::Completed => 2,
@@ -346,9 +349,11 @@ pub fn compare(
         .map(|state| index.scope_slot(&Scope::State(state.clone())))
         .collect();
     let regional_slot = index.scope_slot(&Scope::Asean);
+    // A measure that no participant finds applicable (its date does not matter here).
     let not_applicable = Cell {
         status: Status::NotApplicable,
         progress: None,
+        effective: Some(at.as_of),
     };
     let mut state_tallies = vec![Tally::default(); states.len()];
     let mut all_states = Tally::default();
@@ -360,13 +365,13 @@ pub fn compare(
         index.row_cells(row, &slots, at, &mut row_cells);
         let mut least = None;
         for (tally, cell) in state_tallies.iter_mut().zip(&row_cells) {
-            tally.add(cell.status, cell.progress);
+            tally.add_cell(cell);
             least = weakest(least, *cell);
         }
         let least = least.unwrap_or(not_applicable);
-        all_states.add(least.status, least.progress);
+        all_states.add_cell(&least);
         let cell = index.cell(row, regional_slot, at);
-        regional.add(cell.status, cell.progress);
+        regional.add_cell(&cell);
     }
     let mut pooled = Tally::default();
     for tally in &state_tallies {

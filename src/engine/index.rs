@@ -3,6 +3,12 @@
 //! is then found by a binary search, so a whole framework of 2,000 measures × 12 scopes is
 //! evaluated in about a millisecond whatever the number of reports. Plain data: the service
 //! decides when to extend it (and keeps it consistent with the database).
+//!
+//! A report the Secretariat returned counts on no basis (DESIGN.md §2): from the instant it was
+//! returned, the pair falls back to the report in force before it, or to no report. With
+//! `known_at` before that instant it still counts, as it did then. Returns are taken in with
+//! [`StatusIndex::mark_returned`] (a flag on the entry, the instant in a side map), so the
+//! common lookup stays a binary search and a step back over the rare returned entries.
 
 use std::collections::HashMap;
 
@@ -10,7 +16,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use crate::domain::{ReportFact, Scope, Status};
 
-/// One report as kept in the index (24 bytes).
+/// One report as kept in the index (24 bytes: the flag fits in the padding).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Entry {
     /// Days since 0001-01-01 (chrono's `num_days_from_ce`).
@@ -20,6 +26,8 @@ struct Entry {
     id: i64,
     status: Status,
     progress: Option<u8>,
+    /// Returned by the Secretariat (the instant is in [`StatusIndex::returned_at`]).
+    returned: bool,
 }
 
 impl Entry {
@@ -28,19 +36,27 @@ impl Entry {
     }
 }
 
-/// A measure's status in one scope: what the rates count.
+/// A measure's status in one scope: what the rates count, and the effective date of the
+/// report it comes from (`None`: no report in force).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cell {
     pub status: Status,
     pub progress: Option<u8>,
+    pub effective: Option<NaiveDate>,
 }
 
 impl Cell {
-    /// A pair with no report in force counts as `not_started`.
-    pub const NOT_STARTED: Cell = Cell {
+    /// A pair with no report in force: it counts as `not_started` (and as `unreported`).
+    pub const NO_REPORT: Cell = Cell {
         status: Status::NotStarted,
         progress: None,
+        effective: None,
     };
+
+    /// Whether a report is in force (else the pair counts as `not_started` without one).
+    pub fn reported(&self) -> bool {
+        self.effective.is_some()
+    }
 }
 
 /// The instant a figure is computed for: the as-of date, and optionally the instant at which
@@ -89,6 +105,11 @@ pub struct StatusIndex {
     recent: HashMap<(usize, usize), Vec<Entry>>,
     recent_len: usize,
     last_id: i64,
+    /// Report id → the instant (µs) it was returned, for the entries flagged `returned`.
+    returned_at: HashMap<i64, i64>,
+    /// Returns of reports not taken in yet (read in a later page): applied when they come.
+    pending_returns: HashMap<i64, i64>,
+    last_return_id: i64,
 }
 
 impl StatusIndex {
@@ -130,15 +151,85 @@ impl StatusIndex {
                 self.scopes.len() - 1
             }
         };
+        let pending = if self.pending_returns.is_empty() {
+            None
+        } else {
+            self.pending_returns.remove(&fact.id)
+        };
+        if let Some(at) = pending {
+            self.returned_at.insert(fact.id, at);
+        }
         self.recent.entry((row, slot)).or_default().push(Entry {
             effective: fact.effective_date.num_days_from_ce(),
             recorded: fact.recorded_at.timestamp_micros(),
             id: fact.id,
             status: fact.status,
             progress: fact.progress,
+            returned: pending.is_some(),
         });
         self.recent_len += 1;
         self.last_id = self.last_id.max(fact.id);
+    }
+
+    /// The greatest return id taken in so far (0 when none).
+    pub fn last_return_id(&self) -> i64 {
+        self.last_return_id
+    }
+
+    /// Takes in the Secretariat's return of report `report_id` (of `measure_id` in `scope`) at
+    /// `at`; `return_id` orders returns as [`Self::last_id`] orders reports, so the same return
+    /// offered twice is taken once. A return of a report not taken in yet is kept and applied
+    /// when the report comes.
+    pub fn mark_returned(
+        &mut self,
+        return_id: i64,
+        report_id: i64,
+        measure_id: i32,
+        scope: &Scope,
+        at: DateTime<Utc>,
+    ) {
+        if return_id <= self.last_return_id {
+            return;
+        }
+        self.last_return_id = return_id;
+        let at = at.timestamp_micros();
+        let row = self.measures.get(&measure_id).copied();
+        let slot = self.scopes.iter().position(|s| s == scope);
+        let found = match (row, slot) {
+            (Some(row), Some(slot)) if report_id <= self.last_id => {
+                let settled = self.settled_range(row, slot);
+                let entry = match settled.and_then(|r| {
+                    self.entries
+                        .get(r.clone())
+                        .and_then(|es| es.iter().position(|e| e.id == report_id))
+                        .map(|i| r.start + i)
+                }) {
+                    Some(i) => self.entries.get_mut(i),
+                    None => self
+                        .recent
+                        .get_mut(&(row, slot))
+                        .and_then(|es| es.iter_mut().find(|e| e.id == report_id)),
+                };
+                entry.map(|e| e.returned = true).is_some()
+            }
+            _ => false,
+        };
+        if found {
+            self.returned_at.insert(report_id, at);
+        } else if report_id > self.last_id {
+            self.pending_returns.insert(report_id, at);
+        }
+    }
+
+    /// Whether an entry counts for a query: recorded by `known_at` and not returned by then.
+    fn counts(&self, e: &Entry, q: Query) -> bool {
+        match q.known_at {
+            None => !e.returned,
+            Some(t) => {
+                e.recorded <= t
+                    && (!e.returned || self.returned_at.get(&e.id).is_some_and(|&r| r > t))
+            }
+        }
     }
 
     /// Merges the recent tier into the settled one when it holds more than 1/32 of the
@@ -208,11 +299,11 @@ impl StatusIndex {
 
     /// The status in force for (measure row, scope slot) under the as-of rule: the report with
     /// the greatest effective date ≤ `as_of`; among equal effective dates, the one recorded
-    /// last (then the greater id); with `known_at`, only reports recorded at or before it.
-    /// No such report: `not_started`.
+    /// last (then the greater id); with `known_at`, only reports recorded at or before it;
+    /// returned reports left out. No such report: [`Cell::NO_REPORT`].
     pub fn cell(&self, row: Option<usize>, slot: Option<ScopeSlot>, at: At) -> Cell {
         let (Some(row), Some(ScopeSlot(slot))) = (row, slot) else {
-            return Cell::NOT_STARTED;
+            return Cell::NO_REPORT;
         };
         self.cell_at(row, slot, Query::new(at))
     }
@@ -222,10 +313,7 @@ impl StatusIndex {
             let days = self.days.get(range.clone())?;
             let entries = self.entries.get(range)?;
             let candidates = &entries[..days.partition_point(|d| *d <= q.day)];
-            match q.known_at {
-                None => candidates.last(),
-                Some(t) => candidates.iter().rev().find(|e| e.recorded <= t),
-            }
+            candidates.iter().rev().find(|e| self.counts(e, q))
         });
         let recent = if self.recent_len == 0 {
             None
@@ -233,7 +321,7 @@ impl StatusIndex {
             self.recent.get(&(row, slot)).and_then(|entries| {
                 entries
                     .iter()
-                    .filter(|e| e.effective <= q.day && q.known_at.is_none_or(|t| e.recorded <= t))
+                    .filter(|e| e.effective <= q.day && self.counts(e, q))
                     .max_by_key(|e| e.order())
             })
         };
@@ -241,9 +329,10 @@ impl StatusIndex {
             (Some(a), Some(b)) => Some(if b.order() > a.order() { b } else { a }),
             (a, b) => a.or(b),
         };
-        found.map_or(Cell::NOT_STARTED, |e| Cell {
+        found.map_or(Cell::NO_REPORT, |e| Cell {
             status: e.status,
             progress: e.progress,
+            effective: NaiveDate::from_num_days_from_ce_opt(e.effective),
         })
     }
 
@@ -252,7 +341,7 @@ impl StatusIndex {
     pub fn latest_effective(&self, row: Option<usize>, at: At) -> Option<NaiveDate> {
         let row = row?;
         let q = Query::new(at);
-        let known = |e: &&Entry| q.known_at.is_none_or(|t| e.recorded <= t);
+        let known = |e: &&Entry| self.counts(e, q);
         let mut latest: Option<i32> = None;
         for slot in 0..self.scopes.len() {
             if let Some(range) = self.settled_range(row, slot)
@@ -274,7 +363,7 @@ impl StatusIndex {
     }
 
     /// The status in force of one measure row in each of `slots`, appended to `out` (one cell
-    /// per slot, `not_started` for a missing row or slot). Reading a row's scopes together
+    /// per slot, [`Cell::NO_REPORT`] for a missing row or slot). Reading a row's scopes together
     /// reads the settled tier in memory order.
     pub fn row_cells(
         &self,
@@ -286,7 +375,7 @@ impl StatusIndex {
         let q = Query::new(at);
         out.extend(slots.iter().map(|slot| match (row, slot) {
             (Some(row), Some(ScopeSlot(slot))) => self.cell_at(row, *slot, q),
-            _ => Cell::NOT_STARTED,
+            _ => Cell::NO_REPORT,
         }));
     }
 }
@@ -392,5 +481,63 @@ mod tests {
             Some("2026-03-31")
         );
         assert_eq!(index.latest_effective(None, At::on(d("2026-12-31"))), None);
+    }
+
+    #[test]
+    fn a_returned_report_counts_no_more_from_its_return_and_the_pair_falls_back() {
+        use Status::*;
+        let facts = [
+            fact(1, "VNM", Ongoing, "2026-03-31", "2026-04-01T00:00:00Z"),
+            fact(2, "VNM", Completed, "2026-06-30", "2026-07-01T00:00:00Z"),
+            fact(3, "THA", Ongoing, "2026-06-30", "2026-07-01T00:00:00Z"),
+        ];
+        let returned = "2026-07-10T00:00:00Z".parse().unwrap();
+        for settled in [false, true] {
+            let mut index = StatusIndex::default();
+            index.extend(&facts);
+            if settled {
+                index.merge();
+            }
+            index.mark_returned(1, 2, 7, &"VNM".parse().unwrap(), returned);
+            index.mark_returned(1, 2, 7, &"VNM".parse().unwrap(), returned); // taken once
+            index.mark_returned(2, 3, 7, &"THA".parse().unwrap(), returned);
+            assert_eq!(index.last_return_id(), 2);
+            // VNM falls back to March; THA to no report at all.
+            assert_eq!(status(&index, "VNM", "2026-12-31", None), Ongoing);
+            let cell = index.cell(
+                index.measure_row(7),
+                index.scope_slot(&"THA".parse().unwrap()),
+                At::on(d("2026-12-31")),
+            );
+            assert_eq!(cell, Cell::NO_REPORT);
+            assert!(!cell.reported());
+            // As known before the return, the returned report counted.
+            let before = Some("2026-07-09T23:59:59Z");
+            assert_eq!(status(&index, "VNM", "2026-12-31", before), Completed);
+            assert_eq!(status(&index, "THA", "2026-12-31", before), Ongoing);
+            let after = Some("2026-07-10T00:00:00Z");
+            assert_eq!(status(&index, "VNM", "2026-12-31", after), Ongoing);
+            let at = At::on(d("2026-12-31"));
+            assert_eq!(
+                index.latest_effective(index.measure_row(7), at),
+                Some(d("2026-03-31"))
+            );
+        }
+
+        // A return read before its report (the report came in a later page): kept, then applied.
+        let mut index = StatusIndex::default();
+        index.extend(&facts[..1]);
+        index.mark_returned(1, 2, 7, &"VNM".parse().unwrap(), returned);
+        index.extend(&facts[1..]);
+        index.settle();
+        assert_eq!(status(&index, "VNM", "2026-12-31", None), Ongoing);
+        index.merge(); // the flag survives the merge
+        assert_eq!(status(&index, "VNM", "2026-12-31", None), Ongoing);
+        let cell = index.cell(
+            index.measure_row(7),
+            index.scope_slot(&"VNM".parse().unwrap()),
+            At::on(d("2026-12-31")),
+        );
+        assert_eq!(cell.effective, Some(d("2026-03-31")));
     }
 }

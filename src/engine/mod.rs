@@ -27,6 +27,10 @@ pub trait Dated {
     /// The recording sequence (the store's id): breaks ties between reports recorded in the
     /// same instant.
     fn sequence(&self) -> i64;
+    /// When the Secretariat returned the report, if it did: from then on it counts no more.
+    fn returned_at(&self) -> Option<DateTime<Utc>> {
+        None
+    }
 }
 
 impl Dated for StatusReport {
@@ -39,12 +43,20 @@ impl Dated for StatusReport {
     fn sequence(&self) -> i64 {
         self.id
     }
+    fn returned_at(&self) -> Option<DateTime<Utc>> {
+        match self.validation.state {
+            crate::domain::ValidationState::Returned => self.validation.at,
+            _ => None,
+        }
+    }
 }
 
 /// The report in force on `as_of` for one (measure, scope) pair: the one with the greatest
 /// effective date ≤ `as_of`; among equal effective dates, the one recorded last. With
 /// `known_at` = `t`, only reports recorded at or before `t` count, so a figure published at `t`
-/// can be reproduced exactly later. `None` means no report: the pair counts as `not_started`.
+/// can be reproduced exactly later. A returned report counts no more from the instant it was
+/// returned (before it, as known then, it did). `None` means no report: the pair counts as
+/// `not_started` (and `unreported`).
 pub fn in_force<'a, R: Dated + 'a>(
     reports: impl IntoIterator<Item = &'a R>,
     as_of: NaiveDate,
@@ -54,6 +66,10 @@ pub fn in_force<'a, R: Dated + 'a>(
         .into_iter()
         .filter(|r| r.effective_date() <= as_of)
         .filter(|r| known_at.is_none_or(|t| r.recorded_at() <= t))
+        .filter(|r| {
+            r.returned_at()
+                .is_none_or(|returned| known_at.is_some_and(|t| t < returned))
+        })
         .max_by_key(|r| (r.effective_date(), r.recorded_at(), r.sequence()))
 }
 
@@ -105,6 +121,47 @@ mod tests {
             R("2026-03-31", "2026-04-02T00:00:00Z", 3),
         ];
         assert_eq!(pick(&reports, "2026-03-31", None), Some(3));
+    }
+
+    #[test]
+    fn a_returned_report_counts_no_more_from_the_instant_it_was_returned() {
+        use crate::domain::{Scope, Status, Validation, ValidationState};
+        let report = |id: i64, effective: &str, returned: Option<&str>| StatusReport {
+            id,
+            framework: "f".into(),
+            measure: "1.1".into(),
+            scope: Scope::Asean,
+            status: Status::Ongoing,
+            progress: None,
+            effective_date: effective.parse().unwrap(),
+            note: None,
+            evidence_url: None,
+            recorded_by: None,
+            recorded_at: "2026-04-01T00:00:00Z".parse().unwrap(),
+            lock_id: None,
+            lock_override: false,
+            corrects: None,
+            validation: Validation {
+                state: if returned.is_some() {
+                    ValidationState::Returned
+                } else {
+                    ValidationState::Reported
+                },
+                at: returned.map(|t| t.parse().unwrap()),
+                ..Validation::REPORTED
+            },
+        };
+        let reports = [
+            report(1, "2026-01-31", None),
+            report(2, "2026-03-31", Some("2026-05-01T00:00:00Z")),
+        ];
+        let as_of = "2026-12-31".parse().unwrap();
+        let id = |known: Option<&str>| {
+            in_force(&reports, as_of, known.map(|t| t.parse().unwrap())).map(|r| r.id)
+        };
+        assert_eq!(id(None), Some(1));
+        assert_eq!(id(Some("2026-04-30T23:59:59Z")), Some(2));
+        assert_eq!(id(Some("2026-05-01T00:00:00Z")), Some(1));
     }
 
     #[test]

@@ -44,6 +44,9 @@ impl Rule {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {
     pub not_started: u64,
+    /// Of `not_started`: the measures with no report in force (nobody said they have not
+    /// started; shown apart, counted as `not_started` by DESIGN.md §2).
+    pub unreported: u64,
     pub ongoing: u64,
     pub completed: u64,
     pub not_applicable: u64,
@@ -77,9 +80,18 @@ impl Tally {
         self.progress_points += progress_points(status, progress);
     }
 
+    /// Counts one measure's status in force, and whether it has a report at all.
+    pub fn add_cell(&mut self, cell: &crate::engine::Cell) {
+        self.add(cell.status, cell.progress);
+        if !cell.reported() {
+            self.unreported += 1;
+        }
+    }
+
     /// Adds another set's counts (pooling).
     pub fn merge(&mut self, other: &Tally) {
         self.not_started += other.not_started;
+        self.unreported += other.unreported;
         self.ongoing += other.ongoing;
         self.completed += other.completed;
         self.not_applicable += other.not_applicable;
@@ -123,6 +135,7 @@ impl Tally {
             completed: self.completed,
             ongoing: self.ongoing,
             not_started: self.not_started,
+            unreported: self.unreported,
             not_applicable: self.not_applicable,
             progress_points: self.progress_points,
             completion_rate: self.completion_rate(),
@@ -148,7 +161,11 @@ pub struct Rate {
     pub applicable: u64,
     pub completed: u64,
     pub ongoing: u64,
+    /// Measures counted as not started: reported so, or with no report in force.
     pub not_started: u64,
+    /// Of `not_started`, the measures with no report in force ("no report"): shown apart so
+    /// that a missing report does not read as a report that work has not started.
+    pub unreported: u64,
     pub not_applicable: u64,
     pub progress_points: u64,
     /// completed / applicable. A fraction in [0, 1]; null when nothing is applicable.
@@ -164,12 +181,13 @@ pub struct Rate {
 
 impl Rate {
     /// The names of a rate's columns in CSV, in the order of [`Rate::csv_fields`].
-    pub const CSV_COLUMNS: [&'static str; 10] = [
+    pub const CSV_COLUMNS: [&'static str; 11] = [
         "measures",
         "applicable",
         "completed",
         "ongoing",
         "not_started",
+        "unreported",
         "not_applicable",
         "progress_points",
         "completion_rate",
@@ -178,7 +196,7 @@ impl Rate {
     ];
 
     /// The counts and rates as CSV fields: fractions with every digit, empty where undefined.
-    pub fn csv_fields(&self) -> [String; 10] {
+    pub fn csv_fields(&self) -> [String; 11] {
         let fraction = |r: Option<f64>| r.map(|r| r.to_string()).unwrap_or_default();
         [
             self.measures.to_string(),
@@ -186,6 +204,7 @@ impl Rate {
             self.completed.to_string(),
             self.ongoing.to_string(),
             self.not_started.to_string(),
+            self.unreported.to_string(),
             self.not_applicable.to_string(),
             self.progress_points.to_string(),
             fraction(self.completion_rate),

@@ -403,14 +403,7 @@ fn a_tie_on_the_effective_date_goes_to_the_report_recorded_last_then_to_the_grea
             );
             let figure = progress(&outline, &selection, &index, &scope("VNM"), on(as_of));
 
-            assert_eq!(
-                cell,
-                Cell {
-                    status,
-                    progress: pct
-                },
-                "{case}"
-            );
+            assert_eq!((cell.status, cell.progress), (status, pct), "{case}");
             assert_eq!(
                 figures(&figure.overall),
                 figures(&one.rate(Rule::Scope)),
@@ -1611,9 +1604,10 @@ fn in_force_by_hand(facts: &[ReportFact], measure_id: i32, scope: &Scope, at: At
         .filter(|f| f.effective_date <= at.as_of)
         .filter(|f| at.known_at.is_none_or(|known| f.recorded_at <= known))
         .max_by_key(|f| (f.effective_date, f.recorded_at, f.id))
-        .map_or(Cell::NOT_STARTED, |f| Cell {
+        .map_or(Cell::NO_REPORT, |f| Cell {
             status: f.status,
             progress: f.progress,
+            effective: Some(f.effective_date),
         })
 }
 
@@ -1621,6 +1615,7 @@ fn in_force_by_hand(facts: &[ReportFact], measure_id: i32, scope: &Scope, at: At
 fn tally_of(r: &Rate) -> Tally {
     Tally {
         not_started: r.not_started,
+        unreported: r.unreported,
         ongoing: r.ongoing,
         completed: r.completed,
         not_applicable: r.not_applicable,
@@ -1838,6 +1833,10 @@ proptest! {
                 expected.add(Status::Ongoing, weakest.progress);
             } else {
                 expected.add(Status::NotStarted, None);
+                // a participant without a report makes the measure `unreported`
+                if applicable.iter().any(|cell| !cell.reported()) {
+                    expected.unreported += 1;
+                }
             }
         }
         prop_assert_eq!(tally_of(&c.all_states), expected);

@@ -10,4 +10,5 @@ pub mod fields;
 pub mod indicator_transfer;
 pub mod indicators;
 pub mod openapi;
+pub mod rounds;
 pub mod transfer;

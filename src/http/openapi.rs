@@ -20,7 +20,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{admin, api, doc, indicator_transfer, indicators, transfer};
+use super::{admin, api, doc, indicator_transfer, indicators, rounds, transfer};
 use crate::edge::AppState;
 
 #[derive(OpenApi)]
@@ -41,6 +41,7 @@ use crate::edge::AppState;
         (name = "indicators", description = "The Results Framework: indicators, their baselines and targets, observations, and progress (DESIGN §2b)."),
         (name = "review", description = "Review cut-offs (locks) and the Secretariat's validation of reports."),
         (name = "audit", description = "The append-only record of every write."),
+        (name = "rounds", description = "Reporting rounds: who must report by when, submissions, completeness, timeliness and coverage."),
     ),
     components(schemas(
         doc::Instant,
@@ -55,6 +56,7 @@ use crate::edge::AppState;
         doc::ExportWhat,
         doc::ExportFormat,
         doc::IndicatorExportWhat,
+        rounds::MatrixFormat,
     ), responses(
         doc::Internal,
         doc::Unauthenticated,
@@ -131,6 +133,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(indicator_transfer::import_observations))
         .routes(routes!(indicator_transfer::observation_template))
         .routes(routes!(indicator_transfer::indicator_export))
+        .routes(routes!(rounds::list_rounds, rounds::create_round))
+        .routes(routes!(rounds::plan_rounds))
+        .routes(routes!(rounds::get_round))
+        .routes(routes!(rounds::round_submissions, rounds::submit_round))
+        .routes(routes!(rounds::accept_round_submission))
+        .routes(routes!(rounds::return_round_submission))
+        .routes(routes!(rounds::rounds_matrix))
         .routes(routes!(api::member_states))
         .routes(routes!(admin::me))
         .routes(routes!(admin::users, admin::create_user))

@@ -7,7 +7,7 @@ use super::html::{ReportError, state_name};
 use crate::engine::{MeanRate, Rate};
 
 /// The header row.
-pub const COLUMNS: [&str; 15] = [
+pub const COLUMNS: [&str; 16] = [
     "section",
     "code",
     "title",
@@ -18,6 +18,7 @@ pub const COLUMNS: [&str; 15] = [
     "completed",
     "ongoing",
     "not_started",
+    "unreported",
     "not_applicable",
     "progress_points",
     "completion_rate",
@@ -41,7 +42,7 @@ pub fn figures(data: &ReviewData) -> Result<String, ReportError> {
     out.write_record(COLUMNS).map_err(csv)?;
 
     let fw = &data.framework;
-    let mut rows: Vec<[String; 15]> = Vec::new();
+    let mut rows: Vec<[String; 16]> = Vec::new();
     rows.push(rate_record(
         "overall",
         &fw.code,
@@ -118,8 +119,8 @@ pub fn figures(data: &ReviewData) -> Result<String, ReportError> {
     String::from_utf8(bytes).map_err(|e| ReportError::Csv(e.to_string()))
 }
 
-fn rate_record(section: &str, code: &str, title: &str, level: &str, r: &Rate) -> [String; 15] {
-    let [a, b, c, d, e, f, g, h, i, j] = r.csv_fields();
+fn rate_record(section: &str, code: &str, title: &str, level: &str, r: &Rate) -> [String; 16] {
+    let [a, b, c, d, e, u, f, g, h, i, j] = r.csv_fields();
     [
         section.to_owned(),
         code.to_owned(),
@@ -131,6 +132,7 @@ fn rate_record(section: &str, code: &str, title: &str, level: &str, r: &Rate) ->
         c,
         d,
         e,
+        u,
         f,
         g,
         h,
@@ -139,7 +141,7 @@ fn rate_record(section: &str, code: &str, title: &str, level: &str, r: &Rate) ->
     ]
 }
 
-fn mean_record(m: &MeanRate) -> [String; 15] {
+fn mean_record(m: &MeanRate) -> [String; 16] {
     [
         "comparison".to_owned(),
         m.rule.as_str().to_owned(),
@@ -150,6 +152,7 @@ fn mean_record(m: &MeanRate) -> [String; 15] {
         ),
         String::new(),
         m.rule.as_str().to_owned(),
+        String::new(),
         String::new(),
         String::new(),
         String::new(),
@@ -221,6 +224,7 @@ mod tests {
                 "5",
                 "5",
                 "2",
+                "1",
                 "0",
                 "700",
                 &(5.0_f64 / 12.0).to_string(),
@@ -230,7 +234,7 @@ mod tests {
         );
         let sg2 = row("top", "SG2");
         assert_eq!(
-            &sg2[2..12],
+            &sg2[2..13],
             [
                 "Caring community",
                 "goal",
@@ -241,31 +245,35 @@ mod tests {
                 "1",
                 "0",
                 "0",
+                "0",
                 "340"
             ]
         );
-        assert_eq!(&sg2[12..], ["0.75", "1", "0.85"]);
+        assert_eq!(&sg2[13..], ["0.75", "1", "0.85"]);
         // Nothing applicable: the rates are empty, never 0.
         let empty = row("second", "3.2");
-        assert_eq!(&empty[5..], ["0", "0", "0", "0", "0", "0", "0", "", "", ""]);
+        assert_eq!(
+            &empty[5..],
+            ["0", "0", "0", "0", "0", "0", "0", "0", "", "", ""]
+        );
         let tls = row("comparison", "TLS");
         assert_eq!(tls[2], "Timor-Leste");
         assert_eq!(
-            &tls[4..12],
-            ["scope", "12", "11", "1", "3", "7", "1", "220"]
+            &tls[4..13],
+            ["scope", "12", "11", "1", "3", "7", "3", "1", "220"]
         );
         let cells = row("comparison", "cells");
         assert_eq!(
-            &cells[4..12],
-            ["cells", "48", "46", "16", "18", "12", "2", "2320"]
+            &cells[4..13],
+            ["cells", "48", "46", "16", "18", "12", "5", "2", "2320"]
         );
-        assert_eq!(cells[12], (16.0_f64 / 46.0).to_string());
+        assert_eq!(cells[13], (16.0_f64 / 46.0).to_string());
         let mean = row("comparison", "mean_of_states");
         assert_eq!(mean[4], "mean_of_states");
-        assert!(mean[5..12].iter().all(String::is_empty));
+        assert!(mean[5..13].iter().all(String::is_empty));
         let expected = (4.0 / 12.0 + 6.0 / 12.0 + 1.0 / 11.0 + 5.0 / 11.0) / 4.0_f64;
-        assert_eq!(mean[12], expected.to_string());
+        assert_eq!(mean[13], expected.to_string());
         let last = row("timeline", "2027-12-22");
-        assert_eq!(&last[5..12], ["12", "12", "5", "5", "2", "0", "700"]);
+        assert_eq!(&last[5..13], ["12", "12", "5", "5", "2", "1", "0", "700"]);
     }
 }

@@ -307,21 +307,26 @@ impl Report {
         ]);
 
         let o = &data.overall;
+        let reported_not_started = o.not_started.saturating_sub(o.unreported);
         let distribution = [
-            (Status::Completed, o.completed),
-            (Status::Ongoing, o.ongoing),
-            (Status::NotStarted, o.not_started),
-            (Status::NotApplicable, o.not_applicable),
+            ("Completed", "completed", o.completed),
+            ("Ongoing", "ongoing", o.ongoing),
+            (
+                "Not started (reported so)",
+                "not-started",
+                reported_not_started,
+            ),
+            (
+                "No report (counted as not started)",
+                "no-report",
+                o.unreported,
+            ),
+            ("Not applicable", "not-applicable", o.not_applicable),
         ]
         .into_iter()
-        .map(|(status, n)| DistributionRow {
-            status: status_label(status),
-            class: match status {
-                Status::Completed => "completed",
-                Status::Ongoing => "ongoing",
-                Status::NotStarted => "not-started",
-                Status::NotApplicable => "not-applicable",
-            },
+        .map(|(status, class, n)| DistributionRow {
+            status,
+            class,
             measures: count(n),
             share: dash(percent(n, o.measures)),
         })
@@ -477,12 +482,14 @@ fn summary(data: &ReviewData) -> Vec<String> {
     let mut paragraphs = vec![
         format!(
             "As of {}, {} strategic measures are tracked: {} completed, {} ongoing, {} not \
-             started and {} not applicable, as recorded regionally (scope ASEAN).",
+             started ({} of them with no report at all) and {} not applicable, as recorded \
+             regionally (scope ASEAN).",
             long_date(data.as_of),
             count(o.measures),
             count(o.completed),
             count(o.ongoing),
             count(o.not_started),
+            count(o.unreported),
             count(o.not_applicable),
         ),
         format!(
@@ -618,8 +625,10 @@ fn methods(data: &ReviewData) -> Vec<Definition> {
             format!(
                 "The status of a measure in a scope as of {} is that of the report with the \
                  greatest effective date on or before that date; among reports with the same \
-                 effective date, the one recorded last. A (measure, scope) pair with no \
-                 report counts as not started.",
+                 effective date, the one recorded last. A report the Secretariat returned \
+                 counts no more from its return: the pair falls back to the report before it. \
+                 A (measure, scope) pair with no report counts as not started, and is shown \
+                 apart as \u{201c}no report\u{201d}.",
                 data.as_of
             ),
         ),

@@ -13,6 +13,8 @@ fn tally(completed: u64, ongoing: u64, not_started: u64, not_applicable: u64) ->
         completed,
         not_applicable,
         progress_points: completed * 100 + ongoing * 40,
+        // Half of the measures not started have no report at all.
+        unreported: not_started / 2,
     }
 }
 

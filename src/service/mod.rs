@@ -42,9 +42,9 @@ pub use pages::{
     LaggingMeasure, LevelComparison, LevelRow, MeasurePage, StatePage, TreeRow, TreeView,
 };
 pub use rounds::{
-    DEFAULT_DUE_DAYS, DEFAULT_OPEN_DAYS, MatrixColumn, PlanOutcome, PlanRequest, RoundCounts,
-    RoundDetail, RoundEvery, RoundLine, RoundList, RoundMatrix, RoundRequest, SubmissionLog,
-    standing_label,
+    DEFAULT_DUE_DAYS, DEFAULT_OPEN_DAYS, MAX_PLAN_DAYS, MatrixColumn, PlanOutcome, PlanRequest,
+    RoundCounts, RoundDetail, RoundEvery, RoundLine, RoundList, RoundMatrix, RoundRequest,
+    SubmissionLog, standing_label,
 };
 pub use sessions::{Login, SessionUser, Settings};
 pub use status::{MeasureHistory, MeasureStatus, Recorded, ScopeStatus, SyntheticSummary};

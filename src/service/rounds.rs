@@ -19,7 +19,7 @@
 //!   current measures, for every expected participant.
 
 use chrono::{Datelike, Days, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::accounts::entry;
 use super::figures::read;
@@ -27,13 +27,16 @@ use super::governance::return_reason;
 use super::{ServiceError, ServiceResult, Tracker, now, today};
 use crate::domain::{
     Action, Actor, Basis, FieldIssue, Framework, Round, Scope, StateCode, Submission,
-    SubmissionAction, audit::actions, round_code_problem,
+    SubmissionAction, audit::actions, participants_as_of, round_code_problem,
 };
 use crate::engine::rounds::{
     Completeness, Coverage, MatrixRow, PairInForce, RoundDates, RoundStanding,
 };
 use crate::engine::{self, At};
-use crate::store::NewRound;
+use crate::store::{DemoRoundLoad, NewRound};
+use crate::transfer::{Cell as SheetCell, FileFormat, Sheet};
+
+use super::ExportFile;
 
 /// Default days a planned round opens before its period's end.
 pub const DEFAULT_OPEN_DAYS: u32 = 14;
@@ -53,7 +56,7 @@ pub struct RoundRequest {
 }
 
 /// How often planned rounds come.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum RoundEvery {
     Quarter,
@@ -630,6 +633,112 @@ impl Tracker {
             .await?)
     }
 
+    /// Loads the demo's rounds of the Strategic Plan (`serve --demo`, `demo`): idempotent, one
+    /// transaction, recorded by no account (see `demo::rounds`). Returns the rounds added.
+    ///
+    /// # Errors
+    /// The store fails.
+    pub async fn load_demo_rounds(&self) -> ServiceResult<usize> {
+        let Some(fw) = self
+            .store
+            .framework(crate::demo::rounds::DEMO_ROUNDS_FRAMEWORK)
+            .await?
+        else {
+            return Ok(0);
+        };
+        let participants =
+            participants_as_of(&self.store.participations(fw.id).await?, fw.start_date);
+        let loads: Vec<DemoRoundLoad> = crate::demo::rounds::rounds(&participants)
+            .into_iter()
+            .map(|r| DemoRoundLoad {
+                round: NewRound {
+                    code: r.code.to_owned(),
+                    period_start: r.period_start,
+                    period_end: r.period_end,
+                    opens_on: r.opens_on,
+                    due_on: r.due_on,
+                },
+                log: r
+                    .log
+                    .into_iter()
+                    .map(|e| (e.scope, e.action, e.reason, e.at))
+                    .collect(),
+            })
+            .collect();
+        Ok(self
+            .store
+            .load_demo_rounds(fw.id, &loads, None, now())
+            .await?)
+    }
+
+    /// The state × round matrix as a file (CSV or XLSX): one row per state, one column per
+    /// round (its standing, `-` where not expected), then the rows `completeness` and
+    /// `timeliness` (fractions; empty with no participant).
+    ///
+    /// # Errors
+    /// `UnknownFramework`; writing the file or the store fails.
+    pub async fn round_matrix_file(
+        &self,
+        framework: &str,
+        format: FileFormat,
+    ) -> ServiceResult<ExportFile> {
+        let matrix = self.round_matrix(framework).await?;
+        let mut columns = vec!["state".to_owned()];
+        columns.extend(matrix.rounds.iter().map(|r| r.code.clone()));
+        let mut rows: Vec<Vec<SheetCell>> = matrix
+            .states
+            .iter()
+            .map(|row| {
+                std::iter::once(SheetCell::text(row.state.as_str()))
+                    .chain(
+                        row.rounds
+                            .iter()
+                            .map(|s| SheetCell::text(standing_label(*s))),
+                    )
+                    .collect()
+            })
+            .collect();
+        for (name, pick) in [
+            (
+                "completeness",
+                (|c: &RoundCounts| c.completeness) as fn(&RoundCounts) -> Option<f64>,
+            ),
+            ("timeliness", |c: &RoundCounts| c.timeliness),
+        ] {
+            rows.push(
+                std::iter::once(SheetCell::text(name))
+                    .chain(
+                        matrix
+                            .rounds
+                            .iter()
+                            .map(|r| pick(&r.counts).map_or(SheetCell::Empty, SheetCell::Fraction)),
+                    )
+                    .collect(),
+            );
+        }
+        let sheet = Sheet {
+            name: "rounds".to_owned(),
+            columns,
+            rows,
+            rules: Vec::new(),
+            about: vec![
+                format!("Reporting rounds of {}: each member state's standing per round.", matrix.framework),
+                "submitted_on_time, submitted_late, missing (past due, nothing submitted), open (not yet due), returned (the Secretariat returned it; not submitted again); - : not expected in the round (joined after it opened).".to_owned(),
+                "completeness = submitted / participants; timeliness = submitted on time / participants. On time: before the due date's end anywhere in ASEAN (due date 17:30 UTC).".to_owned(),
+            ],
+        };
+        let format = if format == FileFormat::SdmxCsv {
+            FileFormat::Csv
+        } else {
+            format
+        };
+        Ok(ExportFile {
+            name: format!("{}-rounds.{}", matrix.framework, format.extension()),
+            format,
+            bytes: super::transfer::write_sheet(sheet, format)?,
+        })
+    }
+
     /// The state × round matrix of a framework now.
     ///
     /// # Errors
@@ -657,10 +766,9 @@ impl Tracker {
 
 /// A cell of the index as the coverage rule reads it: no report in force is no status.
 fn pair_in_force(cell: &engine::Cell) -> PairInForce {
-    // MERGE: `engine::Cell::effective` comes with main's "no report" change.
     PairInForce {
-        status: Some(cell.status),
-        effective: None,
+        status: cell.reported().then_some(cell.status),
+        effective: cell.effective,
     }
 }
 

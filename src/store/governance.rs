@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::{Store, StoreError, StoreResult};
 use crate::domain::{
-    AuditEntry, AuditEvent, AuditFilter, Lock, ReportFact, Scope, Status, Validation,
+    AuditEntry, AuditEvent, AuditFilter, Lock, ReportFact, ReturnFact, Scope, Status, Validation,
     ValidationState,
 };
 
@@ -440,6 +440,61 @@ impl Store {
                     progress: r.progress.and_then(|p| u8::try_from(p).ok()),
                     effective_date: r.effective_date,
                     recorded_at: review.reviewed_at,
+                })
+            })
+            .collect()
+    }
+
+    /// At most `limit` returns of a framework's reports whose review id is greater than
+    /// `after_id`, in review order.
+    ///
+    /// # Errors
+    /// The database fails or holds a bad scope.
+    pub async fn returned_facts(
+        &self,
+        framework_id: i32,
+        after_id: i64,
+        limit: u64,
+    ) -> StoreResult<Vec<ReturnFact>> {
+        let reviews = report_reviews::Entity::find()
+            .filter(report_reviews::Column::FrameworkId.eq(framework_id))
+            .filter(report_reviews::Column::Id.gt(after_id))
+            .filter(report_reviews::Column::Decision.eq(ValidationState::Returned.as_str()))
+            .order_by_asc(report_reviews::Column::Id)
+            .limit(limit)
+            .all(self.conn())
+            .await?;
+        let ids: Vec<i32> = reviews.iter().map(|r| r.report_id).collect();
+        let mut reports: HashMap<i32, (i32, String)> = HashMap::new();
+        for chunk in ids.chunks(500) {
+            let rows: Vec<(i32, i32, String)> = status_reports::Entity::find()
+                .select_only()
+                .columns([
+                    status_reports::Column::Id,
+                    status_reports::Column::MeasureId,
+                    status_reports::Column::Scope,
+                ])
+                .filter(status_reports::Column::Id.is_in(chunk.iter().copied()))
+                .into_tuple()
+                .all(self.conn())
+                .await?;
+            for (id, measure_id, scope) in rows {
+                reports.insert(id, (measure_id, scope));
+            }
+        }
+        let corrupt = |message: String| StoreError::corrupt("status_reports", message);
+        reviews
+            .into_iter()
+            .map(|review| {
+                let (measure_id, scope) = reports
+                    .remove(&review.report_id)
+                    .ok_or_else(|| corrupt(format!("no report {}", review.report_id)))?;
+                Ok(ReturnFact {
+                    id: i64::from(review.id),
+                    report_id: i64::from(review.report_id),
+                    measure_id,
+                    scope: scope.parse::<Scope>().map_err(|e| corrupt(e.0))?,
+                    at: review.reviewed_at,
                 })
             })
             .collect()

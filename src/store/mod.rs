@@ -42,7 +42,7 @@ pub use indicators::{
 };
 pub use reference::LoadSummary;
 pub use reports::{RecordOptions, ReportRow};
-pub use rounds::NewRound;
+pub use rounds::{DemoRoundLoad, NewRound};
 pub use throttle::LoginFailures;
 pub use transfer::{FrameworkLoad, FrameworkOutcome, ImportOutcome, ImportRow, StatusImport};
 

@@ -69,6 +69,7 @@ fn report_from(
         recorded_at: m.recorded_at,
         lock_id: m.lock_id.map(i64::from),
         lock_override: m.lock_override,
+        corrects: m.corrects_report_id.map(i64::from),
         validation,
     })
 }
@@ -79,8 +80,11 @@ fn active_model(
     row: ReportRow,
     recorded_by: Option<i32>,
     lock: Option<(i32, chrono::NaiveDate)>,
+    corrects: Option<i32>,
 ) -> status_reports::ActiveModel {
-    let lock_override = lock.is_some_and(|(_, until)| row.report.effective_date <= until);
+    // A correction after a return is let into the locked period by the return, not overridden.
+    let lock_override =
+        corrects.is_none() && lock.is_some_and(|(_, until)| row.report.effective_date <= until);
     let r = row.report;
     status_reports::ActiveModel {
         id: NotSet,
@@ -96,7 +100,66 @@ fn active_model(
         recorded_at: Set(row.recorded_at),
         lock_id: Set(lock.map(|(id, _)| id)),
         lock_override: Set(lock_override),
+        corrects_report_id: Set(corrects),
     }
+}
+
+/// For each row that corrects a returned report, the returned report's id: a report of the
+/// framework returned by the Secretariat with the same measure, scope and effective date, and
+/// nothing recorded for that measure, scope and date since (one correction per return; a
+/// returned correction can be corrected again). Returns are few: all of the framework's are read.
+async fn corrections_for(
+    tx: &impl ConnectionTrait,
+    framework_id: i32,
+    rows: &[ReportRow],
+) -> StoreResult<HashMap<usize, i32>> {
+    use sea_orm::{QuerySelect, sea_query::Query};
+    use status_reports::Column as C;
+    let returned_ids = Query::select()
+        .column(report_reviews::Column::ReportId)
+        .from(report_reviews::Entity)
+        .and_where(report_reviews::Column::FrameworkId.eq(framework_id))
+        .and_where(report_reviews::Column::Decision.eq(ValidationState::Returned.as_str()))
+        .to_owned();
+    let returned: Vec<(i32, i32, String, chrono::NaiveDate)> = status_reports::Entity::find()
+        .select_only()
+        .columns([C::Id, C::MeasureId, C::Scope, C::EffectiveDate])
+        .filter(C::FrameworkId.eq(framework_id))
+        .filter(C::Id.in_subquery(returned_ids))
+        .into_tuple()
+        .all(tx)
+        .await?;
+    if returned.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut latest: HashMap<(i32, String, chrono::NaiveDate), i32> = HashMap::new();
+    for (id, measure, scope, date) in returned {
+        let slot = latest.entry((measure, scope, date)).or_insert(id);
+        *slot = (*slot).max(id);
+    }
+    let mut out = HashMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        let key = (
+            row.measure_id,
+            row.report.scope.to_string(),
+            row.report.effective_date,
+        );
+        let Some(&returned_id) = latest.get(&key) else {
+            continue;
+        };
+        let since = status_reports::Entity::find()
+            .filter(C::FrameworkId.eq(framework_id))
+            .filter(C::MeasureId.eq(key.0))
+            .filter(C::Scope.eq(key.1.clone()))
+            .filter(C::EffectiveDate.eq(key.2))
+            .filter(C::Id.gt(returned_id))
+            .count(tx)
+            .await?;
+        if since == 0 {
+            out.insert(i, returned_id);
+        }
+    }
+    Ok(out)
 }
 
 impl Store {
@@ -120,7 +183,7 @@ impl Store {
             let chunk: Vec<_> = rows
                 .by_ref()
                 .take(INSERT_CHUNK)
-                .map(|row| active_model(framework.id, row, recorded_by, lock))
+                .map(|row| active_model(framework.id, row, recorded_by, lock, None))
                 .collect();
             status_reports::Entity::insert_many(chunk)
                 .exec_without_returning(&tx)
@@ -280,9 +343,20 @@ pub(super) async fn record_in(
     let recorded_by = options.recorded_by.as_ref().map(|(id, _)| *id);
     super::figures::bump_revision(tx, framework.id).await?;
     let lock = super::governance::active_lock(tx, framework.id).await?;
-    let locked = lock.map_or(0, |(_, until)| {
+    let corrections = corrections_for(tx, framework.id, &rows).await?;
+    let in_lock = |i: usize, r: &ReportRow| {
+        lock.is_some_and(|(_, until)| r.report.effective_date <= until)
+            && !corrections.contains_key(&i)
+    };
+    let locked = rows
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| in_lock(*i, r))
+        .count();
+    let corrected_in_lock = lock.map_or(0, |(_, until)| {
         rows.iter()
-            .filter(|r| r.report.effective_date <= until)
+            .enumerate()
+            .filter(|(i, r)| r.report.effective_date <= until && corrections.contains_key(i))
             .count()
     });
     if let Some((lock_id, until)) = lock
@@ -297,12 +371,12 @@ pub(super) async fn record_in(
     }
     let recorded_at = rows.first().map(|r| r.recorded_at);
     let mut stored = Vec::with_capacity(rows.len());
-    let mut rows = rows.into_iter().peekable();
+    let mut rows = rows.into_iter().enumerate().peekable();
     while rows.peek().is_some() {
-        let chunk = rows
-            .by_ref()
-            .take(INSERT_CHUNK)
-            .map(|row| active_model(framework.id, row, recorded_by, lock));
+        let chunk = rows.by_ref().take(INSERT_CHUNK).map(|(i, row)| {
+            let corrects = corrections.get(&i).copied();
+            active_model(framework.id, row, recorded_by, lock, corrects)
+        });
         // RETURNING gives the rows in no particular order: map measures by id, sort after.
         let models = status_reports::Entity::insert_many(chunk.collect::<Vec<_>>())
             .exec_with_returning(tx)
@@ -353,15 +427,19 @@ pub(super) async fn record_in(
     if let Some(mut audit) = options.audit {
         if locked > 0 {
             audit.action = actions::STATUS_RECORD_OVERRIDE;
+        } else if corrected_in_lock > 0 {
+            audit.action = actions::STATUS_CORRECTION_AFTER_RETURN;
         }
         let detail = if stored.len() <= AUDIT_DETAIL_MAX {
             serde_json::json!({
                 "count": stored.len(),
                 "lock": lock.map(|(id, until)| serde_json::json!({"id": id, "until": until})),
                 "in_locked_period": locked,
+                "corrections_after_return": corrected_in_lock,
                 "reports": stored.iter().map(|r| serde_json::json!({
                     "id": r.id, "measure": r.measure, "scope": r.scope, "status": r.status,
                     "progress": r.progress, "effective_date": r.effective_date,
+                    "corrects": r.corrects,
                 })).collect::<Vec<_>>(),
             })
         } else {

@@ -244,3 +244,70 @@ impl Store {
         submission_from(m, &round.code, &names)
     }
 }
+
+/// A demo round to load with its log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoRoundLoad {
+    pub round: NewRound,
+    /// (scope, action, reason, at), in the order written.
+    pub log: Vec<(StateCode, SubmissionAction, Option<String>, DateTime<Utc>)>,
+}
+
+impl Store {
+    /// Loads the demo's rounds with their logs in one transaction, unaudited (illustrative
+    /// data, like the demo's reports): a round whose code exists is left alone, so loading
+    /// twice adds nothing. Returns how many rounds were added.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn load_demo_rounds(
+        &self,
+        framework_id: i32,
+        rounds: &[DemoRoundLoad],
+        by: Option<i32>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<usize> {
+        let tx = self.begin_write().await?;
+        let existing: Vec<String> = rounds::Entity::find()
+            .filter(rounds::Column::FrameworkId.eq(framework_id))
+            .all(&tx)
+            .await?
+            .into_iter()
+            .map(|m| m.code)
+            .collect();
+        let mut added = 0;
+        for load in rounds.iter().filter(|r| !existing.contains(&r.round.code)) {
+            let r = &load.round;
+            let m = rounds::ActiveModel {
+                framework_id: Set(framework_id),
+                code: Set(r.code.clone()),
+                period_start: Set(r.period_start),
+                period_end: Set(r.period_end),
+                opens_on: Set(r.opens_on),
+                due_on: Set(r.due_on),
+                created_by: Set(by),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+            for (scope, action, reason, at) in &load.log {
+                round_submissions::ActiveModel {
+                    round_id: Set(m.id),
+                    framework_id: Set(framework_id),
+                    scope: Set(scope.as_str().to_owned()),
+                    action: Set(action.as_str().to_owned()),
+                    reason: Set(reason.clone()),
+                    by: Set(by),
+                    at: Set(*at),
+                    ..Default::default()
+                }
+                .insert(&tx)
+                .await?;
+            }
+            added += 1;
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+}

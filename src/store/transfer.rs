@@ -191,6 +191,7 @@ impl Store {
                             lock_override: Set(
                                 lock.is_some_and(|(_, until)| r.effective_date <= until)
                             ),
+                            corrects_report_id: Set(None),
                         }
                     })
                     .collect();

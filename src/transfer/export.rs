@@ -311,6 +311,7 @@ pub fn progress_sheet(
                 rate.completed,
                 rate.ongoing,
                 rate.not_started,
+                rate.unreported,
                 rate.not_applicable,
                 rate.progress_points,
             ];

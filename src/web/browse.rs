@@ -11,8 +11,8 @@ use chrono::NaiveDate;
 use super::Session;
 use super::layout::{
     Choice, Chrome, Figures, Headline, Pairs, ReportLine, Section, basis_choices, basis_label,
-    error_page, headlines, long_date, query_string, render, scope_name, segment, service_error,
-    state_name, status_label, status_text, validation_label,
+    cell_badge, error_page, headlines, long_date, query_string, render, scope_name, segment,
+    service_error, state_name, status_label, status_text, validation_label,
 };
 use crate::domain::ActivityLine;
 use crate::domain::{FrameworkSummary, Role, Scope, StateCode, Status};
@@ -277,7 +277,7 @@ pub async fn framework(
         .iter()
         .map(|r| {
             let (status, status_class) = match r.status {
-                Some((s, p)) => (status_text(s, p), s.as_str()),
+                Some((s, p, reported)) => cell_badge(s, p, reported),
                 None => (String::new(), ""),
             };
             TreeLine {
@@ -505,8 +505,8 @@ pub async fn measure(
                         ])
                     ),
                 },
-                status: status_text(s.status, s.progress),
-                status_class: s.status.as_str(),
+                status: cell_badge(s.status, s.progress, report.is_some()).0,
+                status_class: cell_badge(s.status, s.progress, report.is_some()).1,
                 effective: s
                     .effective_date
                     .map_or_else(|| "no report".to_owned(), |d| d.to_string()),
@@ -630,6 +630,8 @@ struct LaggingView {
     href: String,
     top: String,
     elsewhere: String,
+    status: String,
+    status_class: &'static str,
 }
 
 pub async fn state(
@@ -755,6 +757,8 @@ pub async fn state(
                 code: m.code.clone(),
                 title: m.title.clone(),
                 top: m.top.clone(),
+                status: cell_badge(Status::NotStarted, None, m.reported).0,
+                status_class: cell_badge(Status::NotStarted, None, m.reported).1,
                 elsewhere: if m.others == 0 {
                     "no other participant".to_owned()
                 } else {

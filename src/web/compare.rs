@@ -381,7 +381,7 @@ pub async fn csv(State(state): State<AppState>, RawQuery(query): RawQuery) -> Re
         let mean = &comparison.mean_of_states;
         let fraction = |r: Option<f64>| r.map(|r| r.to_string()).unwrap_or_default();
         let mut row = base("mean_of_states", mean.rule.as_str());
-        row.extend(std::iter::repeat_n(String::new(), 7));
+        row.extend(std::iter::repeat_n(String::new(), 8));
         row.extend([
             fraction(mean.completion_rate),
             fraction(mean.implementation_rate),

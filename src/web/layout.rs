@@ -289,6 +289,17 @@ pub fn status_label(status: Status) -> &'static str {
     crate::report::html::status_label(status)
 }
 
+/// A pair's status in force for a badge: its text and CSS class; "No report" (class
+/// `no_report`) when nothing is in force — counted as not started, but shown apart from a report
+/// that work has not started.
+pub fn cell_badge(status: Status, progress: Option<u8>, reported: bool) -> (String, &'static str) {
+    if reported {
+        (status_text(status, progress), status.as_str())
+    } else {
+        ("No report".to_owned(), "no_report")
+    }
+}
+
 /// A status with its percent: "Ongoing (40%)".
 pub fn status_text(status: Status, progress: Option<u8>) -> String {
     match (status, progress) {
@@ -451,6 +462,14 @@ pub fn headlines(rate: &Rate, unit: &str) -> Vec<Headline> {
                 "{} of {} progress points (ongoing counts its percent)",
                 count(rate.progress_points),
                 count(rate.applicable * 100)
+            ),
+        },
+        Headline {
+            label: "No report".into(),
+            value: count(rate.unreported),
+            detail: format!(
+                "of {} applicable {unit} without any report; they count as not started",
+                count(rate.applicable)
             ),
         },
     ]

@@ -19,8 +19,8 @@ use serde_json::{Map, Value, json};
 
 use super::browse::{default_framework, visible};
 use super::layout::{
-    Choice, Chrome, Pairs, Section, error_page, query_string, render_with, scope_name, segment,
-    sentence, service_error, state_name, status_label, status_text,
+    Choice, Chrome, Pairs, Section, cell_badge, error_page, query_string, render_with, scope_name,
+    segment, sentence, service_error, state_name, status_label,
 };
 use super::{Peer, Session, cross_site, same_origin};
 use crate::domain::{Actor, FieldIssue, Role, Scope, Status};
@@ -613,8 +613,8 @@ async fn grid_page(
         let empty = Errors::default();
         let e = row_errors.get(&row.code).unwrap_or(&empty);
         let line = GridLine {
-            current: status_text(row.status, row.progress),
-            current_class: row.status.as_str(),
+            current: cell_badge(row.status, row.progress, row.reported).0,
+            current_class: cell_badge(row.status, row.progress, row.reported).1,
             status: field("status"),
             progress: field("progress"),
             note: field("note"),

@@ -1554,12 +1554,13 @@ async fn the_cli_prints_the_same_figures_as_the_api() {
         .collect::<Vec<_>>()
         .join(" ");
     let expected = format!(
-        "overall all measures selected {} {} {} {} {} {} {} {} {}",
+        "overall all measures selected {} {} {} {} {} {} {} {} {} {}",
         count("measures"),
         count("applicable"),
         count("completed"),
         count("ongoing"),
         count("not_started"),
+        count("unreported"),
         count("not_applicable"),
         percent(count("completed"), count("applicable")),
         percent(count("completed") + count("ongoing"), count("applicable")),

@@ -28,6 +28,8 @@ mod openapi;
 mod recording;
 mod reference_data;
 mod reports;
+mod returns;
+mod rounds;
 mod sessions;
 mod support;
 mod transfer;

@@ -17,7 +17,7 @@ use crate::support::TestApp;
 
 /// Every (method, path) the router serves under `/api/v1`, and `/healthz` (`src/server/mod.rs`);
 /// the web pages (`src/web`, merged beside the API) are not part of it.
-const ROUTES: [(&str, &str); 51] = [
+const ROUTES: [(&str, &str); 60] = [
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/api/v1/frameworks"),
@@ -42,6 +42,21 @@ const ROUTES: [(&str, &str); 51] = [
     ("post", "/api/v1/frameworks/{fw}/reports/{id}/validate"),
     ("post", "/api/v1/frameworks/{fw}/reports/{id}/return"),
     ("get", "/api/v1/member-states"),
+    ("get", "/api/v1/frameworks/{fw}/rounds"),
+    ("post", "/api/v1/frameworks/{fw}/rounds"),
+    ("post", "/api/v1/frameworks/{fw}/rounds/plan"),
+    ("get", "/api/v1/frameworks/{fw}/rounds/{code}"),
+    ("get", "/api/v1/frameworks/{fw}/rounds/{code}/submissions"),
+    ("post", "/api/v1/frameworks/{fw}/rounds/{code}/submissions"),
+    (
+        "post",
+        "/api/v1/frameworks/{fw}/rounds/{code}/submissions/{scope}/accept",
+    ),
+    (
+        "post",
+        "/api/v1/frameworks/{fw}/rounds/{code}/submissions/{scope}/return",
+    ),
+    ("get", "/api/v1/frameworks/{fw}/rounds-matrix"),
     ("get", "/api/v1/frameworks/{fw}/indicators"),
     ("post", "/api/v1/frameworks/{fw}/indicators"),
     ("get", "/api/v1/frameworks/{fw}/indicators/{code}"),
@@ -203,6 +218,13 @@ fn response_schema<'a>(
 ) -> (&'a Value, String) {
     let response = response(doc, method, template, status);
     let content = response["content"].as_object().unwrap();
+    // A JSON answer that may also be a file (`rounds-matrix?format=csv`) has the JSON schema
+    // beside the files' media types; otherwise a JSON answer has one media type.
+    if content.len() > 1
+        && let Some(body) = content.get("application/json")
+    {
+        return (&body["schema"], "application/json".to_owned());
+    }
     assert_eq!(
         content.len(),
         1,
@@ -966,6 +988,63 @@ async fn real_answers_on_the_demo_data_match_their_response_schemas() {
         x.send(base, "get", &path, None, None, 200).await;
     }
 
+    // Reporting rounds: the demo's, a new one, a plan, submissions and decisions, the matrix.
+    for path in [
+        format!("{fw}/rounds"),
+        format!("{fw}/rounds/2026-Q3"),
+        format!("{fw}/rounds/2026-Q4"),
+        format!("{fw}/rounds/2026-Q2/submissions"),
+        format!("{fw}/rounds-matrix"),
+        format!("{fw}/rounds-matrix?format=csv"),
+        format!("{fw}/rounds-matrix?format=xlsx"),
+    ] {
+        x.send(base, "get", &path, None, None, 200).await;
+    }
+    let round = json!({"code":"2026-S","period_start":"2026-10-01","period_end":"2026-11-30",
+        "opens_on":"2026-11-16","due_on":"2026-12-31"});
+    let path = format!("{fw}/rounds");
+    x.send(base, "post", &path, Some(&t.secretariat), Some(&round), 201)
+        .await;
+    let plan = json!({"every":"half-year","from":"2026-01-01","to":"2027-12-31","due_days":30});
+    let path = format!("{fw}/rounds/plan");
+    let planned = x
+        .send(base, "post", &path, Some(&t.secretariat), Some(&plan), 200)
+        .await;
+    assert_eq!(planned["created"].as_array().unwrap().len(), 4);
+    let path = format!("{fw}/rounds/2026-S/submissions");
+    x.send(
+        base,
+        "post",
+        &path,
+        Some(&t.vnm),
+        Some(&json!({"scope":"VNM"})),
+        201,
+    )
+    .await;
+    x.send(
+        base,
+        "post",
+        &path,
+        Some(&t.secretariat),
+        Some(&json!({"scope":"THA"})),
+        201,
+    )
+    .await;
+    let path = format!("{fw}/rounds/2026-S/submissions/VNM/return");
+    x.send(
+        base,
+        "post",
+        &path,
+        Some(&t.secretariat),
+        Some(&json!({"reason":"no evidence"})),
+        201,
+    )
+    .await;
+    let path = format!("{fw}/rounds/2026-S/submissions/THA/accept");
+    x.send(base, "post", &path, Some(&t.admin), None, 201).await;
+    x.send(base, "get", &format!("{fw}/rounds/2026-S"), None, None, 200)
+        .await;
+
     // The audit trail of all that.
     let trail = x
         .send(base, "get", "/api/v1/audit", Some(&t.admin), None, 200)
@@ -990,6 +1069,10 @@ async fn real_answers_on_the_demo_data_match_their_response_schemas() {
         "lock.create",
         "lock.release",
         "import",
+        "round.create",
+        "round.submit",
+        "round.accept",
+        "round.return",
     ] {
         assert!(actions.contains(action), "{action} in {actions:?}");
     }

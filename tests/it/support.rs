@@ -152,6 +152,10 @@ impl TestApp {
             .load_demo_indicators()
             .await
             .expect("load the demo indicators");
+        app.tracker
+            .load_demo_rounds()
+            .await
+            .expect("load the demo rounds");
         app
     }
 

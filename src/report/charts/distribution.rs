@@ -10,11 +10,14 @@ use super::palette::{
 use super::{Chart, ChartError, ReviewData};
 
 /// Statuses stacked from the bottom: the most advanced first, so completed sits on the axis.
-/// Lightness (L*) differs between every pair: 46, 70, 89, 59.
-pub(super) const STACK: [(&str, RGBColor); 4] = [
+/// Lightness (L*) differs between every pair: 46, 70, 89, 100, 59. "No report" (a measure that
+/// nobody reported, counted as not started) is white inside its outline: it reads as a gap in
+/// greyscale too, apart from a report that work has not started.
+pub(super) const STACK: [(&str, RGBColor); 5] = [
     ("Completed", BLUE),
     ("Ongoing", SKY_BLUE),
     ("Not started", YELLOW),
+    ("No report", BACKGROUND),
     ("Not applicable", NEUTRAL),
 ];
 
@@ -53,14 +56,15 @@ pub(super) fn distribution<DB: DrawingBackend>(
         return c.no_data(&format!("No data: the framework has no {level} to show"));
     }
     c.legend(&legend)?;
-    let counts: Vec<[u64; 4]> = data
+    let counts: Vec<[u64; 5]> = data
         .top
         .iter()
         .map(|n| {
             [
                 n.rate.completed,
                 n.rate.ongoing,
-                n.rate.not_started,
+                n.rate.not_started.saturating_sub(n.rate.unreported),
+                n.rate.unreported,
                 n.rate.not_applicable,
             ]
         })

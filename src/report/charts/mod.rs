@@ -206,6 +206,7 @@ mod tests {
             not_started: s,
             not_applicable: na,
             progress_points: c * 100 + o * 50,
+            unreported: 0,
         };
         let mut data = sample();
         data.top = (1..=12_u64)

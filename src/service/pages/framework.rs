@@ -34,8 +34,9 @@ pub struct TreeRow {
     pub is_measure: bool,
     /// Pooled over the measures under the node (for a measure: itself).
     pub rate: Rate,
-    /// A measure's own status and percent.
-    pub status: Option<(Status, Option<u8>)>,
+    /// A measure's own status and percent, and whether a report is in force (else it counts
+    /// as not started, shown as "no report").
+    pub status: Option<(Status, Option<u8>, bool)>,
     pub activities: ActivityCount,
 }
 
@@ -86,18 +87,14 @@ impl Tracker {
         let mut own = HashMap::new();
         let mut overall = Tally::default();
         for m in &cells {
-            let cell = m
-                .cells
-                .first()
-                .copied()
-                .unwrap_or(engine::Cell::NOT_STARTED);
-            overall.add(cell.status, cell.progress);
-            own.insert(m.measure, (cell.status, cell.progress));
+            let cell = m.cells.first().copied().unwrap_or(engine::Cell::NO_REPORT);
+            overall.add_cell(&cell);
+            own.insert(m.measure, (cell.status, cell.progress, cell.reported()));
             let mut current = Some(m.measure);
             for _ in 0..=s.outline.nodes.len() {
                 let Some(node) = current else { break };
                 if let Some(t) = tallies.get_mut(node) {
-                    t.add(cell.status, cell.progress);
+                    t.add_cell(&cell);
                 }
                 current = s.outline.nodes.get(node).and_then(|n| n.parent);
             }

@@ -26,6 +26,8 @@ pub struct GridRow {
     pub top: (String, String),
     pub status: Status,
     pub progress: Option<u8>,
+    /// A report is in force (else "no report", counted as not started).
+    pub reported: bool,
 }
 
 impl Tracker {
@@ -58,17 +60,14 @@ impl Tracker {
         .map(|m| {
             let node = &s.outline.nodes[m.measure];
             let top = &s.outline.nodes[top_of(&s.outline, m.measure)];
-            let cell = m
-                .cells
-                .first()
-                .copied()
-                .unwrap_or(engine::Cell::NOT_STARTED);
+            let cell = m.cells.first().copied().unwrap_or(engine::Cell::NO_REPORT);
             GridRow {
                 code: node.code.clone(),
                 title: node.title.clone(),
                 top: (top.code.clone(), top.title.clone()),
                 status: cell.status,
                 progress: cell.progress,
+                reported: cell.reported(),
             }
         })
         .collect();

@@ -61,6 +61,8 @@ pub struct LaggingMeasure {
     pub started_elsewhere: usize,
     /// How many other participants there are.
     pub others: usize,
+    /// The state has a report saying it has not started (else: no report at all).
+    pub reported: bool,
 }
 
 impl Tracker {
@@ -172,6 +174,7 @@ impl Tracker {
                     .filter(|c| matches!(c.status, Status::Ongoing | Status::Completed))
                     .count(),
                 others,
+                reported: m.cells.first().is_some_and(engine::Cell::reported),
             });
         }
         page.not_started

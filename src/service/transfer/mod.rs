@@ -236,7 +236,7 @@ fn with_about(mut sheet: Sheet, line: String) -> Sheet {
     sheet
 }
 
-fn write_sheet(sheet: Sheet, format: FileFormat) -> ServiceResult<Vec<u8>> {
+pub(super) fn write_sheet(sheet: Sheet, format: FileFormat) -> ServiceResult<Vec<u8>> {
     match format {
         FileFormat::Xlsx => transfer::xlsx_bytes(&[sheet]),
         FileFormat::Csv | FileFormat::SdmxCsv => transfer::csv_bytes(&sheet),
