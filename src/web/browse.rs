@@ -685,11 +685,7 @@ pub async fn state(
                     let (text, class) = super::rounds::standing_words(*standing);
                     StateRoundView {
                         code: col.code.clone(),
-                        href: format!(
-                            "/rounds/{}/{}",
-                            segment(&f.code),
-                            segment(&col.code)
-                        ),
+                        href: format!("/rounds/{}/{}", segment(&f.code), segment(&col.code)),
                         period_end: col.period_end.to_string(),
                         due: col.due_on.to_string(),
                         standing: text,

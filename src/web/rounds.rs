@@ -10,8 +10,7 @@ use axum::response::Response;
 
 use super::Session;
 use super::layout::{
-    Chrome, Headline, Section, long_date, query_string, render, segment, service_error,
-    state_name,
+    Chrome, Headline, Section, long_date, query_string, render, segment, service_error, state_name,
 };
 use crate::domain::StateCode;
 use crate::edge::AppState;
@@ -52,7 +51,12 @@ pub fn round_headlines(c: &RoundCounts) -> Vec<Headline> {
             ),
         },
         Headline {
-            label: if c.past_due { "Missing" } else { "Not yet submitted" }.into(),
+            label: if c.past_due {
+                "Missing"
+            } else {
+                "Not yet submitted"
+            }
+            .into(),
             value: (c.missing + c.open).to_string(),
             detail: format!(
                 "{} returned to the state and not submitted again",
@@ -81,7 +85,8 @@ pub struct StandingLine {
 /// The states of a round with their standing (and coverage, when given).
 pub fn standing_lines(detail: &RoundDetail, fw: &str) -> Vec<StandingLine> {
     let c: &Completeness = &detail.completeness;
-    c.states
+    let mut lines: Vec<StandingLine> = c
+        .states
         .iter()
         .map(|s| {
             let (standing, class) = standing_words(Some(s.standing));
@@ -113,7 +118,10 @@ pub fn standing_lines(detail: &RoundDetail, fw: &str) -> Vec<StandingLine> {
                 never: cov.map_or_else(String::new, |v| v.never_reported.to_string()),
             }
         })
-        .collect()
+        .collect();
+    // Listed by name, as people look for them.
+    lines.sort_by(|a, b| a.name.cmp(&b.name));
+    lines
 }
 
 #[derive(Template)]
@@ -155,7 +163,11 @@ pub async fn round(
         fw_code: framework.code.clone(),
         fw_title: framework.title.clone(),
         code: r.code.clone(),
-        period: format!("{} to {}", long_date(r.period_start), long_date(r.period_end)),
+        period: format!(
+            "{} to {}",
+            long_date(r.period_start),
+            long_date(r.period_end)
+        ),
         period_end: long_date(r.period_end),
         opens: long_date(r.opens_on),
         due: long_date(r.due_on),
@@ -249,7 +261,7 @@ pub async fn rounds(
             }
         })
         .collect();
-    let lines = matrix
+    let mut lines: Vec<MatrixLine> = matrix
         .states
         .iter()
         .map(|row| MatrixLine {
@@ -258,6 +270,7 @@ pub async fn rounds(
             cells: row.rounds.iter().map(|s| standing_words(*s)).collect(),
         })
         .collect();
+    lines.sort_by(|a, b| a.name.cmp(&b.name));
     render(&RoundsPage {
         csv_href: format!("/api/v1/frameworks/{fw_segment}/rounds-matrix?format=csv"),
         xlsx_href: format!("/api/v1/frameworks/{fw_segment}/rounds-matrix?format=xlsx"),
