@@ -509,7 +509,7 @@ pub async fn measure(
                 status_class: cell_badge(s.status, s.progress, report.is_some()).1,
                 effective: s
                     .effective_date
-                    .map_or_else(|| "no report".to_owned(), |d| d.to_string()),
+                    .map_or_else(|| "–".to_owned(), |d| d.to_string()),
                 validation: report
                     .map(|r| validation_label(r.validation.state).to_owned())
                     .unwrap_or_default(),
