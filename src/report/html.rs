@@ -113,6 +113,161 @@ pub(crate) struct Group {
     pub rows: Vec<RateRow>,
 }
 
+/// A table of text cells (the reporting-completeness tables): the first column names the row.
+#[derive(Debug, Clone)]
+pub(crate) struct PlainTable {
+    pub caption: String,
+    pub head: Vec<String>,
+    /// Which columns hold numbers (right-aligned).
+    pub numeric: Vec<bool>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// How many rounds the state × round matrix shows (the latest; the API's CSV has them all).
+const MATRIX_ROUNDS: usize = 8;
+
+/// A round standing in words for the report.
+fn standing_text(code: &str) -> &'static str {
+    match code {
+        "submitted_on_time" => "On time",
+        "submitted_late" => "Late",
+        "missing" => "Missing",
+        "open" => "Not yet due",
+        "returned" => "Returned",
+        _ => "–",
+    }
+}
+
+fn completeness_tables(data: &ReviewData) -> (String, Vec<PlainTable>) {
+    let moment = data.known_at.unwrap_or(data.generated_at);
+    if data.rounds.is_empty() {
+        return (
+            format!(
+                "No reporting round of this framework has its statuses as of {} or earlier.",
+                data.as_of
+            ),
+            Vec::new(),
+        );
+    }
+    let intro = format!(
+        "The reporting rounds whose statuses are as of {} or earlier, as known at {}: who \
+         submitted on time, late or not at all. Completeness = submitted ÷ expected member \
+         states; timeliness = submitted on time ÷ expected member states. A submission is on \
+         time until the end of its due date anywhere in ASEAN (17:30 UTC). Coverage = \
+         applicable measures with a report effective within the round's period ÷ applicable \
+         measures.",
+        data.as_of,
+        instant(moment)
+    );
+    let with_of = |n: u64, d: u64| format!("{} ({n} of {d})", dash(percent(n, d)));
+    let rounds = PlainTable {
+        caption: format!(
+            "Reporting rounds up to {} ({})",
+            data.as_of,
+            data.rounds.len()
+        ),
+        head: [
+            "Round",
+            "Statuses as of",
+            "Due",
+            "Completeness",
+            "Timeliness",
+            "Late",
+            "Missing",
+            "Returned",
+            "Not yet due",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        numeric: vec![false, false, false, true, true, true, true, true, true],
+        rows: data
+            .rounds
+            .iter()
+            .map(|r| {
+                vec![
+                    r.code.clone(),
+                    r.period_end.to_string(),
+                    r.due_on.to_string(),
+                    with_of(r.submitted, r.participants),
+                    with_of(r.on_time, r.participants),
+                    count(r.late),
+                    count(r.missing),
+                    count(r.returned),
+                    count(r.open),
+                ]
+            })
+            .collect(),
+    };
+    let shown = &data.rounds[data.rounds.len().saturating_sub(MATRIX_ROUNDS)..];
+    let mut states: Vec<StateCode> = shown
+        .iter()
+        .flat_map(|r| r.standings.iter().map(|(s, _)| s.clone()))
+        .collect();
+    states.sort_by_key(state_name);
+    states.dedup();
+    let matrix = PlainTable {
+        caption: if shown.len() < data.rounds.len() {
+            format!("Member state × round (the latest {})", shown.len())
+        } else {
+            "Member state × round".to_owned()
+        },
+        head: std::iter::once("Member state".to_owned())
+            .chain(shown.iter().map(|r| r.code.clone()))
+            .collect(),
+        numeric: vec![false; shown.len() + 1],
+        rows: states
+            .iter()
+            .map(|state| {
+                std::iter::once(state_name(state))
+                    .chain(shown.iter().map(|r| {
+                        r.standings
+                            .iter()
+                            .find(|(s, _)| s == state)
+                            .map_or("–", |(_, code)| standing_text(code))
+                            .to_owned()
+                    }))
+                    .collect()
+            })
+            .collect(),
+    };
+    let mut tables = vec![rounds, matrix];
+    if let Some(latest) = data.rounds.last().filter(|r| !r.coverage.is_empty()) {
+        let mut lines = latest.coverage.clone();
+        lines.sort_by_key(|c| state_name(&c.state));
+        tables.push(PlainTable {
+            caption: format!(
+                "Coverage of round {} ({} to {})",
+                latest.code, latest.period_start, latest.period_end
+            ),
+            head: [
+                "Member state",
+                "Applicable",
+                "Reported this round",
+                "Carried forward",
+                "Never reported",
+                "Coverage",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+            numeric: vec![false, true, true, true, true, true],
+            rows: lines
+                .iter()
+                .map(|c| {
+                    vec![
+                        state_name(&c.state),
+                        count(c.applicable),
+                        count(c.reported_this_round),
+                        count(c.carried_forward),
+                        count(c.never_reported),
+                        dash(percent(c.reported_this_round, c.applicable)),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    (intro, tables)
+}
+
 /// One status of the distribution table.
 #[derive(Debug, Clone)]
 pub(crate) struct DistributionRow {
@@ -198,6 +353,9 @@ pub(crate) struct Report {
     pub stale: Vec<MeasureRow>,
     pub stale_intro: String,
     pub indicators: String,
+    /// "Reporting completeness": what the section says, and its tables (none without rounds).
+    pub completeness_intro: String,
+    pub completeness: Vec<PlainTable>,
     pub methods: Vec<Definition>,
     pub figures: Vec<Figure>,
     /// Printed at the foot of the HTML document.
@@ -230,6 +388,7 @@ impl Report {
             ("timeline", "Progress over time".to_owned()),
             ("not-started", "Measures not started".to_owned()),
             ("stale", "Measures without a recent report".to_owned()),
+            ("completeness", "Reporting completeness".to_owned()),
             ("indicators", "Indicators".to_owned()),
             ("methods", "Methods and definitions".to_owned()),
         ]);
@@ -333,6 +492,7 @@ impl Report {
         .collect();
 
         let figures = place_figures(charts);
+        let (completeness_intro, completeness) = completeness_tables(data);
 
         Self {
             title: fw.title.clone(),
@@ -388,6 +548,8 @@ impl Report {
                 data.as_of
             ),
             indicators: indicators_text(data.indicators),
+            completeness_intro,
+            completeness,
             methods: methods(data),
             figures,
             colophon: format!(

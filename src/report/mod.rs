@@ -89,12 +89,52 @@ pub struct ReviewData {
     pub stale: Vec<MeasureLine>,
     /// How many results-framework indicators are recorded (none yet: the section says so).
     pub indicators: usize,
+    /// The reporting rounds whose statuses are as of the date or earlier, in period order,
+    /// each participant's standing as known at the report's instant (its `known_at`, else
+    /// when it was generated); coverage for the latest only.
+    #[serde(default)]
+    pub rounds: Vec<RoundReport>,
     /// Which reports the figures count: every report in force, or the validated ones only.
     #[serde(default)]
     pub basis: Basis,
     /// The headline figures on the other basis, when they differ from these.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other_basis: Option<BasisFigures>,
+}
+
+/// One reporting round in the report ("Reporting completeness").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoundReport {
+    pub code: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub due_on: NaiveDate,
+    /// Whether the due date had passed at the report's instant.
+    pub past_due: bool,
+    pub participants: u64,
+    pub submitted: u64,
+    pub on_time: u64,
+    pub late: u64,
+    pub missing: u64,
+    pub open: u64,
+    pub returned: u64,
+    /// Each expected participant's standing (`submitted_on_time`, `submitted_late`, `missing`,
+    /// `open`, `returned`), in code order.
+    pub standings: Vec<(StateCode, String)>,
+    /// Each expected participant's coverage of the round's period (the latest round only).
+    #[serde(default)]
+    pub coverage: Vec<CoverageLine>,
+}
+
+/// A participant's coverage of a round's period: applicable measures with a report effective
+/// within it, carried forward from before it, or never reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoverageLine {
+    pub state: StateCode,
+    pub applicable: u64,
+    pub reported_this_round: u64,
+    pub carried_forward: u64,
+    pub never_reported: u64,
 }
 
 /// The headline figures on one basis: regional, and pooled over the states' cells.

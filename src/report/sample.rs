@@ -2,7 +2,7 @@
 
 use chrono::{Days, NaiveDate};
 
-use super::{FrameworkInfo, HeatRow, MeasureLine, ReviewData, SubRow};
+use super::{CoverageLine, FrameworkInfo, HeatRow, MeasureLine, ReviewData, RoundReport, SubRow};
 use crate::domain::{StateCode, Status};
 use crate::engine::{Comparison, MeanRate, NodeRate, Point, Rule, StateRate, Tally};
 
@@ -156,6 +156,79 @@ pub fn sample() -> ReviewData {
             last_report: Some(d("2026-06-30")),
         }],
         indicators: 0,
+        rounds: vec![
+            RoundReport {
+                code: "2027-Q3".into(),
+                period_start: d("2027-07-01"),
+                period_end: d("2027-09-30"),
+                due_on: d("2027-10-31"),
+                past_due: true,
+                participants: 4,
+                submitted: 3,
+                on_time: 2,
+                late: 1,
+                missing: 1,
+                open: 0,
+                returned: 0,
+                standings: vec![
+                    (state("IDN"), "submitted_on_time".into()),
+                    (state("THA"), "submitted_late".into()),
+                    (state("TLS"), "missing".into()),
+                    (state("VNM"), "submitted_on_time".into()),
+                ],
+                coverage: Vec::new(),
+            },
+            RoundReport {
+                code: "2027-Q4".into(),
+                period_start: d("2027-10-01"),
+                period_end: d("2027-12-31"),
+                due_on: d("2028-01-31"),
+                past_due: false,
+                participants: 4,
+                submitted: 1,
+                on_time: 1,
+                late: 0,
+                missing: 0,
+                open: 2,
+                returned: 1,
+                standings: vec![
+                    (state("IDN"), "submitted_on_time".into()),
+                    (state("THA"), "returned".into()),
+                    (state("TLS"), "open".into()),
+                    (state("VNM"), "open".into()),
+                ],
+                coverage: vec![
+                    CoverageLine {
+                        state: state("IDN"),
+                        applicable: 12,
+                        reported_this_round: 9,
+                        carried_forward: 2,
+                        never_reported: 1,
+                    },
+                    CoverageLine {
+                        state: state("THA"),
+                        applicable: 12,
+                        reported_this_round: 4,
+                        carried_forward: 5,
+                        never_reported: 3,
+                    },
+                    CoverageLine {
+                        state: state("TLS"),
+                        applicable: 11,
+                        reported_this_round: 0,
+                        carried_forward: 3,
+                        never_reported: 8,
+                    },
+                    CoverageLine {
+                        state: state("VNM"),
+                        applicable: 12,
+                        reported_this_round: 6,
+                        carried_forward: 6,
+                        never_reported: 0,
+                    },
+                ],
+            },
+        ],
         basis: crate::domain::Basis::Reported,
         other_basis: None,
     }

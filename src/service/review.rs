@@ -10,7 +10,10 @@ use crate::domain::{Basis, Scope, Status, participants_as_of};
 use crate::engine::{self, At, Every};
 use crate::report::bundle::{self, Format, RenderError, ReportFile};
 use crate::report::charts::{self, Chart};
-use crate::report::{BasisFigures, FrameworkInfo, HeatRow, MeasureLine, ReviewData, SubRow};
+use crate::report::{
+    BasisFigures, CoverageLine, FrameworkInfo, HeatRow, MeasureLine, ReviewData, RoundReport,
+    SubRow,
+};
 
 /// A report is "stale" for a measure with no report effective in this many months up to the
 /// date.
@@ -38,6 +41,16 @@ impl Tracker {
     ) -> ServiceResult<ReviewData> {
         let fw = self.framework(framework).await?;
         let source = self.source_line(&fw.code).await?;
+        // The rounds as of the date, read before the figures' lock is taken.
+        let rounds: Vec<_> = self
+            .store
+            .rounds(fw.id, &fw.code)
+            .await?
+            .into_iter()
+            .filter(|r| r.period_end <= as_of)
+            .collect();
+        let mut logs = self.store.round_submissions(fw.id, &rounds).await?;
+        let round_participations = self.store.participations(fw.id).await?;
         let state = self.figures_state(&fw).await?;
         let s = read(&state);
         let index = s.index(basis);
@@ -155,6 +168,84 @@ impl Tracker {
             }
         }
 
+        // Standings as known at the report's instant, so that a report is reproducible.
+        let instant = known_at.unwrap_or(generated_at);
+        let latest_round = rounds.len().checked_sub(1);
+        let round_reports = rounds
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let dates = engine::rounds::RoundDates {
+                    period_start: r.period_start,
+                    period_end: r.period_end,
+                    opens_on: r.opens_on,
+                    due_on: r.due_on,
+                };
+                let log = logs.remove(&r.id).unwrap_or_default();
+                let c = engine::rounds::completeness(dates, &round_participations, &log, instant);
+                let coverage = if Some(i) == latest_round {
+                    let states: Vec<Scope> = c
+                        .states
+                        .iter()
+                        .map(|p| Scope::State(p.state.clone()))
+                        .collect();
+                    let cells = engine::measure_cells(
+                        &s.outline,
+                        &top_selection,
+                        index,
+                        &states,
+                        At {
+                            as_of: r.period_end,
+                            known_at,
+                        },
+                    );
+                    c.states
+                        .iter()
+                        .enumerate()
+                        .map(|(k, p)| {
+                            let v = engine::rounds::coverage(
+                                p.state.clone(),
+                                dates,
+                                cells
+                                    .iter()
+                                    .filter_map(|m| m.cells.get(k))
+                                    .map(super::rounds::pair_in_force),
+                            );
+                            CoverageLine {
+                                state: v.state,
+                                applicable: v.applicable,
+                                reported_this_round: v.reported_this_round,
+                                carried_forward: v.carried_forward,
+                                never_reported: v.never_reported,
+                            }
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                RoundReport {
+                    code: r.code.clone(),
+                    period_start: r.period_start,
+                    period_end: r.period_end,
+                    due_on: r.due_on,
+                    past_due: c.past_due,
+                    participants: c.participants,
+                    submitted: c.submitted,
+                    on_time: c.on_time,
+                    late: c.late,
+                    missing: c.missing,
+                    open: c.open,
+                    returned: c.returned,
+                    standings: c
+                        .states
+                        .iter()
+                        .map(|p| (p.state.clone(), p.standing.as_str().to_owned()))
+                        .collect(),
+                    coverage,
+                }
+            })
+            .collect();
+
         Ok(ReviewData {
             framework: FrameworkInfo {
                 code: fw.code.clone(),
@@ -177,6 +268,7 @@ impl Tracker {
             not_started,
             stale,
             indicators: 0,
+            rounds: round_reports,
             basis,
             other_basis,
         })

@@ -729,7 +729,7 @@ impl Tracker {
 }
 
 /// A cell of the index as the coverage rule reads it: no report in force is no status.
-fn pair_in_force(cell: &engine::Cell) -> PairInForce {
+pub(super) fn pair_in_force(cell: &engine::Cell) -> PairInForce {
     PairInForce {
         status: cell.reported().then_some(cell.status),
         effective: cell.effective,

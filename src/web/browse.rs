@@ -509,7 +509,7 @@ pub async fn measure(
                 status_class: cell_badge(s.status, s.progress, report.is_some()).1,
                 effective: s
                     .effective_date
-                    .map_or_else(|| "no report".to_owned(), |d| d.to_string()),
+                    .map_or_else(|| "–".to_owned(), |d| d.to_string()),
                 validation: report
                     .map(|r| validation_label(r.validation.state).to_owned())
                     .unwrap_or_default(),
@@ -597,6 +597,8 @@ struct StatePageView {
     goals: Vec<GoalView>,
     lagging: Vec<GoalView>,
     not_started: Vec<LaggingView>,
+    rounds: Vec<StateRoundView>,
+    rounds_href: String,
     recent: Vec<ReportLine>,
     compare_href: String,
     record_href: Option<String>,
@@ -610,6 +612,16 @@ struct GoalView {
     f: Figures,
     mean: Figures,
     lagging: bool,
+}
+
+/// The state's standing in one reporting round.
+struct StateRoundView {
+    code: String,
+    href: String,
+    period_end: String,
+    due: String,
+    standing: &'static str,
+    class: &'static str,
 }
 
 struct LaggingView {
@@ -656,6 +668,33 @@ pub async fn state(
     };
     let f = &page.framework;
     let as_of_text = as_of.to_string();
+    let matrix = match state.tracker.round_matrix(&f.code).await {
+        Ok(m) => m,
+        Err(e) => return service_error(chrome, e),
+    };
+    let own_rounds: Vec<StateRoundView> = matrix
+        .states
+        .iter()
+        .find(|row| row.state == code)
+        .map(|row| {
+            matrix
+                .rounds
+                .iter()
+                .zip(&row.rounds)
+                .map(|(col, standing)| {
+                    let (text, class) = super::rounds::standing_words(*standing);
+                    StateRoundView {
+                        code: col.code.clone(),
+                        href: format!("/rounds/{}/{}", segment(&f.code), segment(&col.code)),
+                        period_end: col.period_end.to_string(),
+                        due: col.due_on.to_string(),
+                        standing: text,
+                        class,
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let goals: Vec<GoalView> = page
         .goals
         .iter()
@@ -699,6 +738,8 @@ pub async fn state(
         level: f.levels.first().cloned().unwrap_or_default(),
         goals,
         lagging,
+        rounds: own_rounds,
+        rounds_href: format!("/rounds/{}", segment(&f.code)),
         not_started: page
             .not_started
             .iter()

@@ -45,6 +45,19 @@ struct Panel {
     browse_href: String,
     compare_href: String,
     report_href: String,
+    round: Option<RoundPanel>,
+    rounds_href: String,
+}
+
+/// The framework's current reporting round: the latest one open on the date.
+struct RoundPanel {
+    code: String,
+    href: String,
+    due: String,
+    period_end: String,
+    past_due: bool,
+    headlines: Vec<Headline>,
+    states: Vec<super::rounds::StandingLine>,
 }
 
 struct StateLine {
@@ -157,7 +170,41 @@ fn panel(p: FrameworkPanel, date: chrono::NaiveDate, basis: crate::domain::Basis
         rules,
         recent: p.recent.iter().map(ReportLine::of).collect(),
         awaiting: p.awaiting_validation,
+        rounds_href: format!("/rounds/{}", segment(&fw.code)),
+        round: None,
     }
+}
+
+/// The current round of a framework on `date` (the latest opened on or before it), if any.
+async fn current_round(
+    state: &AppState,
+    framework: &str,
+    date: chrono::NaiveDate,
+) -> Result<Option<RoundPanel>, crate::service::ServiceError> {
+    let list = state.tracker.rounds(framework).await?;
+    let Some(line) = list
+        .rounds
+        .iter()
+        .filter(|l| l.round.opens_on <= date)
+        .max_by_key(|l| (l.round.period_end, l.round.opens_on))
+    else {
+        return Ok(None);
+    };
+    let detail = state.tracker.round(framework, &line.round.code).await?;
+    let c = &detail.completeness;
+    Ok(Some(RoundPanel {
+        code: detail.round.code.clone(),
+        href: format!(
+            "/rounds/{}/{}",
+            segment(framework),
+            segment(&detail.round.code)
+        ),
+        due: long_date(detail.round.due_on),
+        period_end: long_date(detail.round.period_end),
+        past_due: c.past_due,
+        headlines: super::rounds::round_headlines(&crate::service::RoundCounts::from(c)),
+        states: super::rounds::standing_lines(&detail, framework),
+    }))
 }
 
 pub async fn page(
@@ -179,16 +226,23 @@ pub async fn page(
         Err(e) => return service_error(chrome, e),
     };
     let as_of_text = as_of.to_string();
+    let mut panels: Vec<Panel> = dashboard
+        .frameworks
+        .into_iter()
+        .map(|p| panel(p, as_of, basis))
+        .collect();
+    for p in &mut panels {
+        match current_round(&state, &p.code, as_of).await {
+            Ok(round) => p.round = round,
+            Err(e) => return service_error(chrome, e),
+        }
+    }
     render(&DashboardPage {
         as_of_long: long_date(as_of),
         basis_text: basis_label(basis),
         bases: basis_choices(basis),
         demo: dashboard.demo,
-        panels: dashboard
-            .frameworks
-            .into_iter()
-            .map(|p| panel(p, as_of, basis))
-            .collect(),
+        panels,
         as_of: as_of_text,
         chrome,
     })

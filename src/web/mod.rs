@@ -20,6 +20,7 @@ mod dashboard;
 pub mod layout;
 mod record;
 mod reports;
+mod rounds;
 
 use askama::Template;
 use axum::extract::{FromRequestParts, State};
@@ -45,6 +46,8 @@ pub fn routes() -> Router<AppState> {
         .route("/frameworks", get(browse::index))
         .route("/frameworks/{fw}", get(browse::framework))
         .route("/frameworks/{fw}/measures/{code}", get(browse::measure))
+        .route("/rounds/{fw}", get(rounds::rounds))
+        .route("/rounds/{fw}/{code}", get(rounds::round))
         .route("/states", get(browse::states))
         .route("/states/{code}", get(browse::state))
         .route("/bodies", get(browse::bodies))

@@ -410,3 +410,52 @@ test('the login page, a wrong password, and the Secretariat choosing any scope',
   await page.waitForURL(`${BASE}/login`);
   await page.context().close();
 });
+
+test('reporting rounds: who has submitted on the dashboard, the round and its matrix at 1280 and 390 px, "no report" apart', async () => {
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
+    const page = await newPage(viewport);
+    const phone = viewport.width < 500;
+    // The dashboard names the current round and each state's standing in words.
+    await page.goto(`${BASE}/`);
+    await page.getByRole('heading', { level: 3, name: 'Reporting round' }).first().waitFor();
+    const main = await page.locator(`#${PLAN}`).innerText();
+    assert.match(main, /Round 2026-Q4: statuses as of 31 December 2026, due 31 January 2027/);
+    assert.match(main, /Completeness\s+27\.3%\s+3 of 11 expected member states submitted/);
+    assert.match(main, /Viet Nam\s+✓ Submitted on time/);
+    // Every round and the state × round matrix.
+    await page.goto(`${BASE}/rounds/${PLAN}`);
+    const matrix = await page.locator('table.matrix').innerText();
+    assert.match(matrix, /Cambodia\s+KHM\s+✗ Missing\s+◔ Submitted late/);
+    assert.match(matrix, /Myanmar\s+MMR\s+✓ Submitted on time\s+✗ Missing/);
+    await checkA11y(page, `rounds${phone ? ' (phone)' : ''}`);
+    let overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `the rounds page is ${overflow}px wider than the screen`);
+    await shot(page, `rounds${phone ? '-phone' : ''}`);
+    // One past round: who was late, who is missing, the coverage of each state.
+    await page.getByRole('link', { name: '2026-Q3' }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'Reporting round 2026-Q3' }).waitFor();
+    const round = await page.locator('main').innerText();
+    assert.match(round, /The due date has passed/);
+    assert.match(round, /Timeliness\s+81\.8%\s+9 of 11 submitted on time \(1 late\)/);
+    assert.match(round, /Myanmar\s+MMR\s+✗ Missing/);
+    await checkA11y(page, `round${phone ? ' (phone)' : ''}`);
+    overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `the round page is ${overflow}px wider than the screen`);
+    await shot(page, `round${phone ? '-phone' : ''}`);
+    // A state that never reported a measure: "No report", not "Not started".
+    await page.goto(`${BASE}/frameworks/${PLAN}/measures/1.1.2`);
+    const scopes = await page.locator('table').first().innerText();
+    for (const state of ['Brunei Darussalam', 'Myanmar', 'Singapore']) {
+      assert.match(scopes, new RegExp(`${state}\\s+\\w{3}\\s+No report`), state);
+    }
+    await checkA11y(page, `measure with no report${phone ? ' (phone)' : ''}`);
+    overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `the measure page is ${overflow}px wider than the screen`);
+    // The state page lists its rounds.
+    await page.goto(`${BASE}/states/KHM?framework=${PLAN}`);
+    const state = await page.locator('main').innerText();
+    assert.match(state, /2026-Q2\s+2026-06-30\s+2026-07-31\s+✗ Missing/);
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  }
+});

@@ -200,6 +200,35 @@ impl<'a> Layout<'a> {
                         );
                     }
                 }
+                "completeness" => {
+                    self.intro(&r.completeness_intro);
+                    for t in &r.completeness {
+                        let columns: Vec<Column> = t
+                            .head
+                            .iter()
+                            .zip(&t.numeric)
+                            .enumerate()
+                            .map(|(i, (h, &numeric))| {
+                                if numeric {
+                                    Column::num(h)
+                                } else if i == 0 {
+                                    Column::flex(h)
+                                } else {
+                                    Column::left(h)
+                                }
+                            })
+                            .collect();
+                        let rows: Vec<Row> = t
+                            .rows
+                            .iter()
+                            .map(|cells| Row {
+                                style: RowStyle::Normal,
+                                cells: cells.iter().map(|c| c.as_str().into()).collect(),
+                            })
+                            .collect();
+                        self.table(&t.caption, &columns, &rows);
+                    }
+                }
                 "indicators" => self.paragraph(&r.indicators, Face::Regular, BODY, INK, 0.0),
                 "methods" => self.methods(r),
                 _ => {}

@@ -180,6 +180,7 @@ impl Tracker {
             not_started: Vec::new(),
             stale: Vec::new(),
             indicators: 0,
+            rounds: Vec::new(),
             basis: comparison.basis,
             other_basis: None,
         };
