@@ -228,14 +228,14 @@ impl Tracker {
                     period_start: r.period_start,
                     period_end: r.period_end,
                     due_on: r.due_on,
-                    past_due: c.past_due,
-                    participants: c.participants,
-                    submitted: c.submitted,
-                    on_time: c.on_time,
-                    late: c.late,
-                    missing: c.missing,
-                    open: c.open,
-                    returned: c.returned,
+                    past_due: c.counts.past_due,
+                    participants: c.counts.participants,
+                    submitted: c.counts.submitted,
+                    on_time: c.counts.on_time,
+                    late: c.counts.late,
+                    missing: c.counts.missing,
+                    open: c.counts.open,
+                    returned: c.counts.returned,
                     standings: c
                         .states
                         .iter()

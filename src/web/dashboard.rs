@@ -201,8 +201,8 @@ async fn current_round(
         ),
         due: long_date(detail.round.due_on),
         period_end: long_date(detail.round.period_end),
-        past_due: c.past_due,
-        headlines: super::rounds::round_headlines(&crate::service::RoundCounts::from(c)),
+        past_due: c.counts.past_due,
+        headlines: super::rounds::round_headlines(&c.counts),
         states: super::rounds::standing_lines(&detail, framework),
     }))
 }

@@ -14,9 +14,9 @@ use super::layout::{
 };
 use crate::domain::StateCode;
 use crate::edge::AppState;
-use crate::engine::rounds::{Completeness, RoundStanding};
+use crate::engine::rounds::{Completeness, RoundCounts, RoundStanding};
 use crate::engine::{percent, percent_of};
-use crate::service::{RoundCounts, RoundDetail};
+use crate::service::RoundDetail;
 
 /// A standing in words, with its CSS class and a symbol that survives greyscale.
 pub fn standing_words(standing: Option<RoundStanding>) -> (&'static str, &'static str) {
@@ -171,9 +171,9 @@ pub async fn round(
         period_end: long_date(r.period_end),
         opens: long_date(r.opens_on),
         due: long_date(r.due_on),
-        deadline: c.deadline.format("%Y-%m-%d %H:%M UTC").to_string(),
-        past_due: c.past_due,
-        headlines: round_headlines(&RoundCounts::from(c)),
+        deadline: c.counts.deadline.format("%Y-%m-%d %H:%M UTC").to_string(),
+        past_due: c.counts.past_due,
+        headlines: round_headlines(&c.counts),
         states: standing_lines(&detail, &framework.code),
         not_expected: c
             .not_expected
