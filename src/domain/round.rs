@@ -127,12 +127,13 @@ pub fn round_code_problem(code: &str) -> Option<String> {
             "a round's code has 1 to {MAX_ROUND_CODE} characters"
         ));
     }
-    if !code
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    if !code.starts_with(|c: char| c.is_ascii_alphanumeric())
+        || !code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
     {
         return Some(format!(
-            "`{code}`: a round's code takes letters, digits, `-`, `_` and `.` only (e.g. 2026-Q4)"
+            "`{code}`: a round's code starts with a letter or digit and takes letters, digits, `-`, `_` and `.` only (e.g. 2026-Q4)"
         ));
     }
     if code == "plan" {

@@ -164,7 +164,9 @@ pub struct Rate {
     /// Measures counted as not started: reported so, or with no report in force.
     pub not_started: u64,
     /// Of `not_started`, the measures with no report in force ("no report"): shown apart so
-    /// that a missing report does not read as a report that work has not started.
+    /// that a missing report does not read as a report that work has not started. (Absent from
+    /// figures written before it existed: read as 0.)
+    #[serde(default)]
     pub unreported: u64,
     pub not_applicable: u64,
     pub progress_points: u64,

@@ -47,12 +47,13 @@ pub struct StateScope {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewRoundBody {
-    /// 1 to 32 of `A-Z a-z 0-9 - _ .`, unique within the framework; not `plan`.
+    /// 1 to 32 of `A-Z a-z 0-9 - _ .`, starting with a letter or digit, unique within the
+    /// framework; not `plan`.
     #[schema(
         example = "2026-Q4",
         min_length = 1,
         max_length = 32,
-        pattern = "^[A-Za-z0-9._-]{1,32}$"
+        pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
     )]
     pub code: String,
     /// By default the day after the previous round's `period_end`, or the framework's start.

@@ -244,7 +244,7 @@ fn completeness_tables(data: &ReviewData) -> (String, Vec<PlainTable>) {
                 "Applicable",
                 "Reported this round",
                 "Carried forward",
-                "Never reported",
+                "No report at period end",
                 "Coverage",
             ]
             .map(str::to_owned)

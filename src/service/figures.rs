@@ -277,7 +277,7 @@ impl Tracker {
 
     /// The framework's returns of reports after return `after_id` (few: read at once, in
     /// pages of [`REPORT_PAGE`]).
-    async fn returns_after(
+    pub(super) async fn returns_after(
         &self,
         framework_id: i32,
         after_id: i64,

@@ -47,7 +47,8 @@ impl Tracker {
             .rounds(fw.id, &fw.code)
             .await?
             .into_iter()
-            .filter(|r| r.period_end <= as_of)
+            // As known at the report's instant: a round created later is not in it.
+            .filter(|r| r.period_end <= as_of && r.created_at <= known_at.unwrap_or(generated_at))
             .collect();
         let mut logs = self.store.round_submissions(fw.id, &rounds).await?;
         let round_participations = self.store.participations(fw.id).await?;
@@ -189,10 +190,11 @@ impl Tracker {
                         .iter()
                         .map(|p| Scope::State(p.state.clone()))
                         .collect();
+                    // Coverage is about reporting: every report in force, whatever the basis.
                     let cells = engine::measure_cells(
                         &s.outline,
                         &top_selection,
-                        index,
+                        s.index(Basis::Reported),
                         &states,
                         At {
                             as_of: r.period_end,

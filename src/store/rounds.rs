@@ -73,6 +73,23 @@ async fn round_codes(tx: &impl ConnectionTrait, framework_id: i32) -> StoreResul
         .collect())
 }
 
+/// Locks a row for the rest of `tx` with a no-op update, so that the writes that check then
+/// append (a round's log, a framework's round codes) run one at a time on PostgreSQL too
+/// (SQLite's immediate transactions serialise every write already).
+async fn lock_row<E: EntityTrait>(
+    tx: &impl ConnectionTrait,
+    id_column: E::Column,
+    id: i32,
+) -> StoreResult<()> {
+    use sea_orm::sea_query::Expr;
+    E::update_many()
+        .col_expr(id_column, Expr::col(id_column))
+        .filter(id_column.eq(id))
+        .exec(tx)
+        .await?;
+    Ok(())
+}
+
 /// Inserts a round inside `tx`.
 async fn insert_round(
     tx: &impl ConnectionTrait,
@@ -163,6 +180,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<Round>> {
         let tx = self.begin_write().await?;
+        lock_row::<entity::frameworks::Entity>(&tx, entity::frameworks::Column::Id, framework_id)
+            .await?;
         let existing = round_codes(&tx, framework_id).await?;
         let mut created = Vec::new();
         for round in new {
@@ -246,10 +265,11 @@ impl Store {
         at: DateTime<Utc>,
     ) -> StoreResult<Submission> {
         let tx = self.begin_write().await?;
+        lock_row::<rounds::Entity>(&tx, rounds::Column::Id, round.id).await?;
+        // The log's order is the order of its writes (ids), whatever the instants stamped.
         let latest = round_submissions::Entity::find()
             .filter(round_submissions::Column::RoundId.eq(round.id))
             .filter(round_submissions::Column::Scope.eq(scope.as_str()))
-            .order_by_desc(round_submissions::Column::At)
             .order_by_desc(round_submissions::Column::Id)
             .one(&tx)
             .await?
@@ -319,7 +339,15 @@ impl Store {
         let existing = round_codes(&tx, framework_id).await?;
         let mut added = 0;
         for load in rounds.iter().filter(|r| !existing.contains(&r.round.code)) {
-            let m = insert_round(&tx, framework_id, &load.round, by, now).await?;
+            // Illustrative history: created two weeks before it opened (never in the future),
+            // so a review report as known at an earlier instant shows the demo's rounds.
+            let created = load
+                .round
+                .opens_on
+                .checked_sub_days(chrono::Days::new(14))
+                .map_or(now, |d| d.and_time(chrono::NaiveTime::MIN).and_utc())
+                .min(now);
+            let m = insert_round(&tx, framework_id, &load.round, by, created).await?;
             for (scope, action, reason, at) in &load.log {
                 let entry = NewEntry {
                     round_id: m.id,

@@ -466,20 +466,30 @@ pub async fn measure(
         .iter()
         .filter(|s| s.scope != Scope::Asean);
     let mut participants = 0;
+    let mut unreported = 0_usize;
     for s in states {
         participants += 1;
+        if s.report.is_none() {
+            unreported += 1; // "no report", apart from a report of not started
+            continue;
+        }
         let i = Status::ALL.iter().position(|x| *x == s.status).unwrap_or(0);
         counts[i] += 1;
     }
     let summary = if participants == 0 {
         "No member state takes part on this date.".to_owned()
     } else {
-        let parts: Vec<String> = Status::ALL
+        let mut parts: Vec<String> = Status::ALL
             .iter()
             .zip(counts)
             .filter(|(_, n)| *n > 0)
             .map(|(s, n)| format!("{} in {n}", status_label(*s).to_lowercase()))
             .collect();
+        if unreported > 0 {
+            parts.push(format!(
+                "no report in {unreported} (counted as not started)"
+            ));
+        }
         format!(
             "Across the {participants} participating member states: {}.",
             parts.join(", ")

@@ -232,7 +232,8 @@ pub async fn page(
         .map(|p| panel(p, as_of, basis))
         .collect();
     for p in &mut panels {
-        match current_round(&state, &p.code, as_of).await {
+        // The round open today: its standings are those of now, whatever date the figures.
+        match current_round(&state, &p.code, today()).await {
             Ok(round) => p.round = round,
             Err(e) => return service_error(chrome, e),
         }

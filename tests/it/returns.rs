@@ -175,6 +175,23 @@ async fn a_returned_report_stops_counting_on_both_bases_and_the_pair_falls_back(
     assert!(vnm(&status)["report"].is_null());
     assert_eq!(vnm(&status)["status"], "not_started");
 
+    // The status export (CSV, XLSX and SDMX share its reading) falls back the same way.
+    let csv = app
+        .get_bytes(&format!("{SP}/status/export?as_of=2026-12-31&scope=VNM"))
+        .await;
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_slice())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    let row = |measure: &str| {
+        let found = rows.iter().find(|r| &r[1] == measure && &r[2] == "VNM");
+        assert!(found.is_some(), "{measure} in the export");
+        let r = found.unwrap();
+        [r[3].to_owned(), r[4].to_owned(), r[5].to_owned()]
+    };
+    assert_eq!(row("1.1.2"), ["ongoing", "40", "2026-03-31"]);
+    assert_eq!(row("1.1.3"), ["not_started", "", ""]);
+
     // A second server on the same database (a fresh index) agrees.
     let other = TestApp::spawn_on(&app.database_url).await;
     assert_eq!(

@@ -132,6 +132,32 @@ async fn the_review_report_has_the_reporting_completeness_as_known_at_its_instan
             "{c:?}"
         );
     }
+    // A round created later (now) is not in a report as known before it was created.
+    let t = app.tokens().await;
+    let response = app
+        .post(
+            &format!("/api/v1/frameworks/{PLAN}/rounds"),
+            Some(&t.secretariat),
+            &serde_json::json!({"code":"2026-M8","period_start":"2026-08-01",
+                "period_end":"2026-08-31","opens_on":"2026-08-20","due_on":"2026-09-15"}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let as_known = |generated_at| {
+        app.tracker.review(
+            PLAN,
+            "2026-09-30".parse().unwrap(),
+            None,
+            Basis::Reported,
+            generated_at,
+        )
+    };
+    let then = as_known(generated_at).await.unwrap();
+    assert_eq!(then.rounds.len(), 2);
+    let now = as_known(chrono::Utc::now()).await.unwrap();
+    let codes: Vec<&str> = now.rounds.iter().map(|r| r.code.as_str()).collect();
+    assert_eq!(codes, ["2026-Q2", "2026-M8", "2026-Q3"]);
+
     // The rendered report says so.
     let html = blueprint_tracker::report::html::render(&data, &[]).unwrap();
     assert!(html.contains("Reporting completeness"));

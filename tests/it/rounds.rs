@@ -469,6 +469,10 @@ async fn bad_input_is_refused_and_nothing_is_stored() {
     let bad = [
         json!({"code":"2026 Q4","period_end":"2026-12-31","opens_on":"2026-12-01","due_on":"2027-01-31"}),
         json!({"code":"plan","period_end":"2026-12-31","opens_on":"2026-12-01","due_on":"2027-01-31"}),
+        // unreachable in a path once normalised
+        json!({"code":"..","period_end":"2026-12-31","opens_on":"2026-12-01","due_on":"2027-01-31"}),
+        json!({"code":".","period_end":"2026-12-31","opens_on":"2026-12-01","due_on":"2027-01-31"}),
+        json!({"code":"-Q4","period_end":"2026-12-31","opens_on":"2026-12-01","due_on":"2027-01-31"}),
         json!({"code":"2026-Q4","period_start":"2027-01-01","period_end":"2026-12-31","opens_on":"2026-12-01","due_on":"2027-01-31"}),
         json!({"code":"2026-Q4","period_end":"2026-12-31","opens_on":"2027-02-01","due_on":"2027-01-31"}),
         json!({"code":"2040-Q4","period_end":"2040-12-31","opens_on":"2040-12-01","due_on":"2041-01-31"}),
@@ -717,4 +721,69 @@ async fn the_demo_has_two_past_rounds_and_an_open_one() {
         .map(|s| s["action"].as_str().unwrap())
         .collect();
     assert_eq!(phl, ["submitted", "returned", "submitted", "accepted"]);
+}
+
+/// Sends every (path, body) POST at once, each from its own task; the statuses in order.
+async fn all_at_once(app: &TestApp, token: &str, requests: Vec<(String, Value)>) -> Vec<u16> {
+    let tasks: Vec<_> = requests
+        .into_iter()
+        .map(|(path, body)| {
+            let request = app
+                .client
+                .post(format!("{}{path}", app.base))
+                .bearer_auth(token)
+                .json(&body);
+            tokio::spawn(async move { request.send().await.unwrap().status().as_u16() })
+        })
+        .collect();
+    let mut out = Vec::new();
+    for task in tasks {
+        out.push(task.await.unwrap());
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_decisions_on_one_submission_and_concurrent_creates_leave_one_winner() {
+    let app = TestApp::spawn().await;
+    let t_ = app.tokens().await;
+    let round = json!({"code":"2026-Q3","period_end":"2026-09-30","opens_on":"2026-09-16","due_on":"2026-10-31"});
+    // Ten creates of the same code at once: one 201, the others 409 (never a 5xx).
+    let creates = (0..10)
+        .map(|_| (format!("{FW}/rounds"), round.clone()))
+        .collect();
+    let mut statuses = all_at_once(&app, &t_.secretariat, creates).await;
+    statuses.sort_unstable();
+    assert_eq!(statuses, [201, 409, 409, 409, 409, 409, 409, 409, 409, 409]);
+
+    let submissions = format!("{FW}/rounds/2026-Q3/submissions");
+    let response = app
+        .post(&submissions, Some(&t_.vnm), &json!({"scope":"VNM"}))
+        .await;
+    assert_eq!(response.status(), 201);
+    // Accept and return sent together, five times each: exactly one decision is taken.
+    let decisions = (0..10)
+        .map(|i| {
+            if i % 2 == 0 {
+                (format!("{submissions}/VNM/accept"), json!({}))
+            } else {
+                (
+                    format!("{submissions}/VNM/return"),
+                    json!({"reason":"attach the evidence"}),
+                )
+            }
+        })
+        .collect();
+    let decisions = all_at_once(&app, &t_.secretariat, decisions).await;
+    assert_eq!(
+        decisions.iter().filter(|s| **s == 201).count(),
+        1,
+        "{decisions:?}"
+    );
+    assert!(
+        decisions.iter().all(|s| *s == 201 || *s == 409),
+        "{decisions:?}"
+    );
+    let log = app.get_json(&submissions).await;
+    assert_eq!(log["count"], 2, "{log}");
 }

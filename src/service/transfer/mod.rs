@@ -78,10 +78,14 @@ impl std::str::FromStr for ExportWhat {
     }
 }
 
-/// A report fact wrapped for the as-of rule of the engine.
-struct Candidate(crate::domain::ReportFact);
+/// A report fact wrapped for the as-of rule of the engine, with the instant the Secretariat
+/// returned it, if it did (a returned report counts no more from then).
+struct Candidate(crate::domain::ReportFact, Option<DateTime<Utc>>);
 
 impl Dated for Candidate {
+    fn returned_at(&self) -> Option<DateTime<Utc>> {
+        self.1
+    }
     fn effective_date(&self) -> NaiveDate {
         self.0.effective_date
     }
@@ -195,6 +199,12 @@ impl Tracker {
         known_at: Option<DateTime<Utc>>,
     ) -> ServiceResult<HashMap<(i32, Scope), StatusReport>> {
         let mut best: HashMap<(i32, Scope), Candidate> = HashMap::new();
+        let returned: HashMap<i64, DateTime<Utc>> = self
+            .returns_after(fw.id, 0)
+            .await?
+            .into_iter()
+            .map(|r| (r.report_id, r.at))
+            .collect();
         let mut after = 0;
         loop {
             let page = self.store.report_facts(fw.id, after, 5_000).await?;
@@ -203,7 +213,8 @@ impl Tracker {
             let full = page.len() == 5_000;
             for fact in page {
                 let key = (fact.measure_id, fact.scope.clone());
-                let candidate = Candidate(fact);
+                let returned_at = returned.get(&fact.id).copied();
+                let candidate = Candidate(fact, returned_at);
                 let keep_new = {
                     let current = best.get(&key);
                     let pair: Vec<&Candidate> = current.into_iter().chain([&candidate]).collect();
