@@ -133,6 +133,7 @@ pub fn error_page(chrome: Chrome, status: StatusCode, heading: &str, message: &s
 pub fn service_error(chrome: Chrome, e: ServiceError) -> Response {
     let problem = Problem::from(e);
     let heading = match problem.status {
+        StatusCode::NOT_FOUND if problem.code == "unknown_state" => "Unknown state",
         StatusCode::NOT_FOUND => "Not found",
         StatusCode::FORBIDDEN => "Not allowed",
         StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => "That cannot be shown",

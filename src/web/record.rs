@@ -236,6 +236,17 @@ impl Values {
 }
 
 /// The JSON report of a form's values (as the API takes it).
+/// The percent as sent, except 100 with "completed": a completed measure counts 100% anyway,
+/// so the form accepts the percent a user often leaves there and records none (any other
+/// percent with "completed" is still refused, as it says two different things).
+fn without_full_percent<'a>(status: &str, progress: &'a str) -> &'a str {
+    if status == "completed" && progress.trim() == "100" {
+        ""
+    } else {
+        progress
+    }
+}
+
 fn report_json(
     measure: &str,
     scope: &str,
@@ -452,7 +463,7 @@ pub async fn submit(
         &values.measure,
         &values.scope,
         &values.status,
-        &values.progress,
+        without_full_percent(&values.status, &values.progress),
         &values.effective_date,
         &values.note,
         &values.evidence_url,
@@ -777,6 +788,8 @@ pub async fn submit_grid(
     let mut row_errors: BTreeMap<String, Errors> = BTreeMap::new();
     let mut reports = Vec::new();
     let mut codes = Vec::new();
+    // Rows with a percent, a note or a link but no new status.
+    let mut unchosen = std::collections::BTreeSet::new();
     for row in &view.rows {
         let field = |name: &str| {
             form.one(&format!("{name}.{}", row.code))
@@ -791,10 +804,20 @@ pub async fn submit_grid(
         );
         if status.is_empty() {
             if !(progress.is_empty() && note.is_empty() && evidence.is_empty()) {
-                row_errors.entry(row.code.clone()).or_default().add(
-                    "status",
-                    "Choose a new status for this measure, or clear its other fields.".to_owned(),
-                );
+                // Sent without its status (and nothing else of its own), so that the
+                // validation reports it together with every other bad row in one round: the
+                // service refuses it, and nothing is stored.
+                reports.push(report_json(
+                    &row.code,
+                    scope.as_str(),
+                    "",
+                    "",
+                    effective_date,
+                    "",
+                    "",
+                ));
+                codes.push(row.code.clone());
+                unchosen.insert(row.code.clone());
             }
             continue;
         }
@@ -802,14 +825,14 @@ pub async fn submit_grid(
             &row.code,
             scope.as_str(),
             &status,
-            &progress,
+            without_full_percent(&status, &progress),
             effective_date,
             &note,
             &evidence,
         ));
         codes.push(row.code.clone());
     }
-    if reports.is_empty() && row_errors.is_empty() {
+    if reports.is_empty() {
         errors.add(
             "form",
             "Choose a new status for at least one measure; nothing was recorded.".to_owned(),
@@ -856,6 +879,15 @@ pub async fn submit_grid(
                                 errors.add(f, friendlier(f, &issue.message));
                             }
                             Some((i, f)) => match codes.get(i) {
+                                Some(code) if unchosen.contains(code) => {
+                                    if f == "status" {
+                                        row_errors.entry(code.clone()).or_default().add(
+                                            f,
+                                            "Choose a new status for this measure, or clear its other fields."
+                                                .to_owned(),
+                                        );
+                                    }
+                                }
                                 Some(code) => row_errors
                                     .entry(code.clone())
                                     .or_default()

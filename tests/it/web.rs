@@ -174,7 +174,6 @@ async fn unknown_things_are_html_pages_that_say_so() {
     for path in [
         "/frameworks/nope",
         "/frameworks/ascc-strategic-plan/measures/9.9.9",
-        "/states/XYZ",
         "/bodies/NOPE",
     ] {
         let response = app.get(path).await;
@@ -574,4 +573,99 @@ async fn a_private_server_sends_a_browser_to_the_login_and_still_styles_it() {
         app.get_with_session("/states/VNM", &cookie).await.status(),
         200
     );
+}
+
+#[tokio::test]
+async fn the_grid_reports_every_bad_row_in_one_round_and_takes_completed_at_100_percent() {
+    let app = TestApp::spawn().await;
+    let (cookie, csrf) = app.web_login("hanoi", Role::FocalPoint, Some("VNM")).await;
+    let grid = format!("/record/{PLAN}/grid");
+    let bad = app
+        .post_form(
+            &grid,
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("scope", "VNM"),
+                ("effective_date", "2026-06-30"),
+                // a percent but no status
+                ("progress.1.1.1", "30"),
+                // a percent out of range
+                ("status.1.1.2", "ongoing"),
+                ("progress.1.1.2", "140"),
+                // completed at 100%: accepted
+                ("status.1.1.3", "completed"),
+                ("progress.1.1.3", "100"),
+                // completed at 40%: contradictory
+                ("status.1.1.4", "completed"),
+                ("progress.1.1.4", "40"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    let html = text(bad).await;
+    let error = |id: &str| element_text(&html, id).unwrap_or_default();
+    assert!(
+        error("error-1-1-1").contains("Choose a new status"),
+        "{html}"
+    );
+    assert!(
+        error("error-1-1-2").contains("whole number of percent"),
+        "{html}"
+    );
+    assert!(!error("error-1-1-4").is_empty(), "{html}");
+    assert!(
+        element_text(&html, "error-1-1-3").is_none(),
+        "completed at 100% is no error: {html}"
+    );
+    assert_eq!(app.stored_reports().await, 0, "nothing is stored");
+
+    let good = app
+        .post_form(
+            &grid,
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("scope", "VNM"),
+                ("effective_date", "2026-06-30"),
+                ("status.1.1.3", "completed"),
+                ("progress.1.1.3", "100"),
+            ],
+        )
+        .await;
+    assert_eq!(good.status(), 303);
+    assert_eq!(app.stored_reports().await, 1);
+    let history = app
+        .get_json(&format!(
+            "/api/v1/frameworks/{PLAN}/measures/1.1.3/history?scope=VNM"
+        ))
+        .await;
+    let report = &history["reports"][0];
+    assert_eq!(report["status"], "completed", "{history}");
+    assert!(
+        report["progress"].is_null(),
+        "no percent is stored: {history}"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_state_code_on_a_page_says_unknown_state() {
+    let app = TestApp::spawn().await;
+    for path in [
+        format!("/frameworks/{PLAN}?scope=XXX"),
+        "/states/XXX".to_owned(),
+    ] {
+        let response = app.get(&path).await;
+        assert_eq!(response.status(), 404, "{path}");
+        let html = text(response).await;
+        assert!(html.contains("Unknown state"), "{path}: {html}");
+        assert!(!html.contains("does not participate"), "{path}: {html}");
+    }
+    // A member state that does not participate on the date still says so.
+    let html = text(
+        app.get(&format!("/frameworks/{PLAN}?scope=TLS&as_of=2025-01-01"))
+            .await,
+    )
+    .await;
+    assert!(html.contains("does not participate"), "{html}");
 }

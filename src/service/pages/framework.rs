@@ -44,7 +44,7 @@ impl Tracker {
     /// A framework's tree with the rates of `scope` at every node as of `as_of`.
     ///
     /// # Errors
-    /// `UnknownFramework`, `UnknownState`; `Invalid` when the state does not participate on
+    /// `UnknownFramework`, `UnknownState` (a code that names no member state); `Invalid` when the state does not participate on
     /// the date; the store fails.
     pub async fn framework_overview(
         &self,
@@ -54,6 +54,10 @@ impl Tracker {
         basis: Basis,
     ) -> ServiceResult<TreeView> {
         let fw = self.framework(framework).await?;
+        // A code that names no member state is unknown, not a state that does not participate.
+        if let Scope::State(code) = scope {
+            self.ensure_member_state(code).await?;
+        }
         let activities = self.store.activities(fw.id).await?;
         let state = self.figures_state(&fw).await?;
         let s = read(&state);
