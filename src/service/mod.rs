@@ -205,16 +205,45 @@ impl Tracker {
         actor: &crate::domain::Actor,
         action: crate::domain::Action<'_>,
     ) -> ServiceResult<()> {
+        self.permit_audited(actor, action, None).await
+    }
+
+    /// As [`Tracker::permit`] for a request on `framework` about `target` (what was asked
+    /// for, in words: `measure 1.1.2 in THA`, `round R1 of THA`): a refusal's audit record
+    /// names both, so that the trail says what was refused, not only that something was.
+    ///
+    /// # Errors
+    /// `Forbidden`; the store fails.
+    pub async fn permit_on(
+        &self,
+        actor: &crate::domain::Actor,
+        action: crate::domain::Action<'_>,
+        framework: &str,
+        target: &str,
+    ) -> ServiceResult<()> {
+        self.permit_audited(actor, action, Some((framework, target)))
+            .await
+    }
+
+    async fn permit_audited(
+        &self,
+        actor: &crate::domain::Actor,
+        action: crate::domain::Action<'_>,
+        on: Option<(&str, &str)>,
+    ) -> ServiceResult<()> {
         let denied = match self.authorize(Some(&actor.user), action) {
             Err(ServiceError::Forbidden(message)) => message,
             other => return other,
         };
         let scope = action.scope().map(ToString::to_string);
-        let entry =
+        let mut entry =
             crate::domain::AuditEntry::by(actor, crate::domain::audit::actions::ACCESS_DENIED)
                 .detail(serde_json::json!({
                     "action": action.name(), "scope": scope, "reason": denied,
                 }));
+        if let Some((framework, target)) = on {
+            entry = entry.framework(framework).target(target);
+        }
         self.store.audit(&entry, now()).await?;
         Err(ServiceError::Forbidden(denied))
     }

@@ -554,7 +554,13 @@ impl Tracker {
             SubmissionAction::Accepted => (Action::ReviewRound(&scope), actions::ROUND_ACCEPT),
             SubmissionAction::Returned => (Action::ReviewRound(&scope), actions::ROUND_RETURN),
         };
-        self.permit(actor, permission).await?;
+        self.permit_on(
+            actor,
+            permission,
+            &fw.code,
+            &format!("round {code} of {state}"),
+        )
+        .await?;
         let round = self.round_of(&fw, code).await?;
         let reason = match action {
             SubmissionAction::Returned => Some(return_reason(reason.unwrap_or_default(), "round")?),

@@ -150,7 +150,13 @@ impl Tracker {
     ) -> ServiceResult<Recorded> {
         let caller = &actor.user;
         if override_lock {
-            self.permit(actor, Action::OverrideLock).await?;
+            self.permit_on(
+                actor,
+                Action::OverrideLock,
+                framework,
+                "status override of a lock",
+            )
+            .await?;
         }
         let (fw, revision) = self
             .store
@@ -174,7 +180,11 @@ impl Tracker {
 
         // Authorisation first: a caller learns nothing about values it may not write.
         if caller.role == Role::Viewer {
-            self.permit(actor, Action::Record(&Scope::Asean)).await?;
+            let target = items
+                .first()
+                .map_or_else(|| "status".to_owned(), |(p, i)| requested(p, i));
+            self.permit_on(actor, Action::Record(&Scope::Asean), &fw.code, &target)
+                .await?;
         }
         for (prefix, item) in &items {
             let scope = item
@@ -182,14 +192,19 @@ impl Tracker {
                 .and_then(Value::as_str)
                 .and_then(|s| s.parse::<Scope>().ok());
             if let Some(scope) = scope {
-                self.permit(actor, Action::Record(&scope))
-                    .await
-                    .map_err(|e| match e {
-                        ServiceError::Forbidden(_) => {
-                            ServiceError::Forbidden(forbidden_message(caller, &scope, prefix))
-                        }
-                        other => other,
-                    })?;
+                self.permit_on(
+                    actor,
+                    Action::Record(&scope),
+                    &fw.code,
+                    &requested(prefix, item),
+                )
+                .await
+                .map_err(|e| match e {
+                    ServiceError::Forbidden(_) => {
+                        ServiceError::Forbidden(forbidden_message(caller, &scope, prefix))
+                    }
+                    other => other,
+                })?;
             }
         }
 
@@ -278,9 +293,14 @@ impl Tracker {
                 until,
                 count: locked,
             }) => {
+                // The target is what was refused (the lock is in the detail).
+                let target = match items.as_slice() {
+                    [(prefix, item)] => requested(prefix, item),
+                    many => format!("{} reports", many.len()),
+                };
                 let entry = AuditEntry::by(actor, actions::STATUS_REFUSED_LOCKED)
                     .framework(fw.code.clone())
-                    .target(format!("lock {lock_id}"))
+                    .target(target)
                     .detail(serde_json::json!({
                         "lock": {"id": lock_id, "until": until}, "count": count,
                         "in_locked_period": locked,
@@ -585,6 +605,18 @@ impl Tracker {
             }
         }
         Ok(summary)
+    }
+}
+
+/// What one report of a request asks for, in words, for the audit trail of a refusal:
+/// `measure 1.1.2 in THA` (`reports[3]: …` in a bulk).
+fn requested(prefix: &str, item: &Value) -> String {
+    let text = |name: &str| item.get(name).and_then(Value::as_str).unwrap_or("?");
+    let what = format!("measure {} in {}", text("measure"), text("scope"));
+    if prefix.is_empty() {
+        what
+    } else {
+        format!("{}: {what}", prefix.trim_end_matches('.'))
     }
 }
 

@@ -1516,19 +1516,20 @@ async fn every_kind_of_write_leaves_an_audit_record_of_who_from_where_and_when()
             Some(fw),
             format!("lock {}", lock["id"]),
         ),
+        // A refusal names the framework and what was asked for (issue 16).
         (
             "status.refused_locked",
             "vnm-focal",
             "focal_point",
             Some(fw),
-            format!("lock {}", lock["id"]),
+            "measure 1.1.2 in VNM".to_owned(),
         ),
         (
             "access.denied",
             "vnm-focal",
             "focal_point",
-            None,
-            String::new(),
+            Some(fw),
+            "measure 1.1.2 in THA".to_owned(),
         ),
         (
             "status.record_override",
@@ -1819,12 +1820,16 @@ async fn a_new_focal_point_for_viet_nam_logs_in_records_its_own_state_and_is_hel
             "nguyen.lan",
             format!("report {}", stored["id"]),
         ),
-        ("access.denied", "nguyen.lan", String::new()),
+        (
+            "access.denied",
+            "nguyen.lan",
+            "measure 1.1.2 in THA".to_owned(),
+        ),
         ("lock.create", "asec", format!("lock {}", lock["id"])),
         (
             "status.refused_locked",
             "nguyen.lan",
-            format!("lock {}", lock["id"]),
+            "measure 1.1.2 in VNM".to_owned(),
         ),
     ]
     .map(|(a, b, c)| (a.to_owned(), b.to_owned(), c));
@@ -1840,6 +1845,7 @@ async fn a_new_focal_point_for_viet_nam_logs_in_records_its_own_state_and_is_hel
     let denied = &trail[2];
     assert_eq!(denied["action"], "access.denied");
     assert_eq!(denied["detail"]["scope"], "THA");
+    assert_eq!(denied["framework"], "ascc-strategic-plan");
     let refused = &trail[0];
     assert_eq!(refused["framework"], "ascc-strategic-plan");
     assert_eq!(

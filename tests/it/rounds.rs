@@ -454,7 +454,12 @@ async fn every_round_route_is_authorised_as_the_policy_says() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|e| e["actor"] == "tha-focal" && e["detail"]["scope"] == "VNM"),
+            .any(|e| e["actor"] == "tha-focal"
+                && e["detail"]["scope"] == "VNM"
+                && e["framework"] == "ascc-strategic-plan"
+                && e["target"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("round ") && t.ends_with(" of VNM"))),
         "{denied}"
     );
 }

@@ -363,6 +363,11 @@ async fn a_focal_point_may_import_only_its_own_states_rows_and_a_viewer_none() {
     let denied = audit(&app, "access.denied").await;
     assert_eq!(denied.len(), 1);
     assert_eq!(denied[0].actor.as_deref(), Some("vnm-focal"));
+    assert_eq!(denied[0].framework.as_deref(), Some(PLAN));
+    assert_eq!(
+        denied[0].target.as_deref(),
+        Some("status import for ASEAN (line 4), THA (lines 3, 5)")
+    );
     let viewer = app
         .import(PLAN, "", Some(&t.viewer), "mixed.csv", &file)
         .await;

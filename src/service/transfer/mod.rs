@@ -149,9 +149,21 @@ fn lines_text(lines: &[u64]) -> String {
 impl Tracker {
     /// Checks that `actor` may write the scope of every row; a refusal names the scopes and
     /// lines and is audited once (`access.denied`).
-    async fn permit_rows(&self, actor: &Actor, rows: &[&transfer::StatusRow]) -> ServiceResult<()> {
+    async fn permit_rows(
+        &self,
+        actor: &Actor,
+        framework: &str,
+        rows: &[&transfer::StatusRow],
+    ) -> ServiceResult<()> {
         if actor.user.role == Role::Viewer {
-            return self.permit(actor, Action::Record(&Scope::Asean)).await;
+            return self
+                .permit_on(
+                    actor,
+                    Action::Record(&Scope::Asean),
+                    framework,
+                    "status import",
+                )
+                .await;
         }
         let mut refused: BTreeMap<Scope, Vec<u64>> = BTreeMap::new();
         for row in rows {
@@ -169,7 +181,18 @@ impl Tracker {
         let Some(first) = refused.keys().next().cloned() else {
             return Ok(());
         };
-        match self.permit(actor, Action::Record(&first)).await {
+        let target = format!(
+            "status import for {}",
+            refused
+                .iter()
+                .map(|(scope, lines)| format!("{scope} ({})", lines_text(lines)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        match self
+            .permit_on(actor, Action::Record(&first), framework, &target)
+            .await
+        {
             Err(ServiceError::Forbidden(_)) => {
                 let own = actor
                     .user

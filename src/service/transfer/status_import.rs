@@ -114,7 +114,7 @@ impl Tracker {
         // Rights first: the caller learns nothing about values it may not write.
         let reporting: Vec<&transfer::StatusRow> = rows.iter().filter(|r| !r.blank).collect();
         if let Some(actor) = actor {
-            self.permit_rows(actor, &reporting).await?;
+            self.permit_rows(actor, &fw.code, &reporting).await?;
         }
 
         progress.stage("checking", rows.len() as u64);
