@@ -409,10 +409,12 @@ async fn a_lock_refuses_the_whole_file_and_an_admin_may_override_it() {
     let problem = assert_problem(refused, 409, "locked_period").await;
     assert!(problem["detail"].as_str().unwrap().contains("1 report(s)"));
     assert_eq!(app.stored_reports().await, 0);
+    let refusals = audit(&app, "status.refused_locked").await;
+    assert_eq!(refusals.len(), 1, "not the dry run");
+    assert_eq!(refusals[0].framework.as_deref(), Some(PLAN));
     assert_eq!(
-        audit(&app, "status.refused_locked").await.len(),
-        1,
-        "not the dry run"
+        refusals[0].target.as_deref(),
+        Some("status import of 2 report(s) from f.csv")
     );
     let not_admin = app
         .import(

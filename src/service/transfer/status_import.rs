@@ -268,7 +268,11 @@ impl Tracker {
                     refused.action = actions::STATUS_REFUSED_LOCKED;
                     let refused = refused
                         .framework(fw.code.clone())
-                        .target(format!("lock {lock_id}"))
+                        .target(format!(
+                            "status import of {} report(s){}",
+                            reporting.len(),
+                            file.name.map(|n| format!(" from {n}")).unwrap_or_default()
+                        ))
                         .detail(serde_json::json!({
                             "lock": {"id": lock_id, "until": until},
                             "import": file.name, "in_locked_period": count,
