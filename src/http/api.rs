@@ -240,11 +240,11 @@ pub async fn record_status(
     operation_id = "getMeasureStatus",
     tag = "status",
     summary = "A measure's status in every scope",
-    description = "The status as of `as_of` (the report with the greatest effective date on or before it; among equal dates the one recorded last) in `ASEAN` and in every participant on that date.",
-    params(doc::Fw, doc::Code, doc::AsOf, doc::KnownAt),
+    description = "The status as of `as_of` (the report with the greatest effective date on or before it; among equal dates the one recorded last) in `ASEAN` and in every participant on that date. On `basis=validated` only the reports the Secretariat validated count, each known from its validation (as in the figures): `known_at` before a validation does not see that report.",
+    params(doc::Fw, doc::Code, doc::AsOf, doc::KnownAt, doc::BasisParam),
     responses(
         (status = 200, description = "The status in `ASEAN` and in every participant.", body = MeasureStatus),
-        (status = 400, description = "A query parameter is malformed (not a date, an instant, a scope…); `errors` names it. A path segment cannot be read (`invalid_path`).", body = doc::ProblemDoc, content_type = "application/problem+json"),
+        (status = 400, description = "A query parameter is malformed (not a date, an instant, a basis…); `errors` names it. A path segment cannot be read (`invalid_path`).", body = doc::ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "An unknown framework or measure.", body = doc::ProblemDoc, content_type = "application/problem+json"),
     ),
     security((), ("bearerAuth" = []), ("sessionCookie" = [])),
@@ -257,10 +257,11 @@ pub async fn measure_status(
 ) -> ApiResult {
     let as_of = params.date("as_of")?.unwrap_or_else(today);
     let known_at = params.instant("known_at")?;
+    let basis = basis_param(&params)?;
     Ok(Json(
         state
             .tracker
-            .measure_status(&fw, &code, as_of, known_at)
+            .measure_status(&fw, &code, as_of, known_at, basis)
             .await?,
     )
     .into_response())

@@ -9,9 +9,9 @@ use serde_json::Value;
 use super::{ServiceError, ServiceResult, Tracker, now, today};
 use crate::demo;
 use crate::domain::{
-    Action, Actor, AuditEntry, BodyShapeError, Framework, IssueKind, MAX_BULK_REPORTS, Node,
-    RecordContext, Role, Scope, StateCode, Status, StatusReport, User, audit::actions,
-    parse_record_body, participants_as_of, validate_report,
+    Action, Actor, AuditEntry, Basis, BodyShapeError, Framework, IssueKind, MAX_BULK_REPORTS, Node,
+    RecordContext, Role, Scope, StateCode, Status, StatusReport, User, ValidationState,
+    audit::actions, parse_record_body, participants_as_of, validate_report,
 };
 use crate::engine;
 use crate::store::{NewUser, RecordOptions, ReportRow};
@@ -41,6 +41,9 @@ pub struct MeasureStatus {
     pub title: String,
     pub as_of: NaiveDate,
     pub known_at: Option<DateTime<Utc>>,
+    /// `reported`: every report counts from its recording; `validated`: only validated
+    /// reports, each from its validation (as the figures count them).
+    pub basis: Basis,
     /// `ASEAN` first, then every participant as of the date.
     pub scopes: Vec<ScopeStatus>,
 }
@@ -325,7 +328,8 @@ impl Tracker {
     }
 
     /// A measure's status in `ASEAN` and in every participant as of `as_of` (and as known at
-    /// `known_at`, if given).
+    /// `known_at`, if given), on `basis`: on `validated`, only validated reports count, each
+    /// known from its validation, as in the figures (`validated_facts`).
     ///
     /// # Errors
     /// `UnknownFramework`, `UnknownMeasure`, or the store fails.
@@ -335,6 +339,7 @@ impl Tracker {
         measure: &str,
         as_of: NaiveDate,
         known_at: Option<DateTime<Utc>>,
+        basis: Basis,
     ) -> ServiceResult<MeasureStatus> {
         let fw = self.framework(framework).await?;
         let node = self.measure_node(&fw, measure).await?;
@@ -347,8 +352,15 @@ impl Tracker {
                     .map(Scope::State),
             )
             .map(|scope| {
-                let in_force =
-                    engine::in_force(reports.iter().filter(|r| r.scope == scope), as_of, known_at);
+                let of_scope = reports.iter().filter(|r| r.scope == scope);
+                let in_force = match basis {
+                    Basis::Reported => engine::in_force(of_scope, as_of, known_at),
+                    Basis::Validated => {
+                        let validated: Vec<ByValidation<'_>> =
+                            of_scope.filter_map(ByValidation::of).collect();
+                        engine::in_force(&validated, as_of, known_at).map(|v| v.report)
+                    }
+                };
                 ScopeStatus {
                     status: in_force.map_or(Status::NotStarted, |r| r.status),
                     progress: in_force.and_then(|r| r.progress),
@@ -364,6 +376,7 @@ impl Tracker {
             title: node.title,
             as_of,
             known_at,
+            basis,
             scopes,
         })
     }
@@ -605,6 +618,35 @@ impl Tracker {
             }
         }
         Ok(summary)
+    }
+}
+
+/// A validated report as the `validated` basis counts it: known from its validation (the
+/// figures read the same from `validated_facts`), never returned.
+struct ByValidation<'a> {
+    report: &'a StatusReport,
+    validated_at: DateTime<Utc>,
+}
+
+impl<'a> ByValidation<'a> {
+    fn of(report: &'a StatusReport) -> Option<Self> {
+        (report.validation.state == ValidationState::Validated).then_some(())?;
+        Some(Self {
+            report,
+            validated_at: report.validation.at?,
+        })
+    }
+}
+
+impl engine::Dated for ByValidation<'_> {
+    fn effective_date(&self) -> NaiveDate {
+        self.report.effective_date
+    }
+    fn recorded_at(&self) -> DateTime<Utc> {
+        self.validated_at
+    }
+    fn sequence(&self) -> i64 {
+        self.report.id
     }
 }
 

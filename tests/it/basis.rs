@@ -193,3 +193,84 @@ async fn the_demo_report_prints_the_validated_basis_beside_the_reported_one() {
     assert_eq!(json["basis"], "validated");
     assert_eq!(json["other_basis"]["basis"], "reported");
 }
+
+#[tokio::test]
+async fn a_measures_status_on_the_validated_basis_counts_validated_reports_from_their_validation() {
+    let app = TestApp::spawn().await;
+    let t = app.tokens().await;
+    let status_of = |query: String| {
+        let app = &app;
+        async move {
+            let answer = app
+                .get_json(&format!(
+                    "/api/v1/frameworks/{PLAN}/measures/1.1.2/status?as_of=2026-06-30{query}"
+                ))
+                .await;
+            let vnm = answer["scopes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["scope"] == "VNM")
+                .cloned()
+                .unwrap();
+            (
+                answer["basis"].clone(),
+                vnm["status"].clone(),
+                vnm["report"]["id"].clone(),
+            )
+        }
+    };
+    // Validated: ongoing (March). Then completed (April), not yet validated.
+    let march: Value = app
+        .record(
+            &t.vnm,
+            &json!({"measure":"1.1.2","scope":"VNM","status":"ongoing","progress":40,"effective_date":"2026-03-31"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let before_validation = chrono::Utc::now().to_rfc3339();
+    let response = app
+        .post(
+            &format!("/api/v1/frameworks/{PLAN}/reports/{}/validate", march["id"]),
+            Some(&t.secretariat),
+            &json!({"evidence_checked": true}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let april: Value = app
+        .record(
+            &t.vnm,
+            &json!({"measure":"1.1.2","scope":"VNM","status":"completed","effective_date":"2026-04-30"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    assert_eq!(
+        status_of(String::new()).await,
+        (json!("reported"), json!("completed"), april["id"].clone())
+    );
+    assert_eq!(
+        status_of("&basis=validated".to_owned()).await,
+        (json!("validated"), json!("ongoing"), march["id"].clone())
+    );
+    // Known before its validation, the March report does not count on the validated basis.
+    let known_at = format!("&known_at={}", before_validation.replace('+', "%2B"));
+    assert_eq!(
+        status_of(format!("&basis=validated{known_at}")).await,
+        (json!("validated"), json!("not_started"), Value::Null)
+    );
+    assert_eq!(
+        status_of(known_at).await,
+        (json!("reported"), json!("ongoing"), march["id"].clone())
+    );
+    let bad = app
+        .get(&format!(
+            "/api/v1/frameworks/{PLAN}/measures/1.1.2/status?basis=approved"
+        ))
+        .await;
+    assert_problem(bad, 400, "invalid_query").await;
+}

@@ -663,6 +663,7 @@ async fn real_answers_on_the_demo_data_match_their_response_schemas() {
         "/api/v1/frameworks/ascc-blueprint-2025/measures?node=C&q=cities",
         "/api/v1/frameworks/ascc-strategic-plan/measures/1.1.2/status?as_of=2026-09-30",
         "/api/v1/frameworks/ascc-strategic-plan/measures/1.1.2/status?as_of=2026-09-30&known_at=2026-10-01T00:00:00Z",
+        "/api/v1/frameworks/ascc-strategic-plan/measures/1.1.2/status?as_of=2026-09-30&basis=validated",
         "/api/v1/frameworks/ascc-strategic-plan/measures/1.1.2/history?scope=VNM",
         "/api/v1/frameworks/ascc-blueprint-2025/participants?as_of=2025-06-30",
         "/api/v1/frameworks/ascc-strategic-plan/progress?as_of=2026-09-30&scope=VNM&level=objective",
@@ -1120,6 +1121,11 @@ async fn problem_answers_match_the_problem_schema_with_the_codes_listed_for_thei
         ),
         (
             "/api/v1/frameworks/ascc-strategic-plan/progress?basis=approved",
+            None,
+            400,
+        ),
+        (
+            "/api/v1/frameworks/ascc-strategic-plan/measures/1.1.2/status?basis=approved",
             None,
             400,
         ),

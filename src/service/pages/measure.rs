@@ -40,7 +40,9 @@ impl Tracker {
         code: &str,
         as_of: NaiveDate,
     ) -> ServiceResult<MeasurePage> {
-        let status = self.measure_status(framework, code, as_of, None).await?;
+        let status = self
+            .measure_status(framework, code, as_of, None, crate::domain::Basis::Reported)
+            .await?;
         let mut history = self.measure_history(framework, code, None).await?.reports;
         history.reverse();
         let fw = self.framework(framework).await?;
