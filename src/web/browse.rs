@@ -11,8 +11,8 @@ use chrono::NaiveDate;
 use super::Session;
 use super::layout::{
     Choice, Chrome, Figures, Headline, Pairs, ReportLine, Section, basis_choices, basis_label,
-    cell_badge, error_page, headlines, long_date, query_string, render, scope_name, segment,
-    service_error, state_name, status_label, status_text, validation_label,
+    cell_badge, error_page, headlines, in_asean_order, long_date, query_string, render, scope_name,
+    segment, service_error, state_name, status_label, status_text, validation_label,
 };
 use crate::domain::ActivityLine;
 use crate::domain::{FrameworkSummary, Role, Scope, StateCode, Status};
@@ -87,7 +87,10 @@ pub async fn index(State(state): State<AppState>, Session(session): Session) -> 
         t.member_states().await,
         t.store().sectoral_bodies().await,
     ) {
-        (Ok(f), Ok(s), Ok(b)) => (f, s, b),
+        (Ok(f), Ok(mut s), Ok(b)) => {
+            in_asean_order(&mut s, |m| Some(&m.code));
+            (f, s, b)
+        }
         (Err(e), _, _) | (_, Err(e), _) => return service_error(chrome, e),
         (_, _, Err(e)) => return service_error(chrome, e.into()),
     };
@@ -138,17 +141,20 @@ struct ListPage {
 pub async fn states(State(state): State<AppState>, Session(session): Session) -> Response {
     let chrome = Chrome::new(Section::Browse, session.as_ref());
     match state.tracker.member_states().await {
-        Ok(states) => render(&ListPage {
+        Ok(mut states) => render(&ListPage {
             heading: "Member states",
             lede: "Each member state's progress in the frameworks it takes part in, and what is lagging there.",
-            items: states
-                .into_iter()
-                .map(|s| Link {
-                    href: format!("/states/{}", segment(s.code.as_str())),
-                    label: s.name,
-                    detail: format!("{} · member since {}", s.code, long_date(s.joined_on)),
-                })
-                .collect(),
+            items: {
+                in_asean_order(&mut states, |m| Some(&m.code));
+                states
+            }
+            .into_iter()
+            .map(|s| Link {
+                href: format!("/states/{}", segment(s.code.as_str())),
+                label: s.name,
+                detail: format!("{} · member since {}", s.code, long_date(s.joined_on)),
+            })
+            .collect(),
             chrome,
         }),
         Err(e) => service_error(chrome, e),
@@ -266,11 +272,13 @@ pub async fn framework(
         "ASEAN (regional)",
         scope == Scope::Asean,
     ))
-    .chain(
-        view.participants
-            .iter()
-            .map(|code| Choice::new(code.as_str(), state_name(code), scope.state() == Some(code))),
-    )
+    .chain({
+        let mut participants: Vec<&StateCode> = view.participants.iter().collect();
+        in_asean_order(&mut participants, |code| Some(*code));
+        participants
+            .into_iter()
+            .map(|code| Choice::new(code.as_str(), state_name(code), scope.state() == Some(code)))
+    })
     .collect();
     let rows = view
         .rows
@@ -495,10 +503,10 @@ pub async fn measure(
             parts.join(", ")
         )
     };
-    let scopes = page
-        .status
-        .scopes
-        .iter()
+    let mut in_order: Vec<_> = page.status.scopes.iter().collect();
+    in_asean_order(&mut in_order, |s| s.scope.state());
+    let scopes = in_order
+        .into_iter()
         .map(|s| {
             let report = s.report.as_ref();
             ScopeLine {

@@ -14,8 +14,8 @@ use chrono::NaiveDate;
 use super::Session;
 use super::browse::{default_framework, visible};
 use super::layout::{
-    Choice, Chrome, Figures, Pairs, Section, basis_choices, basis_label, error_page, long_date,
-    query_string, render_with, sentence, service_error, state_name,
+    Choice, Chrome, Figures, Pairs, Section, basis_choices, basis_label, error_page,
+    in_asean_order, long_date, query_string, render_with, sentence, service_error, state_name,
 };
 use crate::domain::{Basis, StateCode};
 use crate::edge::{AppState, Problem};
@@ -153,10 +153,11 @@ pub async fn page(
     else {
         return service_error(chrome, ServiceError::UnknownFramework(asked.framework));
     };
-    let participants = match tracker.participants(&fw.code, asked.as_of).await {
+    let mut participants = match tracker.participants(&fw.code, asked.as_of).await {
         Ok(p) => p.participants,
         Err(e) => return service_error(chrome, e),
     };
+    in_asean_order(&mut participants, |p| Some(&p.code));
     let chosen = asked.states.clone().unwrap_or_default();
     let levels = std::iter::once(Choice::new("", "Whole framework", asked.level.is_none()))
         .chain(
@@ -246,6 +247,13 @@ pub async fn page(
             return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
+    let mut comparison = comparison;
+    // Every list of states in ASEAN's order (the columns and each row's cells alike).
+    in_asean_order(&mut comparison.states, |s| Some(s));
+    in_asean_order(&mut comparison.overall.states, |s| Some(&s.state));
+    for row in &mut comparison.rows {
+        in_asean_order(&mut row.comparison.states, |s| Some(&s.state));
+    }
     let query = asked.query();
     let compared: Vec<String> = comparison.states.iter().map(state_name).collect();
     page.result = Some(CompareResult {

@@ -10,7 +10,8 @@ use axum::response::Response;
 use super::Session;
 use super::layout::{
     Choice, Chrome, Figures, Headline, Pairs, ReportLine, Section, basis_choices, basis_label,
-    error_page, headlines, long_date, query_string, render, segment, service_error, state_name,
+    error_page, headlines, in_asean_order, long_date, query_string, render, segment, service_error,
+    state_name,
 };
 use crate::edge::AppState;
 use crate::service::{FrameworkPanel, today};
@@ -81,9 +82,10 @@ fn panel(p: FrameworkPanel, date: chrono::NaiveDate, basis: crate::domain::Basis
         ("as_of", as_of.to_owned()),
         ("basis", basis.as_str().to_owned()),
     ]);
-    let states = c
-        .states
-        .iter()
+    let mut in_order: Vec<_> = c.states.iter().collect();
+    in_asean_order(&mut in_order, |s| Some(&s.state));
+    let states = in_order
+        .into_iter()
         .map(|s| StateLine {
             code: s.state.to_string(),
             name: state_name(&s.state),

@@ -313,6 +313,13 @@ pub fn state_name(code: &StateCode) -> String {
     crate::report::html::state_name(code)
 }
 
+/// Puts member states in the order ASEAN lists them: by name (Brunei Darussalam, Cambodia,
+/// Indonesia, Lao PDR, …, Viet Nam), not by code (which puts Indonesia before Cambodia).
+/// `ASEAN` itself, where a list holds it, comes first.
+pub fn in_asean_order<T>(items: &mut [T], scope: impl Fn(&T) -> Option<&StateCode>) {
+    items.sort_by_cached_key(|item| scope(item).map(state_name));
+}
+
 /// A scope for people: "ASEAN (regional)" or "Viet Nam".
 pub fn scope_name(scope: &Scope) -> String {
     match scope {

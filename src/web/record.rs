@@ -19,8 +19,8 @@ use serde_json::{Map, Value, json};
 
 use super::browse::{default_framework, visible};
 use super::layout::{
-    Choice, Chrome, Pairs, Section, cell_badge, error_page, query_string, render_with, scope_name,
-    segment, sentence, service_error, state_name, status_label,
+    Choice, Chrome, Pairs, Section, cell_badge, error_page, in_asean_order, query_string,
+    render_with, scope_name, segment, sentence, service_error, state_name, status_label,
 };
 use super::{Peer, Session, cross_site, same_origin};
 use crate::domain::{Actor, FieldIssue, Role, Scope, Status};
@@ -93,8 +93,10 @@ async fn scopes_for(
 }
 
 fn scope_choices(scopes: &[Scope], chosen: &str) -> Vec<Choice> {
-    scopes
-        .iter()
+    let mut in_order: Vec<&Scope> = scopes.iter().collect();
+    in_asean_order(&mut in_order, |s| s.state());
+    in_order
+        .into_iter()
         .map(|s| {
             let label = match s {
                 Scope::Asean => "ASEAN (regional)".to_owned(),

@@ -669,3 +669,88 @@ async fn an_unknown_state_code_on_a_page_says_unknown_state() {
     .await;
     assert!(html.contains("does not participate"), "{html}");
 }
+
+/// The member states in the order ASEAN lists them.
+const ASEAN_ORDER: [&str; 11] = [
+    "BRN", "KHM", "IDN", "LAO", "MYS", "MMR", "PHL", "SGP", "THA", "TLS", "VNM",
+];
+
+/// The state codes that follow `prefix` in `html`, in order, cut into lists where a code
+/// comes again.
+fn state_lists(html: &str, prefix: &str) -> Vec<Vec<String>> {
+    let mut lists: Vec<Vec<String>> = vec![Vec::new()];
+    for (at, _) in html.match_indices(prefix) {
+        let code = &html[at + prefix.len()..];
+        let Some(code) = code.get(..3) else { continue };
+        if !ASEAN_ORDER.contains(&code) {
+            continue;
+        }
+        let current = lists.last_mut().unwrap();
+        if current.iter().any(|c| c == code) {
+            lists.push(vec![code.to_owned()]);
+        } else {
+            current.push(code.to_owned());
+        }
+    }
+    lists.retain(|l| l.len() >= 3);
+    lists
+}
+
+fn assert_in_asean_order(path: &str, html: &str, prefix: &str) {
+    let lists = state_lists(html, prefix);
+    assert!(
+        !lists.is_empty(),
+        "{path}: no list of states after {prefix}"
+    );
+    for list in lists {
+        let mut expected = list.clone();
+        expected.sort_by_key(|c| ASEAN_ORDER.iter().position(|a| a == c));
+        assert_eq!(list, expected, "{path}: states listed after {prefix}");
+    }
+}
+
+#[tokio::test]
+async fn member_states_are_listed_by_name_in_aseans_order_on_every_page() {
+    let app = TestApp::spawn_with_demo().await;
+    let (cookie, _) = app.web_login("asec", Role::Secretariat, None).await;
+    let pages = [
+        ("/?as_of=2026-09-30", "href=\"/states/"),
+        ("/frameworks", "href=\"/states/"),
+        ("/states", "href=\"/states/"),
+        (
+            "/frameworks/ascc-strategic-plan?as_of=2026-09-30",
+            "option value=\"",
+        ),
+        (
+            "/frameworks/ascc-strategic-plan/measures/1.1.1?as_of=2026-09-30",
+            "href=\"/states/",
+        ),
+        (
+            "/compare?framework=ascc-strategic-plan&as_of=2026-09-30",
+            "value=\"",
+        ),
+        (
+            "/compare?framework=ascc-strategic-plan&as_of=2026-09-30",
+            "<span class=\"count\">",
+        ),
+        (
+            "/compare?framework=ascc-strategic-plan&level=goal&as_of=2026-09-30",
+            "id=\"col-",
+        ),
+        ("/record", "option value=\""),
+        ("/record/ascc-strategic-plan/grid", "option value=\""),
+    ];
+    for (path, prefix) in pages {
+        let response = app.get_with_session(path, &cookie).await;
+        assert_eq!(response.status(), 200, "{path}");
+        let html = text(response).await;
+        assert_in_asean_order(path, &html, prefix);
+    }
+    // By name, not by code: the level table's columns are headed by the states' names.
+    let html = text(
+        app.get("/compare?framework=ascc-strategic-plan&level=goal&as_of=2026-09-30")
+            .await,
+    )
+    .await;
+    assert!(html.contains(">Brunei Darussalam</th>"), "{html}");
+}
