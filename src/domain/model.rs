@@ -28,6 +28,30 @@ impl Framework {
     pub fn covers(&self, date: NaiveDate) -> bool {
         self.start_date <= date && date <= self.end_date
     }
+
+    /// What a reader must know about this framework's figures as of `as_of` when it is
+    /// `today`: the date is in the future, before the framework began or after it ended.
+    /// `None` for a date inside its period, today or earlier.
+    pub fn as_of_remark(&self, as_of: NaiveDate, today: NaiveDate) -> Option<String> {
+        if as_of > today {
+            Some(format!(
+                "{as_of} is in the future (today is {today}): the figures of the {} are the statuses recorded so far that hold on that date, not a forecast.",
+                self.title
+            ))
+        } else if as_of < self.start_date {
+            Some(format!(
+                "{as_of} is before the {} began on {}: no status can be in force yet, so every measure shows as having no report.",
+                self.title, self.start_date
+            ))
+        } else if as_of > self.end_date {
+            Some(format!(
+                "{as_of} is after the {} ended on {}: its figures are those in force at its end, and do not change after it.",
+                self.title, self.end_date
+            ))
+        } else {
+            None
+        }
+    }
 }
 
 /// A framework with the number of its strategic measures, as listed.

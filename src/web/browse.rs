@@ -265,6 +265,8 @@ pub async fn framework(
         Err(e) => return service_error(chrome, e),
     };
     let f = &view.framework;
+    let mut chrome = chrome;
+    chrome.note_as_of(f, as_of, today());
     let as_of_text = as_of.to_string();
     let measure_query = query_string(&[("as_of", as_of_text.clone())]);
     let scopes = std::iter::once(Choice::new(
@@ -466,6 +468,8 @@ pub async fn measure(
         .and_then(|id| page.history.iter().find(|r| r.id == id))
         .map(ReportLine::of);
     let f = &page.framework;
+    let mut chrome = chrome;
+    chrome.note_as_of(f, as_of, today());
     let as_of_text = as_of.to_string();
     let mut counts = [0_usize; 4];
     let states = page
@@ -685,6 +689,8 @@ pub async fn state(
         Err(e) => return service_error(chrome, e),
     };
     let f = &page.framework;
+    let mut chrome = chrome;
+    chrome.note_as_of(f, as_of, today());
     let as_of_text = as_of.to_string();
     let matrix = match state.tracker.round_matrix(&f.code).await {
         Ok(m) => m,

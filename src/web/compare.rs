@@ -173,6 +173,8 @@ pub async fn page(
                 }),
         )
         .collect();
+    let mut chrome = chrome;
+    chrome.note_as_of(&fw, asked.as_of, crate::service::today());
     let mut page = ComparePage {
         frameworks: frameworks
             .iter()

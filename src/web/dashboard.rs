@@ -228,6 +228,10 @@ pub async fn page(
         Err(e) => return service_error(chrome, e),
     };
     let as_of_text = as_of.to_string();
+    let mut chrome = chrome;
+    for p in &dashboard.frameworks {
+        chrome.note_as_of(&p.framework, as_of, today());
+    }
     let mut panels: Vec<Panel> = dashboard
         .frameworks
         .into_iter()

@@ -9,7 +9,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::NaiveDate;
 
-use crate::domain::{Basis, Role, Scope, StateCode, Status, StatusReport, ValidationState};
+use crate::domain::{
+    Basis, Framework, Role, Scope, StateCode, Status, StatusReport, ValidationState,
+};
 use crate::edge::Problem;
 use crate::engine::{MeanRate, Rate, Rule, percent_of};
 use crate::report::html::count;
@@ -54,6 +56,9 @@ pub struct Chrome {
     pub section: Section,
     pub user: Option<ChromeUser>,
     pub css: &'static str,
+    /// Notices about what the page shows (a date outside a framework's period, in the
+    /// future), above its content.
+    pub notices: Vec<String>,
 }
 
 impl Chrome {
@@ -66,6 +71,15 @@ impl Chrome {
                 may_record: s.user.role != Role::Viewer,
             }),
             css: css_href(),
+            notices: Vec::new(),
+        }
+    }
+
+    /// Adds the notice about a framework's figures as of `as_of` (today being `today`), if
+    /// the date calls for one.
+    pub fn note_as_of(&mut self, framework: &Framework, as_of: NaiveDate, today: NaiveDate) {
+        if let Some(remark) = framework.as_of_remark(as_of, today) {
+            self.notices.push(sentence(&remark));
         }
     }
 

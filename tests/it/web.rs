@@ -754,3 +754,55 @@ async fn member_states_are_listed_by_name_in_aseans_order_on_every_page() {
     .await;
     assert!(html.contains(">Brunei Darussalam</th>"), "{html}");
 }
+
+#[tokio::test]
+async fn an_as_of_date_outside_the_period_or_in_the_future_is_said_so_on_the_page() {
+    let app = TestApp::spawn_with_demo().await;
+    let notice = "About this date:";
+    let future = (chrono::Utc::now().date_naive() + chrono::Days::new(400)).to_string();
+    let cases = [
+        (
+            format!("/frameworks/{PLAN}?as_of={future}"),
+            "is in the future",
+        ),
+        (
+            format!("/frameworks/{PLAN}?as_of=2025-06-30"),
+            "before the ASEAN Socio-Cultural Community Strategic Plan began on 2026-01-01",
+        ),
+        (
+            "/frameworks/ascc-blueprint-2025?as_of=2026-09-30".to_owned(),
+            "after the ASEAN Socio-Cultural Community Blueprint 2025 ended on 2025-12-31",
+        ),
+        (
+            format!("/frameworks/{PLAN}/measures/1.1.1?as_of={future}"),
+            "is in the future",
+        ),
+        (
+            format!("/states/VNM?framework={PLAN}&as_of=2025-06-30"),
+            "before the",
+        ),
+        (
+            format!("/compare?framework={PLAN}&as_of={future}"),
+            "is in the future",
+        ),
+        (format!("/?as_of={future}"), "is in the future"),
+    ];
+    for (path, says) in &cases {
+        let response = app.get(path).await;
+        assert_eq!(
+            response.status(),
+            200,
+            "a notice, not an error page: {path}"
+        );
+        let html = text(response).await;
+        assert!(html.contains(notice), "{path}: {html}");
+        assert!(html.contains(says), "{path}: {says}");
+    }
+    // Inside the period, today or earlier: no notice.
+    let html = text(
+        app.get(&format!("/frameworks/{PLAN}?as_of=2026-09-30"))
+            .await,
+    )
+    .await;
+    assert!(!html.contains(notice), "{html}");
+}
