@@ -15,12 +15,14 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 
 use super::browse::{default_framework, visible};
 use super::layout::{
-    Choice, Chrome, Pairs, Section, cell_badge, error_page, in_asean_order, query_string,
-    render_with, scope_name, segment, sentence, service_error, state_name, status_label,
+    Choice, Chrome, Pairs, Section, cell_badge, error_page, in_asean_order, long_date,
+    query_string, render_with, scope_name, segment, sentence, service_error, state_name,
+    status_label,
 };
 use super::{Peer, Session, cross_site, same_origin};
 use crate::domain::{Actor, FieldIssue, Role, Scope, Status};
@@ -148,6 +150,36 @@ struct SummaryLine {
     message: String,
 }
 
+/// Why a lock refused the form, for the person who filled it in (the API's message speaks of
+/// lock ids and `override_lock=true`).
+fn locked_message(until: NaiveDate, count: usize) -> String {
+    let which = if count > 1 {
+        format!("{count} of these statuses take effect on or before that date, so ")
+    } else {
+        String::new()
+    };
+    format!(
+        "Statuses effective on or before {} are locked for the Secretariat's review: {which}nothing was recorded. Choose a later effective date, or ask an administrator to record it.",
+        long_date(until)
+    )
+}
+
+/// The lock in force on a framework, as the record form and the grid show it before anyone
+/// submits: `None` without one (or when the locks cannot be read: the submission still
+/// checks).
+async fn lock_notice(tracker: &Tracker, framework: &str) -> Option<String> {
+    let locks = tracker.locks(framework).await.ok()?;
+    let until = locks
+        .iter()
+        .filter(|l| l.released_at.is_none())
+        .map(|l| l.until)
+        .max()?;
+    Some(format!(
+        "Statuses effective on or before {} are locked for the Secretariat's review: choose a later effective date (an administrator may record inside the locked period).",
+        long_date(until)
+    ))
+}
+
 /// A refusal of `record` as field errors, with the status to answer.
 fn refusal(e: ServiceError) -> Result<(StatusCode, Vec<FieldIssue>), ServiceError> {
     match e {
@@ -158,9 +190,12 @@ fn refusal(e: ServiceError) -> Result<(StatusCode, Vec<FieldIssue>), ServiceErro
             StatusCode::FORBIDDEN,
             vec![FieldIssue::invalid("scope", message)],
         )),
-        e @ ServiceError::Locked { .. } => Ok((
+        ServiceError::Locked { until, count, .. } => Ok((
             StatusCode::CONFLICT,
-            vec![FieldIssue::invalid("effective_date", e.to_string())],
+            vec![FieldIssue::invalid(
+                "effective_date",
+                locked_message(until, count),
+            )],
         )),
         e @ ServiceError::TooManyWrites { .. } => Ok((
             StatusCode::TOO_MANY_REQUESTS,
@@ -187,6 +222,8 @@ struct RecordPage {
     progress: String,
     effective_date: String,
     today: String,
+    /// The lock in force, in words (empty without one).
+    lock: String,
     note: String,
     evidence_url: String,
     is_admin: bool,
@@ -384,6 +421,9 @@ async fn record_page(
         progress: values.progress,
         effective_date: values.effective_date,
         today: today().to_string(),
+        lock: lock_notice(tracker, &framework.code)
+            .await
+            .unwrap_or_default(),
         note: values.note,
         evidence_url: values.evidence_url,
         is_admin: session.user.role == Role::Admin,
@@ -530,6 +570,8 @@ struct GridPage {
     scopes: Vec<Choice>,
     effective_date: String,
     today: String,
+    /// The lock in force, in words (empty without one).
+    lock: String,
     as_of: String,
     is_admin: bool,
     override_lock: bool,
@@ -688,6 +730,9 @@ async fn grid_page(
             .one("effective_date")
             .map_or_else(|| today().to_string(), str::to_owned),
         today: today().to_string(),
+        lock: lock_notice(tracker, &view.framework.code)
+            .await
+            .unwrap_or_default(),
         as_of: view.as_of.to_string(),
         is_admin: session.user.role == Role::Admin,
         override_lock: form.one("override_lock").is_some(),

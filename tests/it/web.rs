@@ -806,3 +806,62 @@ async fn an_as_of_date_outside_the_period_or_in_the_future_is_said_so_on_the_pag
     .await;
     assert!(!html.contains(notice), "{html}");
 }
+
+#[tokio::test]
+async fn the_record_form_shows_the_lock_in_force_and_a_refusal_written_for_a_person() {
+    let app = TestApp::spawn().await;
+    let secretariat = app.token("asec", Role::Secretariat, None).await;
+    let (cookie, csrf) = app.web_login("hanoi", Role::FocalPoint, Some("VNM")).await;
+    let form = format!("/record/{PLAN}");
+    let page = format!("/record?framework={PLAN}");
+    let html = text(app.get_with_session(&page, &cookie).await).await;
+    assert!(html.contains("id=\"effective_date\""), "{html}");
+    assert!(
+        element_text(&html, "effective_date-lock").is_none(),
+        "no lock yet"
+    );
+
+    let response = app
+        .post(
+            &format!("/api/v1/frameworks/{PLAN}/locks"),
+            Some(&secretariat),
+            &serde_json::json!({"until": "2026-06-30"}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    for path in [page, format!("/record/{PLAN}/grid")] {
+        let html = text(app.get_with_session(&path, &cookie).await).await;
+        let lock = element_text(&html, "effective_date-lock").unwrap_or_default();
+        assert!(
+            lock.starts_with("Statuses effective on or before 30 June 2026 are locked"),
+            "{path}: {html}"
+        );
+    }
+
+    let refused = app
+        .post_form(
+            &form,
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("measure", MEASURE),
+                ("scope", "VNM"),
+                ("status", "ongoing"),
+                ("progress", "40"),
+                ("effective_date", "2026-03-31"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 409);
+    let html = text(refused).await;
+    let error = element_text(&html, "effective_date-error").unwrap_or_default();
+    assert!(
+        error.contains("Statuses effective on or before 30 June 2026 are locked")
+            && error.contains("Choose a later effective date"),
+        "{html}"
+    );
+    for jargon in ["override_lock", "lock 1", "(lock "] {
+        assert!(!error.contains(jargon), "{jargon}: {error}");
+    }
+    assert_eq!(app.stored_reports().await, 0);
+}
