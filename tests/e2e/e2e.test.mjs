@@ -459,3 +459,60 @@ test('reporting rounds: who has submitted on the dashboard, the round and its ma
     await page.context().close();
   }
 });
+
+test('no page is wider than a 390 px phone, the grid included', async () => {
+  const page = await newPage({ width: 390, height: 844 });
+  const pages = [
+    `/?as_of=${DEMO_DATE}`,
+    '/frameworks',
+    `/frameworks/${PLAN}?as_of=${DEMO_DATE}`,
+    `/frameworks/${PLAN}?scope=VNM&as_of=${DEMO_DATE}`,
+    `/frameworks/${PLAN}/measures/1.1.1?as_of=${DEMO_DATE}`,
+    '/states',
+    `/states/VNM?framework=${PLAN}&as_of=${DEMO_DATE}`,
+    '/bodies',
+    '/bodies/AMCA',
+    `/rounds/${PLAN}`,
+    `/compare?framework=${PLAN}&as_of=${DEMO_DATE}`,
+    `/compare?framework=${PLAN}&level=goal&as_of=${DEMO_DATE}`,
+    '/reports',
+    '/login',
+  ];
+  const check = async (path) => {
+    await page.goto(`${BASE}${path}`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `${path} is ${overflow}px wider than a phone's screen`);
+  };
+  for (const path of pages) await check(path);
+  await login(page, FOCAL);
+  for (const path of ['/record', `/record/${PLAN}/grid`, '/account']) await check(path);
+  await shot(page, 'grid-phone', { fullPage: false });
+  await page.context().close();
+});
+
+test('every state per goal at 1280 px: the table without sideways scrolling, the heat map at a readable size', async () => {
+  const page = await newPage({ width: 1280, height: 900 });
+  await page.goto(`${BASE}/compare?framework=${PLAN}&level=goal&as_of=${DEMO_DATE}`);
+  const perGoal = page.getByRole('table', { name: /Implementation per goal/ });
+  await perGoal.waitFor();
+  const columns = await perGoal.locator('thead th.state-col').allInnerTexts();
+  assert.deepEqual(
+    columns.map((c) => c.replace(/\s+/g, ' ').trim()),
+    ['Brunei Darussalam', 'Cambodia', 'Indonesia', 'Lao PDR', 'Malaysia', 'Myanmar', 'Philippines', 'Singapore', 'Thailand', 'Timor-Leste', 'Viet Nam'],
+  );
+  const wrap = await perGoal.evaluate((t) => {
+    const region = t.closest('.table-wrap');
+    return { scroll: region.scrollWidth, client: region.clientWidth };
+  });
+  assert.ok(wrap.scroll <= wrap.client + 1, `the table scrolls sideways: ${wrap.scroll}px in ${wrap.client}px`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the page is ${overflow}px wider than the screen`);
+  const heatMap = page.locator('figure.chart img');
+  assert.ok(await imageLoads(heatMap), 'the heat map loads');
+  const width = await heatMap.evaluate((img) => img.getBoundingClientRect().width);
+  // The chart is drawn 1000 px wide: shown at 90 % or more, its labels stay readable.
+  assert.ok(width >= 900, `the heat map is shown ${width}px wide`);
+  await checkA11y(page, 'compare per goal, every state');
+  await shot(page, 'compare-per-goal-all-states');
+  await page.context().close();
+});
