@@ -112,7 +112,12 @@ pub async fn define_indicator(
 ) -> ApiResult {
     state
         .tracker
-        .permit(&caller, Action::DefineIndicator)
+        .permit_on(
+            &caller,
+            Action::DefineIndicator,
+            &fw,
+            "indicator definition",
+        )
         .await?;
     let mut f = Fields::of(&body, &INDICATOR_FIELDS)?;
     let code = f.text("code", true);
@@ -217,7 +222,12 @@ pub async fn set_target(
     let named = Fields::peek_scope(&body, "scope").unwrap_or_else(|| own_scope(&caller));
     state
         .tracker
-        .permit(&caller, Action::SetTarget(&named))
+        .permit_on(
+            &caller,
+            Action::SetTarget(&named),
+            &fw,
+            &format!("target of indicator {code} in {named}"),
+        )
         .await?;
     let mut f = Fields::of(&body, &TARGET_FIELDS)?;
     let scope = f.scope("scope", true);
@@ -371,7 +381,12 @@ pub async fn record_observations(
     for scope in &named {
         state
             .tracker
-            .permit(&caller, Action::Observe(scope))
+            .permit_on(
+                &caller,
+                Action::Observe(scope),
+                &fw,
+                &format!("observations in {scope}"),
+            )
             .await?;
     }
     let mut issues = Vec::new();

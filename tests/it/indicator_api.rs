@@ -416,6 +416,12 @@ async fn matrix_defining_indicators_setting_targets_and_recording_observations()
         (&json!("record an indicator observation"), &json!("THA")),
         "{denied}"
     );
+    // … and names the framework and what was asked for.
+    assert!(denied["events"][0]["framework"].is_string(), "{denied}");
+    assert_eq!(
+        denied["events"][0]["target"], "observations in THA",
+        "{denied}"
+    );
     // A bulk with one scope the caller may not write stores nothing.
     let bulk =
         json!({"observations": [observation("VNM", 2027, 52.0), observation("THA", 2027, 52.0)]});
