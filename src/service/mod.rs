@@ -32,7 +32,7 @@ pub use demo_indicators::DemoIndicatorSummary;
 pub use figures::{
     CompareView, FigureQuery, MAX_TIMELINE_POINTS, ProgressView, Span, TimelineView,
 };
-pub use governance::{ReviewDecision, ReviewQueue};
+pub use governance::{DecidedReports, MAX_DECIDED_AT_ONCE, ReviewDecision, ReviewQueue};
 pub use indicators::{
     IndicatorDefinition, IndicatorDetail, IndicatorList, IndicatorRollupView, ObservationDecision,
     ObservationQueue,
