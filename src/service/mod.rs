@@ -38,8 +38,9 @@ pub use indicators::{
     ObservationQueue,
 };
 pub use pages::{
-    ActivityCount, BodyFramework, BodyPage, Dashboard, FrameworkPanel, GoalLine, GridRow, GridView,
-    LaggingMeasure, LevelComparison, LevelRow, MeasurePage, StatePage, TreeRow, TreeView,
+    ActivityCount, BodyFramework, BodyPage, DESK_PAGE, Dashboard, DeskFilter, DeskRow,
+    FrameworkPanel, GoalLine, GridRow, GridView, LaggingMeasure, LevelComparison, LevelRow,
+    MeasurePage, ReviewDesk, StatePage, TreeRow, TreeView,
 };
 pub use rounds::{
     DEFAULT_DUE_DAYS, DEFAULT_OPEN_DAYS, MAX_PLAN_DAYS, MatrixColumn, PlanOutcome, PlanRequest,

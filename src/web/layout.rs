@@ -37,6 +37,7 @@ pub enum Section {
     Compare,
     Reports,
     Record,
+    Review,
     Account,
 }
 
@@ -46,6 +47,7 @@ pub struct ChromeUser {
     pub name: String,
     pub csrf: String,
     pub may_record: bool,
+    pub may_review: bool,
 }
 
 /// The page chrome: the navigation, who is logged in, the stylesheet.
@@ -64,6 +66,7 @@ impl Chrome {
                 name: s.user.name.clone(),
                 csrf: s.csrf.expose().to_owned(),
                 may_record: s.user.role != Role::Viewer,
+                may_review: matches!(s.user.role, Role::Admin | Role::Secretariat),
             }),
             css: css_href(),
         }
@@ -77,6 +80,7 @@ impl Chrome {
             Section::Compare => "compare",
             Section::Reports => "reports",
             Section::Record => "record",
+            Section::Review => "review",
             Section::Account => "account",
         };
         if this == section {

@@ -17,6 +17,7 @@
 mod browse;
 mod compare;
 mod dashboard;
+mod desk;
 pub mod layout;
 mod record;
 mod reports;
@@ -52,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .route("/states/{code}", get(browse::state))
         .route("/bodies", get(browse::bodies))
         .route("/bodies/{code}", get(browse::body))
+        .route("/review", get(desk::page).post(desk::decide))
         .route("/record", get(record::form))
         .route("/record/{fw}", post(record::submit))
         .route(

@@ -311,3 +311,300 @@ async fn only_the_secretariat_and_admins_decide_several_reports() {
         ["validated", "validated", "returned", "reported"]
     );
 }
+
+// --- the /review page ---
+
+const OFFICER_PASSWORD: &str = "a long desk passphrase";
+
+/// Logs a new Secretariat officer in; returns its session cookie and anti-forgery token.
+async fn officer(app: &TestApp) -> (String, String) {
+    app.account_with_password(
+        "officer",
+        blueprint_tracker::domain::Role::Secretariat,
+        None,
+        OFFICER_PASSWORD,
+    )
+    .await;
+    let cookie = app.session("officer", OFFICER_PASSWORD).await;
+    let csrf = app.csrf(&cookie).await;
+    (cookie, csrf)
+}
+
+async fn desk(app: &TestApp, cookie: &str, query: &str) -> String {
+    let response = app
+        .get_with_session(
+            &format!("/review?framework=ascc-strategic-plan{query}"),
+            cookie,
+        )
+        .await;
+    assert_eq!(response.status(), 200, "/review{query}");
+    response.text().await.unwrap()
+}
+
+/// The ids of the reports the desk lists (its checkboxes).
+fn listed(html: &str) -> Vec<i64> {
+    html.match_indices(r#"name="id" value=""#)
+        .filter_map(|(at, m)| {
+            let rest = &html[at + m.len()..];
+            rest[..rest.find('"')?].parse().ok()
+        })
+        .collect()
+}
+
+async fn post_desk(app: &TestApp, cookie: &str, form: &[(&str, String)]) -> reqwest::Response {
+    crate::support::browser()
+        .post(format!("{}/review", app.base))
+        .header("cookie", format!("bt_session={cookie}"))
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_desk_lists_the_reports_in_force_awaiting_validation_with_the_report_each_replaces() {
+    let app = TestApp::spawn().await;
+    let t = app.tokens().await;
+    let tha = app
+        .token(
+            "tha-focal",
+            blueprint_tracker::domain::Role::FocalPoint,
+            Some("THA"),
+        )
+        .await;
+    // Viet Nam: 1.1.2 twice (the first replaced); 1.1.3 by the Secretariat, then by the focal
+    // point. Thailand: 1.1.2 once.
+    let replaced = recorded(&app, &t.vnm, &report("VNM", "2026-01-31")).await;
+    let later = recorded(&app, &t.vnm, &report("VNM", "2026-02-28")).await;
+    let by_secretariat = recorded(
+        &app,
+        &t.secretariat,
+        &json!({"measure":"1.1.3","scope":"VNM","status":"not_started","effective_date":"2026-01-01"}),
+    )
+    .await;
+    let over_it = recorded(
+        &app,
+        &t.vnm,
+        &json!({"measure":"1.1.3","scope":"VNM","status":"ongoing","effective_date":"2026-03-31",
+                "evidence_url":"https://example.org/decree-12"}),
+    )
+    .await;
+    let thai = recorded(&app, &tha, &report("THA", "2026-01-31")).await;
+    let (cookie, _) = officer(&app).await;
+
+    // In force only, by default: oldest first.
+    let html = desk(&app, &cookie, "").await;
+    assert_eq!(listed(&html), [later, over_it, thai]);
+    assert!(
+        html.contains("3 reports awaiting validation and in force (1 more a later report replaced")
+    );
+    assert!(
+        html.contains(&format!("(report {by_secretariat}, Validated)")),
+        "{html}"
+    );
+    assert!(html.contains(r#"href="https://example.org/decree-12""#));
+    assert!(html.contains(&format!("(report {replaced}, Awaiting validation)")));
+    assert!(html.contains(r#"href="/review" aria-current="page">Review</a>"#));
+
+    // Every waiting report, the replaced one marked.
+    let html = desk(&app, &cookie, "&all=1").await;
+    assert_eq!(listed(&html), [replaced, later, over_it, thai]);
+    assert!(html.contains("Replaced by a later report"));
+
+    // One scope; one sectoral body (the one leading 1.1.2, and one leading nothing).
+    assert_eq!(listed(&desk(&app, &cookie, "&state=THA").await), [thai]);
+    assert_eq!(
+        listed(&desk(&app, &cookie, "&state=VNM&all=1").await),
+        [replaced, later, over_it]
+    );
+    let measures = app.get_json(&format!("{SP}/measures?q=1.1.2")).await;
+    let body = measures
+        .as_array()
+        .or_else(|| measures["measures"].as_array())
+        .and_then(|m| m.iter().find(|m| m["code"] == "1.1.2"))
+        .and_then(|m| m["lead_bodies"][0].as_str())
+        .map(str::to_owned);
+    if let Some(body) = body {
+        let html = desk(&app, &cookie, &format!("&body={body}")).await;
+        assert!(listed(&html).contains(&later));
+        assert!(listed(&html).contains(&thai));
+    }
+    assert!(listed(&desk(&app, &cookie, "&body=NO-SUCH-BODY").await).is_empty());
+
+    // Only the Secretariat and admins; a visitor is sent to log in.
+    for (name, role, state) in [
+        (
+            "hanoi",
+            blueprint_tracker::domain::Role::FocalPoint,
+            Some("VNM"),
+        ),
+        ("watcher", blueprint_tracker::domain::Role::Viewer, None),
+    ] {
+        app.account_with_password(name, role, state, OFFICER_PASSWORD)
+            .await;
+        let other = app.session(name, OFFICER_PASSWORD).await;
+        let response = app.get_with_session("/review", &other).await;
+        assert_eq!(response.status(), 403, "{name}");
+        let html = response.text().await.unwrap();
+        assert!(
+            !html.contains(r#"href="/review""#),
+            "no Review link for {name}"
+        );
+    }
+    let response = crate::support::browser()
+        .get(format!("{}/review", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/login?next=%2Freview");
+}
+
+#[tokio::test]
+async fn the_desk_pages_by_fifty() {
+    let app = TestApp::spawn().await;
+    let t = app.tokens().await;
+    let reports: Vec<Value> = (1..=55)
+        .map(|day| {
+            let date =
+                chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new(day);
+            report("VNM", &date.to_string())
+        })
+        .collect();
+    let response = app.record(&t.vnm, &json!({"reports": reports})).await;
+    assert_eq!(response.status(), 201);
+    let (cookie, _) = officer(&app).await;
+
+    let html = desk(&app, &cookie, "&all=1").await;
+    assert_eq!(listed(&html).len(), 50);
+    assert!(html.contains("55 reports awaiting validation, 54 of them replaced"));
+    assert!(html.contains("Page 1 of 2."));
+    assert!(
+        html.contains(
+            r#"href="/review?framework=ascc-strategic-plan&#38;all=1&#38;page=2" rel="next""#
+        ),
+        "{html}"
+    );
+    let html = desk(&app, &cookie, "&all=1&page=2").await;
+    assert_eq!(listed(&html).len(), 5);
+    assert!(html.contains("Page 2 of 2."));
+    // In force only: the last one.
+    assert_eq!(listed(&desk(&app, &cookie, "").await).len(), 1);
+}
+
+#[tokio::test]
+async fn an_officer_validates_several_and_returns_one_from_the_desk() {
+    let app = TestApp::spawn().await;
+    let t = app.tokens().await;
+    let tha = app
+        .token(
+            "tha-focal",
+            blueprint_tracker::domain::Role::FocalPoint,
+            Some("THA"),
+        )
+        .await;
+    let mut ids = Vec::new();
+    for (scope, token, measure) in [
+        ("VNM", &t.vnm, "1.1.2"),
+        ("VNM", &t.vnm, "1.1.3"),
+        ("THA", &tha, "1.1.2"),
+        ("THA", &tha, "1.1.3"),
+    ] {
+        let body = json!({"measure":measure,"scope":scope,"status":"ongoing","effective_date":"2026-03-31"});
+        ids.push(recorded(&app, token, &body).await);
+    }
+    let (cookie, csrf) = officer(&app).await;
+    let base = |decision: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("framework", "ascc-strategic-plan".to_owned()),
+            ("decision", decision.to_owned()),
+        ]
+    };
+    let audited = app.audit_count().await;
+
+    // Refusals, each next to its field, nothing stored.
+    let mut no_evidence = base("validate");
+    no_evidence.extend([("id", ids[0].to_string()), ("id", ids[1].to_string())]);
+    let mut no_reason = base("return");
+    no_reason.extend([("id", ids[3].to_string()), ("reason", "  ".to_owned())]);
+    let mut none_ticked = base("validate");
+    none_ticked.push(("evidence_checked", "1".to_owned()));
+    for (form, field) in [
+        (&no_evidence, "evidence_checked-error"),
+        (&no_reason, "reason-error"),
+        (&none_ticked, "reports-error"),
+    ] {
+        let response = post_desk(&app, &cookie, form).await;
+        assert_eq!(response.status(), 422, "{field}");
+        let html = response.text().await.unwrap();
+        assert!(
+            html.contains(&format!(r#"id="{field}""#)),
+            "{field}: {html}"
+        );
+        assert!(html.contains("error-summary"));
+    }
+    // The ticks are kept when the desk is shown again.
+    let html = post_desk(&app, &cookie, &no_evidence)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(&format!(r#"value="{}" checked"#, ids[0])));
+    // A forged form (no token, or another's) is refused.
+    let mut forged = no_evidence.clone();
+    forged[0].1 = "not-the-token".to_owned();
+    forged.push(("evidence_checked", "1".to_owned()));
+    assert_eq!(post_desk(&app, &cookie, &forged).await.status(), 403);
+    assert_eq!(app.audit_count().await, audited);
+
+    // Validate three at once.
+    let mut three = base("validate");
+    three.push(("evidence_checked", "1".to_owned()));
+    for id in &ids[..3] {
+        three.push(("id", id.to_string()));
+    }
+    let response = post_desk(&app, &cookie, &three).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        response.headers()["location"],
+        "/review?framework=ascc-strategic-plan&done=validated&count=3"
+    );
+    let html = desk(&app, &cookie, "&done=validated&count=3").await;
+    assert!(html.contains("3 validated."));
+    assert_eq!(listed(&html), [ids[3]]);
+
+    // Again with one already validated: all refused, shown as a conflict.
+    let mut again = base("return");
+    again.extend([
+        ("id", ids[0].to_string()),
+        ("id", ids[3].to_string()),
+        ("reason", "missing link".to_owned()),
+    ]);
+    let response = post_desk(&app, &cookie, &again).await;
+    assert_eq!(response.status(), 409);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Nothing was decided"));
+    assert_eq!(states(&app, &ids[3..]).await, ["reported"]);
+
+    // Return the last one with its reason.
+    let mut one = base("return");
+    one.extend([
+        ("id", ids[3].to_string()),
+        ("reason", "The evidence link is missing".to_owned()),
+    ]);
+    let response = post_desk(&app, &cookie, &one).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        states(&app, &ids).await,
+        ["validated", "validated", "validated", "returned"]
+    );
+    let returns = audit_of(&app, &t.admin, "report.return").await;
+    assert_eq!(returns.len(), 1);
+    assert_eq!(returns[0]["actor"], "officer");
+    assert_eq!(
+        returns[0]["detail"]["reason"],
+        "The evidence link is missing"
+    );
+    assert_eq!(audit_of(&app, &t.admin, "report.validate").await.len(), 3);
+}
