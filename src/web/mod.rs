@@ -19,6 +19,7 @@ mod compare;
 mod dashboard;
 mod desk;
 pub mod layout;
+mod locks;
 mod record;
 mod reports;
 mod rounds;
@@ -54,6 +55,9 @@ pub fn routes() -> Router<AppState> {
         .route("/bodies", get(browse::bodies))
         .route("/bodies/{code}", get(browse::body))
         .route("/review", get(desk::page).post(desk::decide))
+        .route("/review/locks", get(locks::page))
+        .route("/review/locks/{fw}", post(locks::create))
+        .route("/review/locks/{fw}/{id}/release", post(locks::release))
         .route("/record", get(record::form))
         .route("/record/{fw}", post(record::submit))
         .route(

@@ -352,13 +352,7 @@ fn listed(html: &str) -> Vec<i64> {
 }
 
 async fn post_desk(app: &TestApp, cookie: &str, form: &[(&str, String)]) -> reqwest::Response {
-    crate::support::browser()
-        .post(format!("{}/review", app.base))
-        .header("cookie", format!("bt_session={cookie}"))
-        .form(form)
-        .send()
-        .await
-        .unwrap()
+    post_to(app, "/review", cookie, form).await
 }
 
 #[tokio::test]
@@ -607,4 +601,101 @@ async fn an_officer_validates_several_and_returns_one_from_the_desk() {
         "The evidence link is missing"
     );
     assert_eq!(audit_of(&app, &t.admin, "report.validate").await.len(), 3);
+}
+
+#[tokio::test]
+async fn the_secretariat_locks_from_the_pages_and_only_an_admin_releases() {
+    let app = TestApp::spawn().await;
+    let t = app.tokens().await;
+    let (cookie, csrf) = officer(&app).await;
+    let create = "/review/locks/ascc-strategic-plan";
+    let audited = app.audit_count().await;
+
+    // Refusals next to the date; nothing stored.
+    for until in ["", "31/12/2026", "1999-12-31"] {
+        let form = [("csrf", csrf.clone()), ("until", until.to_owned())];
+        let response = post_to(&app, create, &cookie, &form).await;
+        assert_eq!(response.status(), 422, "{until}");
+        let html = response.text().await.unwrap();
+        assert!(html.contains(r#"id="until-error""#), "{until}: {html}");
+    }
+    let forged = [
+        ("csrf", "forged".to_owned()),
+        ("until", "2026-06-30".to_owned()),
+    ];
+    assert_eq!(post_to(&app, create, &cookie, &forged).await.status(), 403);
+    assert_eq!(app.audit_count().await, audited);
+
+    let form = [
+        ("csrf", csrf.clone()),
+        ("until", "2026-06-30".to_owned()),
+        ("note", "Mid-term review cut-off".to_owned()),
+    ];
+    let response = post_to(&app, create, &cookie, &form).await;
+    assert_eq!(response.status(), 303);
+    let page = "/review/locks?framework=ascc-strategic-plan";
+    let html = app
+        .get_with_session(page, &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<th scope=\"row\">2026-06-30</th><td>Mid-term review cut-off</td>"));
+    assert!(html.contains("by officer"));
+    assert!(
+        !html.contains(">Release<"),
+        "the Secretariat is offered no release"
+    );
+    let locks = app.get_json(&format!("{SP}/locks")).await;
+    let lock_id = locks["locks"][0]["id"].as_i64().unwrap();
+    // A report inside the lock is now refused.
+    let response = app.record(&t.vnm, &report("VNM", "2026-03-31")).await;
+    assert_eq!(response.status(), 409);
+
+    // The Secretariat cannot release it, even by forging the form; an admin can.
+    let release = format!("/review/locks/ascc-strategic-plan/{lock_id}/release");
+    let response = post_to(&app, &release, &cookie, &[("csrf", csrf.clone())]).await;
+    assert_eq!(response.status(), 403);
+    assert!(app.get_json(&format!("{SP}/locks")).await["locks"][0]["released_at"].is_null());
+    app.account_with_password(
+        "chief",
+        blueprint_tracker::domain::Role::Admin,
+        None,
+        OFFICER_PASSWORD,
+    )
+    .await;
+    let admin = app.session("chief", OFFICER_PASSWORD).await;
+    let admin_csrf = app.csrf(&admin).await;
+    let html = app
+        .get_with_session(page, &admin)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(&format!("action=\"{release}\"")));
+    let response = post_to(&app, &release, &admin, &[("csrf", admin_csrf)]).await;
+    assert_eq!(response.status(), 303);
+    let locks = app.get_json(&format!("{SP}/locks")).await;
+    assert_eq!(locks["locks"][0]["released_by"], "chief");
+    assert_eq!(
+        app.record(&t.vnm, &report("VNM", "2026-03-31"))
+            .await
+            .status(),
+        201
+    );
+}
+
+async fn post_to(
+    app: &TestApp,
+    path: &str,
+    cookie: &str,
+    form: &[(&str, String)],
+) -> reqwest::Response {
+    crate::support::browser()
+        .post(format!("{}{path}", app.base))
+        .header("cookie", format!("bt_session={cookie}"))
+        .form(form)
+        .send()
+        .await
+        .unwrap()
 }
