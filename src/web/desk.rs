@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::browse::{default_framework, visible};
 use super::layout::{
-    Choice, Chrome, Pairs, ReportLine, Section, error_page, query_string, render_with,
-    service_error, state_name,
+    Choice, Chrome, Pairs, ReportLine, Section, error_page, framework_choices, query_string,
+    render_with, service_error, state_name,
 };
 use super::record::posted_session;
 use super::{Peer, Session};
@@ -30,9 +30,30 @@ struct Row {
 }
 
 /// An error summary line linking to its field.
-struct SummaryLine {
-    href: String,
-    message: String,
+pub(super) struct SummaryLine {
+    pub(super) href: String,
+    pub(super) message: String,
+}
+
+/// A form's messages, each next to its field (by the field's id), and the summary at the top.
+pub(super) fn summary_of(errors: &[(String, String)]) -> Vec<SummaryLine> {
+    errors
+        .iter()
+        .map(|(field, message)| SummaryLine {
+            href: format!("#{field}"),
+            message: message.clone(),
+        })
+        .collect()
+}
+
+/// The messages of one field, joined.
+pub(super) fn field_error(errors: &[(String, String)], field: &str) -> String {
+    errors
+        .iter()
+        .filter(|(f, _)| f == field)
+        .map(|(_, m)| m.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[derive(Template)]
@@ -62,12 +83,7 @@ struct DeskPage {
 
 impl DeskPage {
     fn error(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .filter(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
+        field_error(&self.errors, field)
     }
 }
 
@@ -109,9 +125,15 @@ impl Filters {
     }
 }
 
-fn reviewer(session: Option<SessionUser>, chrome: &Chrome) -> Result<SessionUser, Box<Response>> {
+/// The account of an admin or Secretariat officer; otherwise the login (back to `back`) or a
+/// 403 page.
+pub(super) fn reviewer(
+    session: Option<SessionUser>,
+    chrome: &Chrome,
+    back: &str,
+) -> Result<SessionUser, Box<Response>> {
     let Some(session) = session else {
-        let login = format!("/login{}", query_string(&[("next", "/review".to_owned())]));
+        let login = format!("/login{}", query_string(&[("next", back.to_owned())]));
         return Err(Box::new(Redirect::to(&login).into_response()));
     };
     if !matches!(session.user.role, Role::Admin | Role::Secretariat) {
@@ -119,7 +141,7 @@ fn reviewer(session: Option<SessionUser>, chrome: &Chrome) -> Result<SessionUser
             chrome.clone(),
             StatusCode::FORBIDDEN,
             "Not allowed",
-            "Only the ASEAN Secretariat and administrators review reports.",
+            "Only the ASEAN Secretariat and administrators review reports and lock frameworks.",
         )));
     }
     Ok(session)
@@ -210,13 +232,7 @@ async fn desk_page(
             .iter()
             .map(|(code, name)| Choice::new(code.clone(), name.clone(), *code == filters.body)),
     );
-    let summary = errors
-        .iter()
-        .map(|(field, message)| SummaryLine {
-            href: format!("#{field}"),
-            message: message.clone(),
-        })
-        .collect();
+    let summary = summary_of(&errors);
     let rows = desk
         .rows
         .iter()
@@ -241,16 +257,7 @@ async fn desk_page(
         status,
         &DeskPage {
             csrf: session.csrf.expose().to_owned(),
-            frameworks: frameworks
-                .iter()
-                .map(|f| {
-                    Choice::new(
-                        f.framework.code.clone(),
-                        f.framework.title.clone(),
-                        f.framework.code == desk.framework,
-                    )
-                })
-                .collect(),
+            frameworks: framework_choices(&frameworks, &desk.framework),
             fw_code: desk.framework,
             fw_title: desk.framework_title,
             states: state_choices,
@@ -281,7 +288,7 @@ pub async fn page(
     RawQuery(query): RawQuery,
 ) -> Response {
     let chrome = Chrome::new(Section::Review, session.as_ref());
-    let session = match reviewer(session, &chrome) {
+    let session = match reviewer(session, &chrome, "/review") {
         Ok(s) => s,
         Err(response) => return *response,
     };
@@ -321,7 +328,7 @@ pub async fn decide(
         Err(response) => return *response,
     };
     let chrome = Chrome::new(Section::Review, Some(&session));
-    let session = match reviewer(Some(session), &chrome) {
+    let session = match reviewer(Some(session), &chrome, "/review") {
         Ok(s) => s,
         Err(response) => return *response,
     };

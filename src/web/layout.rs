@@ -553,6 +553,23 @@ pub struct Choice {
     pub selected: bool,
 }
 
+/// The frameworks as the options of a `<select>`, `chosen` selected.
+pub fn framework_choices(
+    frameworks: &[crate::domain::FrameworkSummary],
+    chosen: &str,
+) -> Vec<Choice> {
+    frameworks
+        .iter()
+        .map(|f| {
+            Choice::new(
+                f.framework.code.clone(),
+                f.framework.title.clone(),
+                f.framework.code == chosen,
+            )
+        })
+        .collect()
+}
+
 impl Choice {
     pub fn new(value: impl Into<String>, label: impl Into<String>, selected: bool) -> Self {
         Self {

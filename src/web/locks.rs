@@ -11,9 +11,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 
 use super::browse::{default_framework, visible};
+use super::desk::{SummaryLine, field_error, reviewer, summary_of};
 use super::layout::{
-    Choice, Chrome, Pairs, Section, error_page, query_string, render_with, sentence, service_error,
-    when,
+    Choice, Chrome, Pairs, Section, framework_choices, query_string, render_with, sentence,
+    service_error, when,
 };
 use super::record::posted_session;
 use super::{Peer, Session};
@@ -46,11 +47,6 @@ impl LockLine {
     }
 }
 
-struct SummaryLine {
-    href: String,
-    message: String,
-}
-
 #[derive(Template)]
 #[template(path = "locks.html")]
 struct LocksPage {
@@ -69,32 +65,8 @@ struct LocksPage {
 
 impl LocksPage {
     fn error(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .filter(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
+        field_error(&self.errors, field)
     }
-}
-
-fn reviewer(session: Option<SessionUser>, chrome: &Chrome) -> Result<SessionUser, Box<Response>> {
-    let Some(session) = session else {
-        let login = format!(
-            "/login{}",
-            query_string(&[("next", "/review/locks".to_owned())])
-        );
-        return Err(Box::new(Redirect::to(&login).into_response()));
-    };
-    if !matches!(session.user.role, Role::Admin | Role::Secretariat) {
-        return Err(Box::new(error_page(
-            chrome.clone(),
-            StatusCode::FORBIDDEN,
-            "Not allowed",
-            "Only the ASEAN Secretariat and administrators lock a framework.",
-        )));
-    }
-    Ok(session)
 }
 
 #[expect(
@@ -120,27 +92,12 @@ async fn locks_page(
         Ok(l) => l,
         Err(e) => return service_error(chrome, e),
     };
-    let summary = errors
-        .iter()
-        .map(|(field, message)| SummaryLine {
-            href: format!("#{field}"),
-            message: message.clone(),
-        })
-        .collect();
+    let summary = summary_of(&errors);
     render_with(
         status,
         &LocksPage {
             csrf: session.csrf.expose().to_owned(),
-            frameworks: frameworks
-                .iter()
-                .map(|f| {
-                    Choice::new(
-                        f.framework.code.clone(),
-                        f.framework.title.clone(),
-                        f.framework.code == fw,
-                    )
-                })
-                .collect(),
+            frameworks: framework_choices(&frameworks, &fw),
             fw_code: fw,
             locks: locks.iter().map(LockLine::of).collect(),
             may_release: session.user.role == Role::Admin,
@@ -161,7 +118,7 @@ pub async fn page(
     RawQuery(query): RawQuery,
 ) -> Response {
     let chrome = Chrome::new(Section::Review, session.as_ref());
-    let session = match reviewer(session, &chrome) {
+    let session = match reviewer(session, &chrome, "/review/locks") {
         Ok(s) => s,
         Err(response) => return *response,
     };
@@ -207,7 +164,7 @@ pub async fn create(
         Err(response) => return *response,
     };
     let chrome = Chrome::new(Section::Review, Some(&session));
-    let session = match reviewer(Some(session), &chrome) {
+    let session = match reviewer(Some(session), &chrome, "/review/locks") {
         Ok(s) => s,
         Err(response) => return *response,
     };
