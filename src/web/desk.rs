@@ -66,6 +66,7 @@ struct DeskPage {
     frameworks: Vec<Choice>,
     states: Vec<Choice>,
     bodies: Vec<Choice>,
+    rounds: Vec<Choice>,
     all: bool,
     total: usize,
     replaced: usize,
@@ -92,6 +93,7 @@ struct Filters {
     framework: Option<String>,
     state: String,
     body: String,
+    round: String,
     all: bool,
     page: usize,
 }
@@ -102,6 +104,7 @@ impl Filters {
             framework: pairs.one("framework").map(str::to_owned),
             state: pairs.one("state").unwrap_or_default().to_owned(),
             body: pairs.one("body").unwrap_or_default().to_owned(),
+            round: pairs.one("round").unwrap_or_default().to_owned(),
             all: pairs.one("all").is_some_and(|v| v == "1" || v == "on"),
             page: pairs.one("page").and_then(|p| p.parse().ok()).unwrap_or(1),
         }
@@ -114,6 +117,9 @@ impl Filters {
         }
         if !self.body.is_empty() {
             pairs.push(("body", self.body.clone()));
+        }
+        if !self.round.is_empty() {
+            pairs.push(("round", self.round.clone()));
         }
         if self.all {
             pairs.push(("all", "1".to_owned()));
@@ -198,6 +204,7 @@ async fn desk_page(
         framework: fw.clone(),
         scope,
         body: (!filters.body.is_empty()).then(|| filters.body.clone()),
+        round: (!filters.round.is_empty()).then(|| filters.round.clone()),
         in_force_only: !filters.all,
         page: filters.page,
     };
@@ -232,6 +239,14 @@ async fn desk_page(
             .iter()
             .map(|(code, name)| Choice::new(code.clone(), name.clone(), *code == filters.body)),
     );
+    let mut rounds = vec![Choice::new("", "Every round", filters.round.is_empty())];
+    rounds.extend(desk.rounds.iter().map(|(code, period)| {
+        Choice::new(
+            code.clone(),
+            format!("{code} ({period})"),
+            *code == filters.round,
+        )
+    }));
     let summary = summary_of(&errors);
     let rows = desk
         .rows
@@ -262,6 +277,7 @@ async fn desk_page(
             fw_title: desk.framework_title,
             states: state_choices,
             bodies,
+            rounds,
             all: filters.all,
             total: desk.total,
             replaced: desk.replaced,

@@ -425,6 +425,23 @@ async fn the_desk_lists_the_reports_in_force_awaiting_validation_with_the_report
     }
     assert!(listed(&desk(&app, &cookie, "&body=NO-SUCH-BODY").await).is_empty());
 
+    // One reporting round: the reports effective within its period.
+    let round = json!({"code":"2026-02","period_start":"2026-02-01","period_end":"2026-02-28",
+                       "opens_on":"2026-02-20","due_on":"2026-03-15"});
+    let response = app
+        .post(&format!("{SP}/rounds"), Some(&t.secretariat), &round)
+        .await;
+    assert_eq!(response.status(), 201);
+    let html = desk(&app, &cookie, "&round=2026-02&all=1").await;
+    assert_eq!(listed(&html), [later]);
+    assert!(html.contains(
+        r#"<option value="2026-02" selected>2026-02 (2026-02-01 to 2026-02-28)</option>"#
+    ));
+    let response = app
+        .get_with_session("/review?framework=ascc-strategic-plan&round=nope", &cookie)
+        .await;
+    assert_eq!(response.status(), 404);
+
     // Only the Secretariat and admins; a visitor is sent to log in.
     for (name, role, state) in [
         (

@@ -2,7 +2,8 @@
 //! with the report it would replace (the one in force before it for the same measure and
 //! scope). Plain data; the page words it.
 //!
-//! Decisions: "in force only" (the default) leaves out a waiting report that a later report of
+//! Decisions: a round's reports are those effective within its period (`period_start` to
+//! `period_end`, as its coverage counts them). "In force only" (the default) leaves out a waiting report that a later report of
 //! the same measure and scope has replaced (later: a later effective date, or the same date
 //! recorded later), since deciding it changes no figure; returned reports never replace
 //! anything. The queue is oldest first, as the reports arrived.
@@ -10,7 +11,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::domain::{Action, Actor, Scope, StatusReport, ValidationState};
-use crate::service::{ServiceResult, Tracker};
+use crate::service::{ServiceError, ServiceResult, Tracker};
 
 /// Where a report stands among its pair's: effective date, recording instant, id.
 type Order = (chrono::NaiveDate, chrono::DateTime<chrono::Utc>, i64);
@@ -26,6 +27,8 @@ pub struct DeskFilter {
     pub scope: Option<Scope>,
     /// Only the reports of measures this sectoral body leads.
     pub body: Option<String>,
+    /// Only the reports effective within this reporting round's period.
+    pub round: Option<String>,
     /// Leave out reports replaced by a later report of the same measure and scope.
     pub in_force_only: bool,
     /// 1-based.
@@ -56,13 +59,16 @@ pub struct ReviewDesk {
     pub rows: Vec<DeskRow>,
     /// The sectoral bodies leading measures of the framework: (code, name).
     pub bodies: Vec<(String, String)>,
+    /// The framework's reporting rounds: (code, the period they cover).
+    pub rounds: Vec<(String, String)>,
 }
 
 impl Tracker {
     /// The review desk (admins and the Secretariat).
     ///
     /// # Errors
-    /// `Forbidden`; `UnknownFramework`, `UnknownState`; the store fails.
+    /// `Forbidden`; `UnknownFramework`, `UnknownState`, `NotFound` for an unknown round; the
+    /// store fails.
     pub async fn review_desk(
         &self,
         actor: &Actor,
@@ -73,6 +79,31 @@ impl Tracker {
         if let Some(Scope::State(code)) = &filter.scope {
             self.ensure_member_state(code).await?;
         }
+        let all_rounds = self.store.rounds(fw.id, &fw.code).await?;
+        let period = match &filter.round {
+            None => None,
+            Some(code) => Some(
+                all_rounds
+                    .iter()
+                    .find(|r| &r.code == code)
+                    .map(|r| (r.period_start, r.period_end))
+                    .ok_or_else(|| {
+                        ServiceError::NotFound(format!(
+                            "framework `{}` has no round `{code}`",
+                            fw.code
+                        ))
+                    })?,
+            ),
+        };
+        let rounds = all_rounds
+            .iter()
+            .map(|r| {
+                (
+                    r.code.clone(),
+                    format!("{} to {}", r.period_start, r.period_end),
+                )
+            })
+            .collect();
         let nodes = self.store.nodes(fw.id).await?;
         let led: Option<HashSet<i32>> = filter.body.as_ref().map(|body| {
             nodes
@@ -113,10 +144,10 @@ impl Tracker {
             .collect();
         // Every report of the framework, by pair, in the order "later" means.
         let mut pairs: HashMap<(i32, Scope), Vec<Order>> = HashMap::new();
-        let mut measure_of: HashMap<i64, i32> = HashMap::new();
+        let mut measure_of: HashMap<i64, (i32, chrono::NaiveDate)> = HashMap::new();
         self.take_in_reports(fw.id, 0, |page| {
             for f in page {
-                measure_of.insert(f.id, f.measure_id);
+                measure_of.insert(f.id, (f.measure_id, f.effective_date));
                 if !returned.contains(&f.id) {
                     pairs
                         .entry((f.measure_id, f.scope.clone()))
@@ -149,9 +180,13 @@ impl Tracker {
         let mut matching = Vec::new();
         let mut replaced = 0;
         for id in waiting {
-            let (Some(measure), Some(scope)) = (measure_of.get(&id), scopes.get(&id)) else {
+            let (Some((measure, effective)), Some(scope)) = (measure_of.get(&id), scopes.get(&id))
+            else {
                 continue;
             };
+            if period.is_some_and(|(start, end)| *effective < start || *effective > end) {
+                continue;
+            }
             if led.as_ref().is_some_and(|l| !l.contains(measure)) {
                 continue;
             }
@@ -212,6 +247,7 @@ impl Tracker {
             pages,
             rows,
             bodies,
+            rounds,
         })
     }
 }
