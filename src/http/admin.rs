@@ -19,8 +19,8 @@ use crate::edge::AppState;
 use crate::edge::Problem;
 use crate::edge::extract::{ApiPath as Path, Caller, JsonBody, Params};
 use crate::service::{
-    NewAccount, NewApiToken, ReviewDecision, ReviewQueue, ServiceError, account_issues,
-    token_issues,
+    DecidedReports, NewAccount, NewApiToken, ReviewDecision, ReviewQueue, ServiceError,
+    account_issues, token_issues,
 };
 
 use super::fields::Fields;
@@ -652,6 +652,99 @@ pub async fn return_report(
         .decide_report(&caller, &fw, id, ReviewDecision::Return { reason })
         .await?;
     Ok(Json(report).into_response())
+}
+
+/// `POST /frameworks/{fw}/reports/validate {"ids": […], "evidence_checked": true, "note"?}`.
+#[utoipa::path(
+    post,
+    path = "/frameworks/{fw}/reports/validate",
+    operation_id = "validateReports",
+    tag = "review",
+    summary = "Validate several reports, all or none (secretariat, admin)",
+    description = "States that the evidence of every listed report was checked; all are validated in one transaction, or none (an unknown id, or one validated or returned already, refuses them all). Each is audited as `report.validate`, as one report's validation is.",
+    params(doc::Fw),
+    request_body = doc::ValidateReports,
+    responses(
+        (status = 200, description = "The reports, validated, oldest first.", body = DecidedReports),
+        (status = 400, description = "The body is not JSON, or could not be read; or a path segment cannot be read (`invalid_path`).", body = doc::ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Only the Secretariat and admins review reports.", body = doc::ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "The framework is unknown, or has no report of one of the ids; nothing is stored.", body = doc::ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "One of the reports was validated or returned already; nothing is stored.", body = doc::ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown field; `ids` missing, empty, over 1,000, not whole numbers or naming a report twice; `evidence_checked` missing or not `true`.", body = doc::ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = [])),
+    extensions(("x-problem-codes" = json!({"400": ["malformed_json", "unreadable_body", "invalid_path"], "403": ["forbidden"], "404": ["unknown_framework", "not_found"], "409": ["conflict"], "422": ["validation_failed"]}))),
+)]
+pub async fn validate_reports(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(fw): Path<String>,
+    JsonBody(body): JsonBody,
+) -> ApiResult {
+    let mut f = Fields::of(&body, &["ids", "evidence_checked", "note"])?;
+    let ids = f.ids("ids");
+    let evidence_checked = f.flag("evidence_checked");
+    let note = f.text("note", false);
+    if note.as_ref().is_some_and(|n| n.chars().count() > 2_000) {
+        f.issues
+            .push(FieldIssue::invalid("note", "at most 2,000 characters"));
+    }
+    f.done()?;
+    // `ids` named its problem when it is `None`, so `done` answered 422 then.
+    let ids = ids.unwrap_or_default();
+    let decided = state
+        .tracker
+        .decide_reports(
+            &caller,
+            &fw,
+            &ids,
+            ReviewDecision::Validate {
+                evidence_checked,
+                note,
+            },
+        )
+        .await?;
+    Ok(Json(decided).into_response())
+}
+
+/// `POST /frameworks/{fw}/reports/return {"ids": […], "reason"}`.
+#[utoipa::path(
+    post,
+    path = "/frameworks/{fw}/reports/return",
+    operation_id = "returnReports",
+    tag = "review",
+    summary = "Return several reports with one reason, all or none (secretariat, admin)",
+    description = "Sends every listed report back to its focal point with the same reason, in one transaction, or none (an unknown id, or one validated or returned already, refuses them all). Each is audited as `report.return`, as one report's return is.",
+    params(doc::Fw),
+    request_body = doc::ReturnReports,
+    responses(
+        (status = 200, description = "The reports, returned, oldest first.", body = DecidedReports),
+        (status = 400, description = "The body is not JSON, or could not be read; or a path segment cannot be read (`invalid_path`).", body = doc::ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Only the Secretariat and admins review reports.", body = doc::ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "The framework is unknown, or has no report of one of the ids; nothing is stored.", body = doc::ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "One of the reports was validated or returned already; nothing is stored.", body = doc::ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown field; `ids` missing, empty, over 1,000, not whole numbers or naming a report twice; a `reason` missing, empty or over 2,000 characters.", body = doc::ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = [])),
+    extensions(("x-problem-codes" = json!({"400": ["malformed_json", "unreadable_body", "invalid_path"], "403": ["forbidden"], "404": ["unknown_framework", "not_found"], "409": ["conflict"], "422": ["validation_failed"]}))),
+)]
+pub async fn return_reports(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(fw): Path<String>,
+    JsonBody(body): JsonBody,
+) -> ApiResult {
+    let mut f = Fields::of(&body, &["ids", "reason"])?;
+    let ids = f.ids("ids");
+    let reason = f.text("reason", false).unwrap_or_default();
+    f.done()?;
+    // `ids` named its problem when it is `None`, so `done` answered 422 then.
+    let ids = ids.unwrap_or_default();
+    let decided = state
+        .tracker
+        .decide_reports(&caller, &fw, &ids, ReviewDecision::Return { reason })
+        .await?;
+    Ok(Json(decided).into_response())
 }
 
 // --- audit ---

@@ -408,7 +408,7 @@ pub const OMITTED_MEMBERS: [(&str, &str); 1] = [("Problem", "errors")];
 /// The schemas of request bodies: their optional members may be left out. Every other schema is
 /// an answer, whose members are always sent (`null` when empty) unless marked
 /// `x-omitted-when-null`.
-pub const REQUEST_SCHEMAS: [&str; 23] = [
+pub const REQUEST_SCHEMAS: [&str; 25] = [
     "NewRoundBody",
     "RoundPlanBody",
     "RoundSubmissionBody",
@@ -431,6 +431,8 @@ pub const REQUEST_SCHEMAS: [&str; 23] = [
     "NewLock",
     "ValidateReport",
     "ReturnReport",
+    "ValidateReports",
+    "ReturnReports",
     "StatusFile",
 ];
 
@@ -638,6 +640,33 @@ pub struct ValidateReport {
 #[serde(deny_unknown_fields)]
 pub struct ReturnReport {
     /// Why the report is returned; the focal point reads it.
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: String,
+}
+
+/// Several reports validated at once, all or none. Unknown fields are refused (422).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ValidateReports {
+    /// The reports' ids (1 to 1,000, each once).
+    #[schema(min_items = 1, max_items = 1000)]
+    pub ids: Vec<i64>,
+    /// Must be `true`: the reports are validated only once their evidence is checked (422
+    /// `validation_failed` otherwise).
+    pub evidence_checked: bool,
+    #[schema(max_length = 2000)]
+    pub note: Option<String>,
+}
+
+/// Several reports returned at once with one reason, all or none. Unknown fields are refused
+/// (422).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnReports {
+    /// The reports' ids (1 to 1,000, each once).
+    #[schema(min_items = 1, max_items = 1000)]
+    pub ids: Vec<i64>,
+    /// Why the reports are returned; their focal points read it.
     #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
 }

@@ -81,6 +81,27 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A list of record ids (whole numbers); `None` when missing or malformed (named then).
+    pub fn ids(&mut self, name: &str) -> Option<Vec<i64>> {
+        match self.body.get(name) {
+            None | Some(Value::Null) => {
+                self.problem(name, "required: a list of ids");
+                None
+            }
+            Some(Value::Array(items)) => {
+                let ids: Option<Vec<i64>> = items.iter().map(Value::as_i64).collect();
+                if ids.is_none() {
+                    self.problem(name, "every id must be a whole number");
+                }
+                ids
+            }
+            Some(_) => {
+                self.problem(name, "must be a list of ids");
+                None
+            }
+        }
+    }
+
     /// A number (JSON has no NaN or infinity; a number too large for a float is refused when
     /// the body is read).
     pub fn number(&mut self, name: &str, required: bool) -> Option<f64> {

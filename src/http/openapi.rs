@@ -115,6 +115,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::review_queue))
         .routes(routes!(admin::validate_report))
         .routes(routes!(admin::return_report))
+        .routes(routes!(admin::validate_reports))
+        .routes(routes!(admin::return_reports))
         .routes(routes!(
             indicators::list_indicators,
             indicators::define_indicator

@@ -265,7 +265,7 @@ impl Tracker {
 
     /// Reads the framework's reports after `after_id` page by page, handing each page to
     /// `take`.
-    async fn take_in_reports(
+    pub(super) async fn take_in_reports(
         &self,
         framework_id: i32,
         after_id: i64,

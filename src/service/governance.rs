@@ -15,8 +15,8 @@ use serde::Serialize;
 use super::accounts::entry;
 use super::{ServiceError, ServiceResult, Tracker, now};
 use crate::domain::{
-    Action, Actor, AuditEvent, AuditFilter, FieldIssue, Lock, Scope, StatusReport, ValidationState,
-    audit::actions,
+    Action, Actor, AuditEntry, AuditEvent, AuditFilter, FieldIssue, Lock, Scope, StatusReport,
+    ValidationState, audit::actions,
 };
 use crate::store::NewReview;
 
@@ -33,6 +33,80 @@ pub enum ReviewDecision {
     },
     /// Returned to the focal point, with the reason it will read.
     Return { reason: String },
+}
+
+/// The most reports one request decides.
+pub const MAX_DECIDED_AT_ONCE: usize = 1_000;
+
+/// Reports decided together: all validated, or all returned with one reason.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DecidedReports {
+    pub framework: String,
+    /// `validated` or `returned`.
+    pub decision: ValidationState,
+    pub count: usize,
+    /// The reports, oldest first, with their new validation.
+    pub reports: Vec<StatusReport>,
+}
+
+/// A decision checked and ready to store: its state, reason, evidence and audit action.
+struct Review<'a> {
+    state: ValidationState,
+    reason: Option<&'a str>,
+    evidence_checked: bool,
+    action: &'static str,
+}
+
+impl<'a> Review<'a> {
+    /// # Errors
+    /// `Invalid`: a validation without checked evidence, a return without a reason.
+    fn of(decision: &'a ReviewDecision) -> ServiceResult<Self> {
+        Ok(match decision {
+            ReviewDecision::Validate {
+                evidence_checked,
+                note,
+            } => {
+                if !evidence_checked {
+                    return Err(ServiceError::Invalid(vec![FieldIssue::invalid(
+                        "evidence_checked",
+                        "validate a report only once its evidence is checked: send `\"evidence_checked\": true`",
+                    )]));
+                }
+                Review {
+                    state: ValidationState::Validated,
+                    reason: note.as_deref().map(str::trim).filter(|n| !n.is_empty()),
+                    evidence_checked: true,
+                    action: actions::REPORT_VALIDATE,
+                }
+            }
+            ReviewDecision::Return { reason } => Review {
+                state: ValidationState::Returned,
+                reason: Some(return_reason(reason, "report")?),
+                evidence_checked: false,
+                action: actions::REPORT_RETURN,
+            },
+        })
+    }
+
+    fn for_report(&self, report_id: i64, actor: &Actor) -> NewReview<'a> {
+        NewReview {
+            report_id,
+            state: self.state,
+            reason: self.reason,
+            evidence_checked: self.evidence_checked,
+            reviewer: actor.user.id,
+        }
+    }
+
+    fn audit(&self, actor: &Actor, framework: &str, report_id: i64, scope: &Scope) -> AuditEntry {
+        entry(Some(actor), self.action)
+            .framework(framework.to_owned())
+            .target(format!("report {report_id}"))
+            .detail(serde_json::json!({
+                "report": report_id, "scope": scope, "decision": self.state.as_str(),
+                "reason": self.reason, "evidence_checked": self.evidence_checked,
+            }))
+    }
 }
 
 /// A framework's reports in one validation state.
@@ -136,60 +210,97 @@ impl Tracker {
                 ServiceError::NotFound(format!("framework `{}` has no report {report_id}", fw.code))
             })?;
         self.permit(actor, Action::Review(&report.scope)).await?;
-        let (state, reason, evidence_checked, action) = match &decision {
-            ReviewDecision::Validate {
-                evidence_checked,
-                note,
-            } => {
-                if !evidence_checked {
-                    return Err(ServiceError::Invalid(vec![FieldIssue::invalid(
-                        "evidence_checked",
-                        "validate a report only once its evidence is checked: send `\"evidence_checked\": true`",
-                    )]));
-                }
-                (
-                    ValidationState::Validated,
-                    note.as_deref().map(str::trim).filter(|n| !n.is_empty()),
-                    true,
-                    actions::REPORT_VALIDATE,
-                )
-            }
-            ReviewDecision::Return { reason } => {
-                let reason = return_reason(reason, "report")?;
-                (
-                    ValidationState::Returned,
-                    Some(reason),
-                    false,
-                    actions::REPORT_RETURN,
-                )
-            }
-        };
-        let audit = entry(Some(actor), action)
-            .framework(fw.code.clone())
-            .target(format!("report {report_id}"))
-            .detail(serde_json::json!({
-                "report": report_id, "scope": report.scope, "decision": state.as_str(),
-                "reason": reason, "evidence_checked": evidence_checked,
-            }));
+        let review = Review::of(&decision)?;
+        let audit = review.audit(actor, &fw.code, report_id, &report.scope);
         self.store
-            .review_report(
-                fw.id,
-                NewReview {
-                    report_id,
-                    state,
-                    reason,
-                    evidence_checked,
-                    reviewer: actor.user.id,
-                },
-                audit,
-                now(),
-            )
+            .review_report(fw.id, review.for_report(report_id, actor), audit, now())
             .await?;
         self.store
             .reports_by_ids(&fw, &[report_id])
             .await?
             .pop()
             .ok_or_else(|| ServiceError::NotFound(format!("there is no report {report_id}")))
+    }
+
+    /// Validates or returns several reports with one decision, all or none, in one
+    /// transaction; each decision is audited as [`Tracker::decide_report`] audits it.
+    ///
+    /// # Errors
+    /// `UnknownFramework`; `Invalid` for no ids, more than [`MAX_DECIDED_AT_ONCE`], an id given
+    /// twice, or a decision `decide_report` refuses; `Forbidden` unless admin or Secretariat;
+    /// `NotFound` when one of the reports is not the framework's; `Conflict` when one was
+    /// reviewed already; the store fails. Nothing is stored then.
+    pub async fn decide_reports(
+        &self,
+        actor: &Actor,
+        framework: &str,
+        report_ids: &[i64],
+        decision: ReviewDecision,
+    ) -> ServiceResult<DecidedReports> {
+        let fw = self.framework(framework).await?;
+        let mut issues = Vec::new();
+        if report_ids.is_empty() {
+            issues.push(FieldIssue::invalid("ids", "name at least one report"));
+        } else if report_ids.len() > MAX_DECIDED_AT_ONCE {
+            issues.push(FieldIssue::invalid(
+                "ids",
+                format!("at most {MAX_DECIDED_AT_ONCE} reports at once"),
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        if let Some(twice) = report_ids.iter().find(|id| !seen.insert(**id)) {
+            issues.push(FieldIssue::invalid(
+                "ids",
+                format!("report {twice} is named twice"),
+            ));
+        }
+        let review = match Review::of(&decision) {
+            Ok(review) => Some(review),
+            Err(ServiceError::Invalid(more)) => {
+                issues.extend(more);
+                None
+            }
+            Err(other) => return Err(other),
+        };
+        let refs = self.store.report_refs(fw.id, report_ids).await?;
+        // Authorisation before existence, so that a caller who may not review learns nothing
+        // of which reports exist.
+        let mut scopes: Vec<&Scope> = refs.values().map(|r| &r.scope).collect();
+        scopes.sort();
+        scopes.dedup();
+        match scopes.first() {
+            None => self.permit(actor, Action::Review(&Scope::Asean)).await?,
+            Some(_) => {
+                for scope in scopes {
+                    self.permit(actor, Action::Review(scope)).await?;
+                }
+            }
+        }
+        let (Some(review), true) = (review, issues.is_empty()) else {
+            return Err(ServiceError::Invalid(issues));
+        };
+        if let Some(missing) = report_ids.iter().find(|id| !refs.contains_key(id)) {
+            return Err(ServiceError::NotFound(format!(
+                "framework `{}` has no report {missing}; nothing was stored",
+                fw.code
+            )));
+        }
+        let mut decisions = Vec::with_capacity(report_ids.len());
+        for (id, report) in report_ids
+            .iter()
+            .filter_map(|id| Some((*id, refs.get(id)?)))
+        {
+            let audit = review.audit(actor, &fw.code, id, &report.scope);
+            decisions.push((review.for_report(id, actor), audit));
+        }
+        self.store.review_reports(fw.id, decisions, now()).await?;
+        let reports = self.store.reports_by_ids(&fw, report_ids).await?;
+        Ok(DecidedReports {
+            framework: fw.code,
+            decision: review.state,
+            count: reports.len(),
+            reports,
+        })
     }
 
     /// A framework's reports in one validation state (`reported`: waiting for review),

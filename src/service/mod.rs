@@ -32,14 +32,15 @@ pub use demo_indicators::DemoIndicatorSummary;
 pub use figures::{
     CompareView, FigureQuery, MAX_TIMELINE_POINTS, ProgressView, Span, TimelineView,
 };
-pub use governance::{ReviewDecision, ReviewQueue};
+pub use governance::{DecidedReports, MAX_DECIDED_AT_ONCE, ReviewDecision, ReviewQueue};
 pub use indicators::{
     IndicatorDefinition, IndicatorDetail, IndicatorList, IndicatorRollupView, ObservationDecision,
     ObservationQueue,
 };
 pub use pages::{
-    ActivityCount, BodyFramework, BodyPage, Dashboard, FrameworkPanel, GoalLine, GridRow, GridView,
-    LaggingMeasure, LevelComparison, LevelRow, MeasurePage, StatePage, TreeRow, TreeView,
+    ActivityCount, BodyFramework, BodyPage, DESK_PAGE, Dashboard, DeskFilter, DeskRow,
+    FrameworkPanel, GoalLine, GridRow, GridView, LaggingMeasure, LevelComparison, LevelRow,
+    MeasurePage, ReviewDesk, StatePage, TreeRow, TreeView,
 };
 pub use rounds::{
     DEFAULT_DUE_DAYS, DEFAULT_OPEN_DAYS, MAX_PLAN_DAYS, MatrixColumn, PlanOutcome, PlanRequest,

@@ -112,6 +112,53 @@ pub(super) fn validation_from(
     })
 }
 
+/// Stores one review decision inside `tx`, once per report.
+async fn insert_review(
+    tx: &impl ConnectionTrait,
+    framework_id: i32,
+    review: &NewReview<'_>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let id = i32::try_from(review.report_id)
+        .map_err(|_| StoreError::NotFound(format!("there is no report {}", review.report_id)))?;
+    let exists = status_reports::Entity::find_by_id(id)
+        .filter(status_reports::Column::FrameworkId.eq(framework_id))
+        .one(tx)
+        .await?
+        .is_some();
+    if !exists {
+        return Err(StoreError::NotFound(format!(
+            "this framework has no report {}",
+            review.report_id
+        )));
+    }
+    let previous = report_reviews::Entity::find()
+        .filter(report_reviews::Column::ReportId.eq(id))
+        .one(tx)
+        .await?;
+    if let Some(previous) = previous {
+        return Err(StoreError::Conflict(format!(
+            "report {} was {} already, on {}; a correction is a newer report",
+            review.report_id,
+            previous.decision,
+            previous.reviewed_at.format("%Y-%m-%d %H:%M UTC")
+        )));
+    }
+    report_reviews::ActiveModel {
+        report_id: Set(id),
+        framework_id: Set(framework_id),
+        decision: Set(review.state.as_str().to_owned()),
+        reason: Set(review.reason.map(str::to_owned)),
+        evidence_checked: Set(review.evidence_checked),
+        reviewed_by: Set(review.reviewer),
+        reviewed_at: Set(now),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// Appends an audit record on its own (for events that change nothing else, such as a
     /// failed login).
@@ -331,49 +378,70 @@ impl Store {
         audit: AuditEntry,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
+        self.review_reports(framework_id, vec![(review, audit)], now)
+            .await
+    }
+
+    /// Stores the Secretariat's decisions on several reports in one transaction, each with its
+    /// audit record: all or none (the first report that is not the framework's, or was reviewed
+    /// already, refuses them all).
+    ///
+    /// # Errors
+    /// `NotFound` when a report is not the framework's, `Conflict` when one was reviewed
+    /// already; the database fails.
+    pub async fn review_reports(
+        &self,
+        framework_id: i32,
+        reviews: Vec<(NewReview<'_>, AuditEntry)>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let tx = self.begin_write().await?;
         super::figures::bump_revision(&tx, framework_id).await?;
-        let id = i32::try_from(review.report_id).map_err(|_| {
-            StoreError::NotFound(format!("there is no report {}", review.report_id))
-        })?;
-        let exists = status_reports::Entity::find_by_id(id)
-            .filter(status_reports::Column::FrameworkId.eq(framework_id))
-            .one(&tx)
-            .await?
-            .is_some();
-        if !exists {
-            return Err(StoreError::NotFound(format!(
-                "this framework has no report {}",
-                review.report_id
-            )));
+        for (review, audit) in reviews {
+            insert_review(&tx, framework_id, &review, now).await?;
+            write_audit(&tx, &audit, now).await?;
         }
-        let previous = report_reviews::Entity::find()
-            .filter(report_reviews::Column::ReportId.eq(id))
-            .one(&tx)
-            .await?;
-        if let Some(previous) = previous {
-            return Err(StoreError::Conflict(format!(
-                "report {} was {} already, on {}; a correction is a newer report",
-                review.report_id,
-                previous.decision,
-                previous.reviewed_at.format("%Y-%m-%d %H:%M UTC")
-            )));
-        }
-        report_reviews::ActiveModel {
-            report_id: Set(id),
-            framework_id: Set(framework_id),
-            decision: Set(review.state.as_str().to_owned()),
-            reason: Set(review.reason.map(str::to_owned)),
-            evidence_checked: Set(review.evidence_checked),
-            reviewed_by: Set(review.reviewer),
-            reviewed_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&tx)
-        .await?;
-        write_audit(&tx, &audit, now).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The scopes of those of `report_ids` that are the framework's, by id.
+    ///
+    /// # Errors
+    /// The database fails or holds a bad scope.
+    pub async fn report_refs(
+        &self,
+        framework_id: i32,
+        report_ids: &[i64],
+    ) -> StoreResult<HashMap<i64, ReportRef>> {
+        let ids: Vec<i32> = report_ids
+            .iter()
+            .filter_map(|&id| i32::try_from(id).ok())
+            .collect();
+        let mut out = HashMap::new();
+        for chunk in ids.chunks(500) {
+            let rows: Vec<(i32, String)> = status_reports::Entity::find()
+                .select_only()
+                .columns([status_reports::Column::Id, status_reports::Column::Scope])
+                .filter(status_reports::Column::FrameworkId.eq(framework_id))
+                .filter(status_reports::Column::Id.is_in(chunk.iter().copied()))
+                .into_tuple()
+                .all(self.conn())
+                .await?;
+            for (id, scope) in rows {
+                let scope = scope
+                    .parse::<Scope>()
+                    .map_err(|e| StoreError::corrupt("status_reports", e.0))?;
+                out.insert(
+                    i64::from(id),
+                    ReportRef {
+                        id: i64::from(id),
+                        scope,
+                    },
+                );
+            }
+        }
+        Ok(out)
     }
 
     /// The reviews of these reports, by report id.

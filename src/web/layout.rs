@@ -39,6 +39,7 @@ pub enum Section {
     Compare,
     Reports,
     Record,
+    Review,
     Account,
 }
 
@@ -48,6 +49,7 @@ pub struct ChromeUser {
     pub name: String,
     pub csrf: String,
     pub may_record: bool,
+    pub may_review: bool,
 }
 
 /// The page chrome: the navigation, who is logged in, the stylesheet.
@@ -69,6 +71,7 @@ impl Chrome {
                 name: s.user.name.clone(),
                 csrf: s.csrf.expose().to_owned(),
                 may_record: s.user.role != Role::Viewer,
+                may_review: matches!(s.user.role, Role::Admin | Role::Secretariat),
             }),
             css: css_href(),
             notices: Vec::new(),
@@ -91,6 +94,7 @@ impl Chrome {
             Section::Compare => "compare",
             Section::Reports => "reports",
             Section::Record => "record",
+            Section::Review => "review",
             Section::Account => "account",
         };
         if this == section {
@@ -569,6 +573,23 @@ pub struct Choice {
     pub value: String,
     pub label: String,
     pub selected: bool,
+}
+
+/// The frameworks as the options of a `<select>`, `chosen` selected.
+pub fn framework_choices(
+    frameworks: &[crate::domain::FrameworkSummary],
+    chosen: &str,
+) -> Vec<Choice> {
+    frameworks
+        .iter()
+        .map(|f| {
+            Choice::new(
+                f.framework.code.clone(),
+                f.framework.title.clone(),
+                f.framework.code == chosen,
+            )
+        })
+        .collect()
 }
 
 impl Choice {

@@ -17,7 +17,9 @@
 mod browse;
 mod compare;
 mod dashboard;
+mod desk;
 pub mod layout;
+mod locks;
 mod record;
 mod reports;
 mod rounds;
@@ -52,6 +54,10 @@ pub fn routes() -> Router<AppState> {
         .route("/states/{code}", get(browse::state))
         .route("/bodies", get(browse::bodies))
         .route("/bodies/{code}", get(browse::body))
+        .route("/review", get(desk::page).post(desk::decide))
+        .route("/review/locks", get(locks::page))
+        .route("/review/locks/{fw}", post(locks::create))
+        .route("/review/locks/{fw}/{id}/release", post(locks::release))
         .route("/record", get(record::form))
         .route("/record/{fw}", post(record::submit))
         .route(

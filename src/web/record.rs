@@ -40,7 +40,7 @@ fn to_login(uri: &Uri) -> Response {
 
 /// The account of a POST that came from this site with its session's token; otherwise the
 /// answer to give (403 `cross_site_request`, or the login for a session that ended).
-fn posted_session(
+pub(super) fn posted_session(
     headers: &HeaderMap,
     session: Option<SessionUser>,
     form: &Pairs,

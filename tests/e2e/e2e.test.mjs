@@ -516,3 +516,52 @@ test('every state per goal at 1280 px: the table without sideways scrolling, the
   await shot(page, 'compare-per-goal-all-states');
   await page.context().close();
 });
+
+test('the review desk: an officer validates three reports and returns one, at 1280 and 390 px', async () => {
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
+    const page = await newPage(viewport);
+    const phone = viewport.width < 500;
+    await login(page, SECRETARIAT);
+    await page.getByRole('link', { name: 'Review', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Review desk' }).waitFor();
+    await page.getByLabel('Framework').selectOption(PLAN);
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL((u) => u.searchParams.get('framework') === PLAN);
+    await checkA11y(page, `review desk${phone ? ' (phone)' : ''}`);
+    let overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `the review desk is ${overflow}px wider than the screen`);
+    await shot(page, `review-desk${phone ? '-phone' : ''}`);
+
+    // Validating without stating the evidence was checked is refused, next to the box.
+    const boxes = page.locator('input[name="id"]');
+    const ids = await boxes.evaluateAll((inputs) => inputs.slice(0, 4).map((i) => i.value));
+    assert.equal(ids.length, 4, 'four reports wait in the demo');
+    for (const id of ids.slice(0, 3)) await page.locator(`#id-${id}`).check();
+    await page.getByRole('button', { name: 'Validate the ticked reports' }).click();
+    await page.locator('#evidence_checked-error').waitFor();
+    await checkA11y(page, `review desk refused${phone ? ' (phone)' : ''}`);
+    // The ticks are kept: state the evidence was checked and validate the three.
+    await page.getByLabel('I checked the evidence of every ticked report').check();
+    await page.getByRole('button', { name: 'Validate the ticked reports' }).click();
+    await page.getByRole('status').filter({ hasText: '3 validated.' }).waitFor();
+    for (const id of ids.slice(0, 3)) assert.equal(await page.locator(`#id-${id}`).count(), 0, `report ${id} left the queue`);
+
+    // Return the fourth with a reason.
+    await page.locator(`#id-${ids[3]}`).check();
+    await page.getByLabel('Reason for returning them').fill('The evidence link does not open; please attach the decree.');
+    await page.getByRole('button', { name: 'Return the ticked reports' }).click();
+    await page.getByRole('status').filter({ hasText: '1 returned to their focal points.' }).waitFor();
+    await checkA11y(page, `review desk decided${phone ? ' (phone)' : ''}`);
+    overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `the review desk is ${overflow}px wider than the screen after deciding`);
+
+    // The locks page, from the desk.
+    await page.getByRole('link', { name: 'Review cut-offs (locks)' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Review cut-offs' }).waitFor();
+    await checkA11y(page, `review locks${phone ? ' (phone)' : ''}`);
+    overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `the locks page is ${overflow}px wider than the screen`);
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  }
+});

@@ -29,6 +29,7 @@ mod recording;
 mod reference_data;
 mod reports;
 mod returns;
+mod review_desk;
 mod round_pages;
 mod rounds;
 mod sessions;

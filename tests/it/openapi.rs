@@ -17,7 +17,7 @@ use crate::support::TestApp;
 
 /// Every (method, path) the router serves under `/api/v1`, and `/healthz` (`src/server/mod.rs`);
 /// the web pages (`src/web`, merged beside the API) are not part of it.
-const ROUTES: [(&str, &str); 60] = [
+const ROUTES: [(&str, &str); 62] = [
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/api/v1/frameworks"),
@@ -41,6 +41,8 @@ const ROUTES: [(&str, &str); 60] = [
     ("get", "/api/v1/frameworks/{fw}/reports"),
     ("post", "/api/v1/frameworks/{fw}/reports/{id}/validate"),
     ("post", "/api/v1/frameworks/{fw}/reports/{id}/return"),
+    ("post", "/api/v1/frameworks/{fw}/reports/validate"),
+    ("post", "/api/v1/frameworks/{fw}/reports/return"),
     ("get", "/api/v1/member-states"),
     ("get", "/api/v1/frameworks/{fw}/rounds"),
     ("post", "/api/v1/frameworks/{fw}/rounds"),
@@ -1041,6 +1043,28 @@ async fn real_answers_on_the_demo_data_match_their_response_schemas() {
         201,
     )
     .await;
+    // Several at once, from the review desk.
+    let first = x
+        .send(base, "post", &status, Some(&t.vnm), Some(&one), 201)
+        .await;
+    let next = x
+        .send(base, "post", &status, Some(&t.vnm), Some(&second), 201)
+        .await;
+    let several = json!({"ids": [first["id"]], "evidence_checked": true});
+    let path = format!("{fw}/reports/validate");
+    x.send(
+        base,
+        "post",
+        &path,
+        Some(&t.secretariat),
+        Some(&several),
+        200,
+    )
+    .await;
+    let several = json!({"ids": [next["id"]], "reason": "The evidence link is missing"});
+    let path = format!("{fw}/reports/return");
+    x.send(base, "post", &path, Some(&t.admin), Some(&several), 200)
+        .await;
     let path = format!("{fw}/rounds/2026-S/submissions/THA/accept");
     x.send(base, "post", &path, Some(&t.admin), None, 201).await;
     x.send(base, "get", &format!("{fw}/rounds/2026-S"), None, None, 200)
@@ -1321,6 +1345,24 @@ async fn problem_answers_match_the_problem_schema_with_the_codes_listed_for_thei
         Some(&t.secretariat),
         Some(&evidence),
         404,
+    )
+    .await;
+    let path = format!("{fw}/reports/validate");
+    for (body, code) in [
+        (json!({"ids": [999], "evidence_checked": true}), 404),
+        (json!({"ids": [], "evidence_checked": true}), 422),
+    ] {
+        x.send(base, "post", &path, Some(&t.secretariat), Some(&body), code)
+            .await;
+    }
+    let path = format!("{fw}/reports/return");
+    x.send(
+        base,
+        "post",
+        &path,
+        Some(&t.viewer),
+        Some(&json!({"ids": [1], "reason": "no"})),
+        403,
     )
     .await;
     let path = format!("{fw}/reports/one/return");

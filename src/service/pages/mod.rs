@@ -14,6 +14,7 @@
 mod body;
 mod compare;
 mod dashboard;
+mod desk;
 mod framework;
 mod grid;
 mod measure;
@@ -30,6 +31,7 @@ use crate::engine::{Outline, Rule};
 pub use body::{BodyFramework, BodyPage};
 pub use compare::{LevelComparison, LevelRow};
 pub use dashboard::{Dashboard, FrameworkPanel};
+pub use desk::{DESK_PAGE, DeskFilter, DeskRow, ReviewDesk};
 pub use framework::{TreeRow, TreeView};
 pub use grid::{GridRow, GridView};
 pub use measure::MeasurePage;

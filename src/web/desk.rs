@@ -1,0 +1,480 @@
+//! The Secretariat's review desk (`/review`, admins and the Secretariat): the reports awaiting
+//! validation, filtered and paged, each with its evidence and the report it replaces; tick
+//! several and validate them (evidence checked) or return them with one reason, in one POST,
+//! all or nothing, through `Tracker::decide_reports` (the API's own use case, so the same
+//! checks and audit apply). A refusal re-renders the desk with the message next to its field.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::browse::{default_framework, visible};
+use super::layout::{
+    Choice, Chrome, Pairs, ReportLine, Section, error_page, framework_choices, query_string,
+    render_with, service_error, state_name,
+};
+use super::record::posted_session;
+use super::{Peer, Session};
+use crate::domain::{Actor, FieldIssue, Role, Scope};
+use crate::edge::AppState;
+use crate::service::{DeskFilter, ReviewDecision, ServiceError, SessionUser, Tracker, today};
+
+/// A row of the desk: the waiting report and the one it replaces.
+struct Row {
+    report: ReportLine,
+    replaces: Option<ReportLine>,
+    in_force: bool,
+    checked: bool,
+}
+
+/// An error summary line linking to its field.
+pub(super) struct SummaryLine {
+    pub(super) href: String,
+    pub(super) message: String,
+}
+
+/// A form's messages, each next to its field (by the field's id), and the summary at the top.
+pub(super) fn summary_of(errors: &[(String, String)]) -> Vec<SummaryLine> {
+    errors
+        .iter()
+        .map(|(field, message)| SummaryLine {
+            href: format!("#{field}"),
+            message: message.clone(),
+        })
+        .collect()
+}
+
+/// The messages of one field, joined.
+pub(super) fn field_error(errors: &[(String, String)], field: &str) -> String {
+    errors
+        .iter()
+        .filter(|(f, _)| f == field)
+        .map(|(_, m)| m.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[derive(Template)]
+#[template(path = "desk.html")]
+struct DeskPage {
+    chrome: Chrome,
+    csrf: String,
+    fw_code: String,
+    fw_title: String,
+    frameworks: Vec<Choice>,
+    states: Vec<Choice>,
+    bodies: Vec<Choice>,
+    rounds: Vec<Choice>,
+    all: bool,
+    total: usize,
+    replaced: usize,
+    page: usize,
+    pages: usize,
+    previous_href: String,
+    next_href: String,
+    rows: Vec<Row>,
+    reason: String,
+    evidence_checked: bool,
+    done: String,
+    summary: Vec<SummaryLine>,
+    errors: Vec<(String, String)>,
+}
+
+impl DeskPage {
+    fn error(&self, field: &str) -> String {
+        field_error(&self.errors, field)
+    }
+}
+
+/// The desk's filters, read from a query string or from the hidden fields of its form.
+struct Filters {
+    framework: Option<String>,
+    state: String,
+    body: String,
+    round: String,
+    all: bool,
+    page: usize,
+}
+
+impl Filters {
+    fn of(pairs: &Pairs) -> Self {
+        Self {
+            framework: pairs.one("framework").map(str::to_owned),
+            state: pairs.one("state").unwrap_or_default().to_owned(),
+            body: pairs.one("body").unwrap_or_default().to_owned(),
+            round: pairs.one("round").unwrap_or_default().to_owned(),
+            all: pairs.one("all").is_some_and(|v| v == "1" || v == "on"),
+            page: pairs.one("page").and_then(|p| p.parse().ok()).unwrap_or(1),
+        }
+    }
+
+    fn query(&self, fw: &str, page: usize) -> String {
+        let mut pairs = vec![("framework", fw.to_owned())];
+        if !self.state.is_empty() {
+            pairs.push(("state", self.state.clone()));
+        }
+        if !self.body.is_empty() {
+            pairs.push(("body", self.body.clone()));
+        }
+        if !self.round.is_empty() {
+            pairs.push(("round", self.round.clone()));
+        }
+        if self.all {
+            pairs.push(("all", "1".to_owned()));
+        }
+        if page > 1 {
+            pairs.push(("page", page.to_string()));
+        }
+        format!("/review{}", query_string(&pairs))
+    }
+}
+
+/// The account of an admin or Secretariat officer; otherwise the login (back to `back`) or a
+/// 403 page.
+pub(super) fn reviewer(
+    session: Option<SessionUser>,
+    chrome: &Chrome,
+    back: &str,
+) -> Result<SessionUser, Box<Response>> {
+    let Some(session) = session else {
+        let login = format!("/login{}", query_string(&[("next", back.to_owned())]));
+        return Err(Box::new(Redirect::to(&login).into_response()));
+    };
+    if !matches!(session.user.role, Role::Admin | Role::Secretariat) {
+        return Err(Box::new(error_page(
+            chrome.clone(),
+            StatusCode::FORBIDDEN,
+            "Not allowed",
+            "Only the ASEAN Secretariat and administrators review reports and lock frameworks.",
+        )));
+    }
+    Ok(session)
+}
+
+/// What the POST sent besides the filters, kept when the desk is shown again.
+#[derive(Default)]
+struct Posted {
+    ids: Vec<i64>,
+    reason: String,
+    evidence_checked: bool,
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the desk's parts, each used once"
+)]
+async fn desk_page(
+    tracker: &Tracker,
+    chrome: Chrome,
+    session: &SessionUser,
+    address: Option<String>,
+    filters: &Filters,
+    posted: Posted,
+    errors: Vec<(String, String)>,
+    status: StatusCode,
+    done: String,
+) -> Response {
+    let frameworks = match tracker.frameworks().await {
+        Ok(f) => visible(f),
+        Err(e) => return service_error(chrome, e),
+    };
+    let fw = filters
+        .framework
+        .clone()
+        .unwrap_or_else(|| default_framework(&frameworks, today()));
+    let scope = if filters.state.is_empty() {
+        None
+    } else {
+        match filters.state.parse::<Scope>() {
+            Ok(s) => Some(s),
+            Err(e) => {
+                return error_page(
+                    chrome,
+                    StatusCode::BAD_REQUEST,
+                    "That cannot be shown",
+                    &e.0,
+                );
+            }
+        }
+    };
+    let actor = Actor::new(session.user.clone(), address);
+    let filter = DeskFilter {
+        framework: fw.clone(),
+        scope,
+        body: (!filters.body.is_empty()).then(|| filters.body.clone()),
+        round: (!filters.round.is_empty()).then(|| filters.round.clone()),
+        in_force_only: !filters.all,
+        page: filters.page,
+    };
+    let desk = match tracker.review_desk(&actor, &filter).await {
+        Ok(d) => d,
+        Err(e) => return service_error(chrome, e),
+    };
+    let states = match tracker.participants(&desk.framework, today()).await {
+        Ok(p) => p.participants,
+        Err(e) => return service_error(chrome, e),
+    };
+    let mut state_choices = vec![Choice::new("", "Every scope", filters.state.is_empty())];
+    state_choices.push(Choice::new(
+        "ASEAN",
+        "ASEAN (regional)",
+        filters.state == "ASEAN",
+    ));
+    state_choices.extend(states.iter().map(|p| {
+        Choice::new(
+            p.code.to_string(),
+            format!("{} ({})", state_name(&p.code), p.code),
+            filters.state == p.code.as_str(),
+        )
+    }));
+    let mut bodies = vec![Choice::new(
+        "",
+        "Every sectoral body",
+        filters.body.is_empty(),
+    )];
+    bodies.extend(
+        desk.bodies
+            .iter()
+            .map(|(code, name)| Choice::new(code.clone(), name.clone(), *code == filters.body)),
+    );
+    let mut rounds = vec![Choice::new("", "Every round", filters.round.is_empty())];
+    rounds.extend(desk.rounds.iter().map(|(code, period)| {
+        Choice::new(
+            code.clone(),
+            format!("{code} ({period})"),
+            *code == filters.round,
+        )
+    }));
+    let summary = summary_of(&errors);
+    let rows = desk
+        .rows
+        .iter()
+        .map(|r| Row {
+            report: ReportLine::of(&r.report),
+            replaces: r.replaces.as_ref().map(ReportLine::of),
+            in_force: r.in_force,
+            checked: posted.ids.contains(&r.report.id),
+        })
+        .collect();
+    let previous_href = if desk.page > 1 {
+        filters.query(&desk.framework, desk.page - 1)
+    } else {
+        String::new()
+    };
+    let next_href = if desk.page < desk.pages {
+        filters.query(&desk.framework, desk.page + 1)
+    } else {
+        String::new()
+    };
+    render_with(
+        status,
+        &DeskPage {
+            csrf: session.csrf.expose().to_owned(),
+            frameworks: framework_choices(&frameworks, &desk.framework),
+            fw_code: desk.framework,
+            fw_title: desk.framework_title,
+            states: state_choices,
+            bodies,
+            rounds,
+            all: filters.all,
+            total: desk.total,
+            replaced: desk.replaced,
+            page: desk.page,
+            pages: desk.pages,
+            previous_href,
+            next_href,
+            rows,
+            reason: posted.reason,
+            evidence_checked: posted.evidence_checked,
+            done,
+            summary,
+            errors,
+            chrome,
+        },
+    )
+}
+
+/// `GET /review?framework=&state=&body=&all=1&page=`.
+pub async fn page(
+    State(state): State<AppState>,
+    Peer(address): Peer,
+    Session(session): Session,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let chrome = Chrome::new(Section::Review, session.as_ref());
+    let session = match reviewer(session, &chrome, "/review") {
+        Ok(s) => s,
+        Err(response) => return *response,
+    };
+    let params = Pairs::parse(query.as_deref().unwrap_or_default());
+    let done = match (params.one("done"), params.one("count")) {
+        (Some("validated"), Some(n)) => format!("{n} validated."),
+        (Some("returned"), Some(n)) => format!("{n} returned to their focal points."),
+        _ => String::new(),
+    };
+    desk_page(
+        &state.tracker,
+        chrome,
+        &session,
+        address,
+        &Filters::of(&params),
+        Posted::default(),
+        Vec::new(),
+        StatusCode::OK,
+        done,
+    )
+    .await
+}
+
+/// `POST /review`: `id` (repeated), `decision` (`validate` or `return`), `evidence_checked`,
+/// `reason`, and the filters to come back to.
+pub async fn decide(
+    State(state): State<AppState>,
+    Peer(address): Peer,
+    Session(session): Session,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form = Pairs::parse(&String::from_utf8_lossy(&body));
+    let filters = Filters::of(&form);
+    let session = match posted_session(&headers, session, &form, "/review") {
+        Ok(s) => s,
+        Err(response) => return *response,
+    };
+    let chrome = Chrome::new(Section::Review, Some(&session));
+    let session = match reviewer(Some(session), &chrome, "/review") {
+        Ok(s) => s,
+        Err(response) => return *response,
+    };
+    let mut errors: Vec<(String, String)> = Vec::new();
+    let ids: Vec<i64> = form
+        .all("id")
+        .iter()
+        .filter_map(|id| id.parse().ok())
+        .collect();
+    let posted = Posted {
+        ids: ids.clone(),
+        reason: form.one("reason").unwrap_or_default().to_owned(),
+        evidence_checked: form.one("evidence_checked").is_some(),
+    };
+    if ids.is_empty() {
+        errors.push(("reports".to_owned(), "Tick at least one report.".to_owned()));
+    }
+    let decision = match form.one("decision") {
+        Some("validate") => {
+            if !posted.evidence_checked {
+                errors.push((
+                    "evidence_checked".to_owned(),
+                    "Confirm that the evidence of every ticked report was checked.".to_owned(),
+                ));
+            }
+            Some(ReviewDecision::Validate {
+                evidence_checked: posted.evidence_checked,
+                note: None,
+            })
+        }
+        Some("return") => {
+            if posted.reason.trim().is_empty() {
+                errors.push((
+                    "reason".to_owned(),
+                    "Say why the reports are returned: their focal points read it.".to_owned(),
+                ));
+            }
+            Some(ReviewDecision::Return {
+                reason: posted.reason.clone(),
+            })
+        }
+        _ => {
+            errors.push((
+                "decision".to_owned(),
+                "Choose validate or return.".to_owned(),
+            ));
+            None
+        }
+    };
+    let fw = filters.framework.clone().unwrap_or_default();
+    let (status, errors) = match (decision, errors.is_empty()) {
+        (Some(decision), true) => {
+            let result = match state.tracker.admit_write(&session.user) {
+                Ok(()) => {
+                    let actor = Actor::new(session.user.clone(), address.clone());
+                    state
+                        .tracker
+                        .decide_reports(&actor, &fw, &ids, decision)
+                        .await
+                }
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(decided) => {
+                    let back = filters.query(&decided.framework, 1);
+                    let sep = if back.contains('?') { '&' } else { '?' };
+                    return Redirect::to(&format!(
+                        "{back}{sep}done={}&count={}",
+                        decided.decision.as_str(),
+                        decided.count
+                    ))
+                    .into_response();
+                }
+                Err(e) => match refusal(e) {
+                    Ok(found) => found,
+                    Err(other) => return service_error(chrome, other),
+                },
+            }
+        }
+        (_, _) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+    };
+    desk_page(
+        &state.tracker,
+        chrome,
+        &session,
+        address,
+        &filters,
+        posted,
+        errors,
+        status,
+        String::new(),
+    )
+    .await
+}
+
+/// A refusal of `decide_reports` as messages next to the desk's fields.
+fn refusal(e: ServiceError) -> Result<(StatusCode, Vec<(String, String)>), ServiceError> {
+    let field = |issue: FieldIssue| {
+        let name = match issue.field.as_str() {
+            "reason" | "evidence_checked" => issue.field.clone(),
+            _ => "reports".to_owned(),
+        };
+        (name, super::layout::sentence(&issue.message))
+    };
+    match e {
+        ServiceError::Invalid(issues) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            issues.into_iter().map(field).collect(),
+        )),
+        e @ (ServiceError::NotFound(_) | ServiceError::Conflict(_)) => {
+            let status = if matches!(e, ServiceError::NotFound(_)) {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::CONFLICT
+            };
+            Ok((
+                status,
+                vec![(
+                    "reports".to_owned(),
+                    format!(
+                        "{} Nothing was decided; the list below is as it stands now.",
+                        super::layout::sentence(&e.to_string())
+                    ),
+                )],
+            ))
+        }
+        e @ ServiceError::TooManyWrites { .. } => Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            vec![("reports".to_owned(), e.to_string())],
+        )),
+        other => Err(other),
+    }
+}
