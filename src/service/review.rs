@@ -176,12 +176,7 @@ impl Tracker {
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                let dates = engine::rounds::RoundDates {
-                    period_start: r.period_start,
-                    period_end: r.period_end,
-                    opens_on: r.opens_on,
-                    due_on: r.due_on,
-                };
+                let dates = super::rounds::dates(r);
                 let log = logs.remove(&r.id).unwrap_or_default();
                 let c = engine::rounds::completeness(dates, &round_participations, &log, instant);
                 let coverage = if Some(i) == latest_round {

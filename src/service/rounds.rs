@@ -162,7 +162,7 @@ pub struct RoundMatrix {
     pub states: Vec<MatrixRow>,
 }
 
-fn dates(round: &Round) -> RoundDates {
+pub(super) fn dates(round: &Round) -> RoundDates {
     RoundDates {
         period_start: round.period_start,
         period_end: round.period_end,

@@ -12,7 +12,6 @@ use super::Session;
 use super::layout::{
     Chrome, Headline, Section, long_date, query_string, render, segment, service_error, state_name,
 };
-use crate::domain::StateCode;
 use crate::edge::AppState;
 use crate::engine::rounds::{Completeness, RoundCounts, RoundStanding};
 use crate::engine::{percent, percent_of};
@@ -220,10 +219,6 @@ struct RoundsPage {
     xlsx_href: String,
 }
 
-fn name_of(code: &StateCode) -> String {
-    state_name(code)
-}
-
 pub async fn rounds(
     State(state): State<AppState>,
     Session(session): Session,
@@ -265,7 +260,7 @@ pub async fn rounds(
         .states
         .iter()
         .map(|row| MatrixLine {
-            name: name_of(&row.state),
+            name: state_name(&row.state),
             code: row.state.to_string(),
             cells: row.rounds.iter().map(|s| standing_words(*s)).collect(),
         })
