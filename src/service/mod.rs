@@ -39,8 +39,9 @@ pub use indicators::{
 };
 pub use pages::{
     ActivityCount, BodyFramework, BodyPage, DESK_PAGE, Dashboard, DeskFilter, DeskRow,
-    FrameworkPanel, GoalLine, GridRow, GridView, LaggingMeasure, LevelComparison, LevelRow,
-    MeasurePage, ReviewDesk, StatePage, TreeRow, TreeView,
+    FocalFramework, FocalHome, FocalRound, FrameworkPanel, GoalLine, GridRow, GridView, HOME_LIST,
+    LaggingMeasure, LevelComparison, LevelRow, MeasurePage, ReviewDesk, StatePage, TreeRow,
+    TreeView,
 };
 pub use rounds::{
     DEFAULT_DUE_DAYS, DEFAULT_OPEN_DAYS, MAX_PLAN_DAYS, MatrixColumn, PlanOutcome, PlanRequest,

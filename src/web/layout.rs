@@ -40,6 +40,7 @@ pub enum Section {
     Reports,
     Record,
     Review,
+    Me,
     Account,
 }
 
@@ -50,6 +51,8 @@ pub struct ChromeUser {
     pub csrf: String,
     pub may_record: bool,
     pub may_review: bool,
+    /// A focal point (an account of a member state): it has a task list (`/me`).
+    pub has_tasks: bool,
 }
 
 /// The page chrome: the navigation, who is logged in, the stylesheet.
@@ -72,6 +75,7 @@ impl Chrome {
                 csrf: s.csrf.expose().to_owned(),
                 may_record: s.user.role != Role::Viewer,
                 may_review: matches!(s.user.role, Role::Admin | Role::Secretariat),
+                has_tasks: s.user.state.is_some(),
             }),
             css: css_href(),
             notices: Vec::new(),
@@ -95,6 +99,7 @@ impl Chrome {
             Section::Reports => "reports",
             Section::Record => "record",
             Section::Review => "review",
+            Section::Me => "me",
             Section::Account => "account",
         };
         if this == section {

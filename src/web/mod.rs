@@ -20,6 +20,7 @@ mod dashboard;
 mod desk;
 pub mod layout;
 mod locks;
+mod me;
 mod record;
 mod reports;
 mod rounds;
@@ -43,6 +44,8 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
         .route("/account", get(account))
+        .route("/me", get(me::page))
+        .route("/me/submit", post(me::submit))
         .route("/", get(dashboard::page))
         .route("/assets/site.css", get(layout::stylesheet))
         .route("/frameworks", get(browse::index))
@@ -140,7 +143,7 @@ fn safe_next(next: &str) -> &str {
     if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
         next
     } else {
-        "/account"
+        "/me"
     }
 }
 

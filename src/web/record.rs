@@ -465,10 +465,12 @@ pub async fn form(
     let fw = params
         .one("framework")
         .map_or_else(|| default_framework(&frameworks, today()), str::to_owned);
-    let values = Values {
-        effective_date: today().to_string(),
-        ..Values::of(&params)
-    };
+    // A link may pre-fill the form (the focal point's "Correct" link on /me); the date
+    // defaults to today.
+    let mut values = Values::of(&params);
+    if values.effective_date.is_empty() {
+        values.effective_date = today().to_string();
+    }
     record_page(
         &state.tracker,
         chrome,

@@ -18,6 +18,7 @@ mod demo_indicators;
 mod durability;
 mod faults;
 mod figures;
+mod focal_home;
 mod governance;
 mod hardening;
 mod indicator_api;

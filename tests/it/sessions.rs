@@ -269,10 +269,10 @@ async fn a_login_sends_the_browser_back_only_to_a_page_of_this_site() {
         .await;
     for (next, location) in [
         ("/api/v1/frameworks", "/api/v1/frameworks"),
-        ("//evil.example/", "/account"),
-        ("https://evil.example/", "/account"),
-        ("/\\evil.example", "/account"),
-        ("", "/account"),
+        ("//evil.example/", "/me"),
+        ("https://evil.example/", "/me"),
+        ("/\\evil.example", "/me"),
+        ("", "/me"),
     ] {
         let response = browser()
             .post(format!("{}/login", app.base))

@@ -17,6 +17,7 @@ mod dashboard;
 mod desk;
 mod framework;
 mod grid;
+mod me;
 mod measure;
 mod state;
 
@@ -34,6 +35,7 @@ pub use dashboard::{Dashboard, FrameworkPanel};
 pub use desk::{DESK_PAGE, DeskFilter, DeskRow, ReviewDesk};
 pub use framework::{TreeRow, TreeView};
 pub use grid::{GridRow, GridView};
+pub use me::{FocalFramework, FocalHome, FocalRound, HOME_LIST};
 pub use measure::MeasurePage;
 pub use state::{GoalLine, LaggingMeasure, StatePage};
 
