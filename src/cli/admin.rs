@@ -227,13 +227,13 @@ pub async fn user(database_url: &str, command: UserCommand) -> anyhow::Result<()
             let accounts = tracker.accounts(None).await.map_err(explain)?;
             writeln!(
                 out,
-                "{:<24} {:<12} {:<6} {:<9} {:<8} created",
-                "name", "role", "state", "password", "status"
+                "{:<24} {:<12} {:<6} {:<9} {:<8} {:<10} email",
+                "name", "role", "state", "password", "status", "created"
             )?;
             for a in accounts {
                 writeln!(
                     out,
-                    "{:<24} {:<12} {:<6} {:<9} {:<8} {}",
+                    "{:<24} {:<12} {:<6} {:<9} {:<8} {:<10} {}",
                     a.user.name,
                     a.user.role.as_str(),
                     a.user.state.as_ref().map_or("-", StateCode::as_str),
@@ -247,7 +247,8 @@ pub async fn user(database_url: &str, command: UserCommand) -> anyhow::Result<()
                     } else {
                         "active"
                     },
-                    a.created_at.format("%Y-%m-%d")
+                    a.created_at.format("%Y-%m-%d").to_string(),
+                    a.email.as_deref().unwrap_or("-")
                 )?;
             }
         }

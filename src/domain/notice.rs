@@ -180,8 +180,19 @@ pub fn full_link(base: Option<&str>, path: &str) -> String {
     }
 }
 
+/// Where a notice's text ends and its signature starts.
+const SIGNATURE_MARK: &str = "\n\n-- \n";
+
 const SIGNATURE: &str =
     "\n\n-- \nblueprint-tracker: this message was sent because your account is a focal point of ";
+
+/// The text of a mail: the notice's text, then its link, then the signature.
+pub fn mail_body(text: &str, link: &str) -> String {
+    match text.split_once(SIGNATURE_MARK) {
+        Some((main, signature)) => format!("{main}\n\n{link}{SIGNATURE_MARK}{signature}\n"),
+        None => format!("{text}\n\n{link}\n"),
+    }
+}
 
 fn signed(text: String, state: &StateCode) -> String {
     format!("{text}{SIGNATURE}{state}.")
@@ -349,6 +360,15 @@ mod tests {
         ] {
             assert!(email_problem(bad).is_some(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_link_comes_before_the_signature() {
+        let d = submission_decided("fw", "R1", 4, &"THA".parse().unwrap(), Some("Missing."));
+        let body = mail_body(&d.body, "/rounds/fw/R1");
+        let link = body.find("/rounds/fw/R1").unwrap();
+        assert!(link < body.find("\n-- \n").unwrap(), "{body}");
+        assert!(body.contains("Missing."));
     }
 
     #[test]

@@ -191,7 +191,7 @@ impl Tracker {
         let mut outcome = DeliveryOutcome::default();
         for message in self.store.due_notifications(now, DELIVERY_BATCH).await? {
             let link = notice::full_link(policy.public_url.as_deref(), &message.link);
-            let body = format!("{}\n\n{link}\n", message.body);
+            let body = notice::mail_body(&message.body, &link);
             let result = mailer.send(&message.email, &message.subject, &body).await;
             let at = super::now();
             let attempts = message.attempts.saturating_add(1);

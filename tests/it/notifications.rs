@@ -491,3 +491,175 @@ async fn notif_the_background_task_mails_a_returned_round_submission() {
     keys.dedup();
     assert_eq!(keys.len(), stored.len());
 }
+
+#[tokio::test]
+async fn notif_a_bulk_return_announces_each_report_and_a_message_is_given_up_after_the_last_attempt()
+ {
+    let app = TestApp::spawn().await;
+    let t = app.tokens().await;
+    let tha = tha_focal_point(&app).await;
+    let a = record(&app, &tha, "1.1.2").await;
+    let b = record(&app, &tha, "1.1.3").await;
+    // A bulk naming an unknown report is refused whole: no row.
+    let refused = app
+        .post(
+            &format!("{SP}/reports/return"),
+            Some(&t.secretariat),
+            &json!({"ids": [a, b, 999_999], "reason": "Dates are wrong."}),
+        )
+        .await;
+    assert_eq!(refused.status(), 404);
+    assert!(rows(&app).await.is_empty());
+    let returned = app
+        .post(
+            &format!("{SP}/reports/return"),
+            Some(&t.secretariat),
+            &json!({"ids": [a, b], "reason": "Dates are wrong."}),
+        )
+        .await;
+    assert_eq!(returned.status(), 200);
+    let stored = rows(&app).await;
+    assert_eq!(stored.len(), 2);
+    assert!(stored.iter().all(|r| r.kind == "report_returned"));
+
+    // Two attempts at most: both fail, both rows are given up.
+    let url = format!("smtp://127.0.0.1:{}", free_port());
+    let policy = DeliveryPolicy {
+        max_attempts: 2,
+        ..DeliveryPolicy::default()
+    };
+    let first = app
+        .tracker
+        .deliver_notifications(&mailer(&url), &policy, now())
+        .await
+        .unwrap();
+    assert_eq!((first.retrying, first.failed), (2, 0));
+    let second = app
+        .tracker
+        .deliver_notifications(&mailer(&url), &policy, now() + chrono::Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!((second.retrying, second.failed), (0, 2));
+    let stored = rows(&app).await;
+    assert!(
+        stored
+            .iter()
+            .all(|r| r.state == "failed" && r.attempts == 2),
+        "{stored:?}"
+    );
+    let user = app.tracker.account("tha-focal").await.unwrap();
+    let notices = app.tracker.store().notices_for(user.id, 10).await.unwrap();
+    assert_eq!(notices.len(), 2, "still shown to the account");
+    assert!(notices[0].id > notices[1].id, "newest first");
+}
+
+#[tokio::test]
+async fn notif_serve_with_smtp_mails_an_overdue_round_and_stops_cleanly_on_sigterm() {
+    let app = TestApp::spawn().await;
+    let t = app.tokens().await;
+    let _tha = tha_focal_point(&app).await;
+    let code = overdue_round(&app, &t.secretariat).await;
+    let smtp = SmtpServer::start().await;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_blueprint-tracker"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--smtp-url", &smtp.url()])
+        .args(["--notify-interval", "1"])
+        .env("DATABASE_URL", &app.database_url)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Serving (and so listening for SIGTERM) once it says where.
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let base = line.trim().rsplit(' ').next().unwrap().to_owned();
+    let health = reqwest::get(format!("{base}/healthz")).await.unwrap();
+    assert_eq!(health.status(), 200);
+    let mut messages = Vec::new();
+    for _ in 0..150 {
+        messages = smtp.messages();
+        if !messages.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let sent = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let mut status = None;
+    for _ in 0..100 {
+        status = child.try_wait().unwrap();
+        if status.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    if status.is_none() {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    assert!(status.is_some_and(|s| s.success()), "exits 0: {status:?}");
+    assert_eq!(messages.len(), 1, "the overdue notice, once");
+    assert!(messages[0].contains(&format!("Subject: Round {code} is overdue")));
+}
+
+#[tokio::test]
+async fn notif_addresses_are_set_by_the_admin_api_and_the_terminal_and_checked() {
+    let app = TestApp::spawn().await;
+    let t = app.tokens().await;
+    let bad = app
+        .post(
+            "/api/v1/users",
+            Some(&t.admin),
+            &json!({"name": "idn-focal", "role": "focal_point", "state": "IDN", "email": "not an address"}),
+        )
+        .await;
+    let problem = assert_problem(bad, 422, "validation_failed").await;
+    assert_eq!(crate::support::error_fields(&problem), ["email"]);
+    let created = app
+        .post(
+            "/api/v1/users",
+            Some(&t.admin),
+            &json!({"name": "idn-focal", "role": "focal_point", "state": "IDN",
+                    "email": "focal.idn@example.org"}),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    let accounts = app.get_json_as(&t.admin, "/api/v1/users").await;
+    let listed = accounts
+        .as_array()
+        .or_else(|| accounts["users"].as_array())
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "idn-focal")
+        .cloned()
+        .unwrap();
+    assert_eq!(listed["email"], "focal.idn@example.org");
+
+    // The terminal changes it, then removes it (audited as user.email).
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_blueprint-tracker"))
+            .args(args)
+            .env("DATABASE_URL", &app.database_url)
+            .output()
+            .unwrap()
+    };
+    let set = run(&["user", "email", "idn-focal", "idn@example.org"]);
+    assert!(set.status.success(), "{set:?}");
+    let list = String::from_utf8(run(&["user", "list"]).stdout).unwrap();
+    assert!(list.contains("idn@example.org"), "{list}");
+    let cleared = run(&["user", "email", "idn-focal", "--clear"]);
+    assert!(cleared.status.success(), "{cleared:?}");
+    let refused = run(&["user", "email", "idn-focal", "nope"]);
+    assert!(!refused.status.success());
+    let audit = app
+        .get_json_as(&t.admin, "/api/v1/audit?action=user.email")
+        .await;
+    assert_eq!(audit["count"], 2, "{audit}");
+}
