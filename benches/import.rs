@@ -103,6 +103,7 @@ async fn secretariat(tracker: &Tracker) -> Actor {
             role: Role::Secretariat,
             state: None,
             password: None,
+            email: None,
         })
         .await
         .unwrap();

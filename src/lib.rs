@@ -9,6 +9,7 @@ pub mod domain;
 pub mod edge;
 pub mod engine;
 pub mod http;
+pub mod mail;
 pub mod reference;
 pub mod report;
 pub mod server;

@@ -14,6 +14,7 @@ pub mod login_failures;
 pub mod member_states;
 pub mod node_bodies;
 pub mod nodes;
+pub mod notifications;
 pub mod observation_reviews;
 pub mod participations;
 pub mod report_reviews;

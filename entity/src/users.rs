@@ -16,6 +16,8 @@ pub struct Model {
     /// The second factor's shared secret (base32), when enabled.
     pub totp_secret: Option<String>,
     pub created_at: DateTimeUtc,
+    /// Where notifications are sent (none: they are only shown in the pages).
+    pub email: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

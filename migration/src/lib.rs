@@ -12,6 +12,7 @@ mod m20261205_000002_login_failures;
 mod m20261206_000001_indicators;
 mod m20261207_000001_report_corrections;
 mod m20261207_000002_rounds;
+mod m20261208_000001_notifications;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000001_indicators::Migration),
             Box::new(m20261207_000001_report_corrections::Migration),
             Box::new(m20261207_000002_rounds::Migration),
+            Box::new(m20261208_000001_notifications::Migration),
         ]
     }
 }

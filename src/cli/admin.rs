@@ -23,6 +23,9 @@ pub enum UserCommand {
     Enable(UserName),
     /// Set an account's web password, read from the first line of standard input.
     Password(UserName),
+    /// Set an account's e-mail address, where its notifications are mailed (`--clear`
+    /// removes it).
+    Email(EmailArgs),
     /// Turn the second factor (TOTP) on for an admin or secretariat account and print its
     /// secret and otpauth:// URI (shown once); `--off` turns it off.
     Totp(TotpArgs),
@@ -41,6 +44,20 @@ pub struct UserAddArgs {
     /// Also set a web password, read from the first line of standard input.
     #[arg(long)]
     pub password_stdin: bool,
+    /// Where the account's notifications are mailed.
+    #[arg(long, env = "BLUEPRINT_USER_EMAIL")]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EmailArgs {
+    pub name: String,
+    /// The address (`focal.idn@example.org`).
+    #[arg(required_unless_present = "clear")]
+    pub address: Option<String>,
+    /// Remove the address instead: notifications are then only shown in the pages.
+    #[arg(long, conflicts_with = "address")]
+    pub clear: bool,
 }
 
 #[derive(Debug, Args)]
@@ -171,6 +188,7 @@ pub async fn user(database_url: &str, command: UserCommand) -> anyhow::Result<()
                 role: args.role.into(),
                 state,
                 password,
+                email: args.email,
             };
             let (user, token) = tracker
                 .create_account(None, &account)
@@ -186,17 +204,36 @@ pub async fn user(database_url: &str, command: UserCommand) -> anyhow::Result<()
             )?;
             writeln!(out, "{}", token.expose())?;
         }
+        UserCommand::Email(args) => {
+            let address = if args.clear {
+                None
+            } else {
+                args.address.as_deref()
+            };
+            let user = tracker
+                .set_email(None, &args.name, address)
+                .await
+                .map_err(explain)?;
+            match address {
+                Some(a) => writeln!(out, "account `{}`: notifications go to {a}", user.name)?,
+                None => writeln!(
+                    out,
+                    "account `{}`: no e-mail address; notifications are shown in the pages only",
+                    user.name
+                )?,
+            }
+        }
         UserCommand::List => {
             let accounts = tracker.accounts(None).await.map_err(explain)?;
             writeln!(
                 out,
-                "{:<24} {:<12} {:<6} {:<9} {:<8} created",
-                "name", "role", "state", "password", "status"
+                "{:<24} {:<12} {:<6} {:<9} {:<8} {:<10} email",
+                "name", "role", "state", "password", "status", "created"
             )?;
             for a in accounts {
                 writeln!(
                     out,
-                    "{:<24} {:<12} {:<6} {:<9} {:<8} {}",
+                    "{:<24} {:<12} {:<6} {:<9} {:<8} {:<10} {}",
                     a.user.name,
                     a.user.role.as_str(),
                     a.user.state.as_ref().map_or("-", StateCode::as_str),
@@ -210,7 +247,8 @@ pub async fn user(database_url: &str, command: UserCommand) -> anyhow::Result<()
                     } else {
                         "active"
                     },
-                    a.created_at.format("%Y-%m-%d")
+                    a.created_at.format("%Y-%m-%d").to_string(),
+                    a.email.as_deref().unwrap_or("-")
                 )?;
             }
         }

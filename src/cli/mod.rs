@@ -6,6 +6,7 @@
 mod admin;
 mod backup;
 mod figures;
+mod notify;
 mod rounds;
 mod transfer;
 
@@ -59,6 +60,9 @@ pub enum Command {
     /// Reporting rounds: create, plan, list, show, submit, accept, return.
     #[command(subcommand)]
     Round(rounds::RoundCommand),
+    /// Notifications: scan for the notices due and send the pending ones once over
+    /// `--smtp-url`, or (`--dry-run`) list what would be sent.
+    Notify(notify::NotifyArgs),
     /// Show the audit trail, newest first.
     Audit(admin::AuditArgs),
     /// Print a framework's rates in one scope, overall and per node (as `GET …/progress`).
@@ -234,6 +238,8 @@ pub struct ServeArgs {
     /// Seconds given to requests in flight after SIGTERM or Ctrl-C; then the server exits.
     #[arg(long, env = "BLUEPRINT_SHUTDOWN_TIMEOUT", default_value_t = 10)]
     pub shutdown_timeout: u64,
+    #[command(flatten)]
+    pub smtp: notify::SmtpArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -284,6 +290,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Unlock(args) => admin::unlock(&cli.database_url, args).await,
         Command::Round(command) => rounds::round(&cli.database_url, command).await,
         Command::Audit(args) => admin::audit(&cli.database_url, args).await,
+        Command::Notify(args) => notify::notify(&cli.database_url, args).await,
         Command::Progress(args) => {
             let (tracker, _) = open(&cli.database_url).await?;
             let scope: Scope = args
@@ -516,6 +523,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
             "demo indicators loaded (illustrative, not official data; values 2026-2030: read them as of 2030-12-31)"
         );
     }
+    let mailer = args.smtp.mailer()?;
     let indexed = tracker.warm_figures().await.map_err(explain)?;
     tracing::info!(reports = indexed, "figures ready");
     let listener = tokio::net::TcpListener::bind(args.bind)
@@ -527,7 +535,19 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         writeln!(out, "blueprint-tracker listening on http://{addr}")?;
         out.flush()?;
     }
-    crate::server::serve_with(
+    // The notifier: scans every pass; sends only with --smtp-url.
+    if mailer.is_none() {
+        tracing::info!("no --smtp-url: notifications are queued and shown, not mailed");
+    }
+    let (stop_notifier, stopped) = tokio::sync::watch::channel(false);
+    let mut notifier = tokio::spawn(crate::mail::run_notifier(
+        tracker.clone(),
+        mailer,
+        args.smtp.policy(),
+        args.smtp.interval(),
+        stopped,
+    ));
+    let served = crate::server::serve_with(
         tracker.clone(),
         crate::server::HttpOptions {
             behind_tls: args.behind_tls,
@@ -542,7 +562,16 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         listener,
         shutdown_signal(),
     )
-    .await?;
+    .await;
+    let _ = stop_notifier.send(true);
+    if tokio::time::timeout(NOTIFIER_STOP_TIMEOUT, &mut notifier)
+        .await
+        .is_err()
+    {
+        tracing::warn!("the notifier did not stop in time; abandoned");
+        notifier.abort();
+    }
+    served?;
     // The pool waits for its connections to come back: bounded, so a stuck one cannot keep
     // the process from exiting.
     match tokio::time::timeout(STORE_CLOSE_TIMEOUT, tracker.store().clone().close()).await {
@@ -552,6 +581,9 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!("stopped");
     Ok(())
 }
+
+/// How long `serve` waits for the notifier's pass in progress at shutdown.
+const NOTIFIER_STOP_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How long `serve` waits for the database's connections to close at shutdown.
 const STORE_CLOSE_TIMEOUT: Duration = Duration::from_secs(5);

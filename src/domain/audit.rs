@@ -34,6 +34,8 @@ pub mod actions {
     pub const USER_ENABLE: &str = "user.enable";
     pub const USER_PASSWORD: &str = "user.password";
     pub const USER_TOTP: &str = "user.totp";
+    /// An account's e-mail address set or removed.
+    pub const USER_EMAIL: &str = "user.email";
     pub const TOKEN_CREATE: &str = "token.create";
     pub const TOKEN_REVOKE: &str = "token.revoke";
     pub const LOCK_CREATE: &str = "lock.create";
@@ -64,9 +66,13 @@ pub mod actions {
     pub const ROUND_ACCEPT: &str = "round.accept";
     /// A round's submission returned by the Secretariat, with a reason.
     pub const ROUND_RETURN: &str = "round.return";
+    /// A notification delivered to the SMTP server.
+    pub const NOTIFICATION_SENT: &str = "notification.sent";
+    /// A notification's delivery attempt failed (tried again later, or given up).
+    pub const NOTIFICATION_FAILED: &str = "notification.failed";
 
     /// Every action, for filters and documentation.
-    pub const ALL: [&str; 30] = [
+    pub const ALL: [&str; 33] = [
         STATUS_RECORD,
         STATUS_RECORD_OVERRIDE,
         STATUS_CORRECTION_AFTER_RETURN,
@@ -77,6 +83,7 @@ pub mod actions {
         USER_ENABLE,
         USER_PASSWORD,
         USER_TOTP,
+        USER_EMAIL,
         TOKEN_CREATE,
         TOKEN_REVOKE,
         LOCK_CREATE,
@@ -97,6 +104,8 @@ pub mod actions {
         ROUND_SUBMIT,
         ROUND_ACCEPT,
         ROUND_RETURN,
+        NOTIFICATION_SENT,
+        NOTIFICATION_FAILED,
     ];
 }
 

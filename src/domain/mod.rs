@@ -6,6 +6,7 @@ pub mod audit;
 mod indicator;
 mod input;
 mod model;
+pub mod notice;
 pub mod policy;
 mod round;
 mod secret;
@@ -25,6 +26,7 @@ pub use model::{
     NewStatusReport, Node, Participation, ReportFact, ReturnFact, SectoralBody, StatusReport,
     TokenInfo, User, Validation, ValidationState, participants_as_of,
 };
+pub use notice::{Delivery, Notice, NoticeDraft, NoticeKind, Outgoing, email_problem};
 pub use policy::{Action, Denial, decide};
 pub use round::{
     MAX_ROUND_CODE, Round, Submission, SubmissionAction, round_code_problem, transition_problem,

@@ -330,6 +330,8 @@ pub struct Account {
     pub has_password: bool,
     pub second_factor: bool,
     pub created_at: DateTime<Utc>,
+    /// Where its notifications are mailed (`null`: shown in the pages only).
+    pub email: Option<String>,
 }
 
 #[cfg(test)]

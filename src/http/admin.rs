@@ -97,7 +97,7 @@ pub async fn create_user(
         .tracker
         .permit(&caller, Action::ManageAccounts)
         .await?;
-    let mut f = Fields::of(&body, &["name", "role", "state", "password"])?;
+    let mut f = Fields::of(&body, &["name", "role", "state", "password", "email"])?;
     let name = f.text("name", true);
     let role = f.text("role", true).and_then(|r| match r.parse::<Role>() {
         Ok(role) => Some(role),
@@ -116,6 +116,7 @@ pub async fn create_user(
             }
         });
     let password = f.text("password", false).map(Secret::new);
+    let email = f.text("email", false);
     let more = account_issues(
         name.as_deref(),
         role,
@@ -131,6 +132,7 @@ pub async fn create_user(
         role,
         state: state_code,
         password,
+        email,
     };
     let (user, token) = state
         .tracker

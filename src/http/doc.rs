@@ -595,6 +595,9 @@ pub struct NewAccount {
     /// For web logins; without one the account has API tokens only.
     #[schema(min_length = 12, max_length = 1024)]
     pub password: Option<String>,
+    /// Where the account's notifications are mailed (focal points: returns and rounds).
+    #[schema(max_length = 254)]
+    pub email: Option<String>,
 }
 
 /// A new password. Unknown fields are refused (422).

@@ -14,7 +14,7 @@ use super::sessions::{MIN_PASSWORD_CHARS, hash_password, second_factor_allowed, 
 use super::{ServiceError, ServiceResult, Tracker, now};
 use crate::domain::{
     Account, Action, Actor, AuditEntry, FieldIssue, Role, Secret, StateCode, TokenInfo, User,
-    audit::actions,
+    audit::actions, email_problem,
 };
 use crate::store::{NewToken, NewUser};
 
@@ -25,6 +25,8 @@ pub struct NewAccount {
     pub role: Role,
     pub state: Option<StateCode>,
     pub password: Option<Secret>,
+    /// Where notifications are mailed.
+    pub email: Option<String>,
 }
 
 impl NewAccount {
@@ -34,6 +36,7 @@ impl NewAccount {
             role,
             state,
             password: None,
+            email: None,
         }
     }
 }
@@ -197,12 +200,16 @@ impl Tracker {
     ) -> ServiceResult<(User, Secret)> {
         self.allow(actor, Action::ManageAccounts).await?;
         let name = account.name.trim();
-        let issues = account_issues(
+        let mut issues = account_issues(
             Some(name),
             Some(account.role),
             account.state.as_ref(),
             account.password.as_ref(),
         );
+        let email = account.email.as_deref().map(str::trim);
+        if let Some(problem) = email.and_then(email_problem) {
+            issues.push(FieldIssue::invalid("email", problem));
+        }
         if !issues.is_empty() {
             return Err(ServiceError::Invalid(issues));
         }
@@ -229,6 +236,7 @@ impl Tracker {
                         expires_at: None,
                     }),
                     password_hash: password_hash.as_deref(),
+                    email,
                     audit: Some(entry(actor, actions::USER_CREATE)),
                 },
                 now(),
@@ -244,6 +252,31 @@ impl Tracker {
     pub async fn add_account(&self, account: &NewAccount) -> ServiceResult<(User, String)> {
         let (user, token) = self.create_account(None, account).await?;
         Ok((user, token.expose().to_owned()))
+    }
+
+    /// Sets an account's e-mail address (`None`: removes it), where its notifications are
+    /// mailed (an admin, the account itself, or the terminal). Audited as `user.email`.
+    ///
+    /// # Errors
+    /// `Forbidden`, `NotFound`, `Invalid` for an address that is not one; the store fails.
+    pub async fn set_email(
+        &self,
+        actor: Option<&Actor>,
+        name: &str,
+        email: Option<&str>,
+    ) -> ServiceResult<User> {
+        let user = self.owned_account(actor, name).await?;
+        let email = email.map(str::trim).filter(|e| !e.is_empty());
+        if let Some(problem) = email.and_then(email_problem) {
+            return Err(ServiceError::Invalid(vec![FieldIssue::invalid(
+                "email", problem,
+            )]));
+        }
+        let audit = entry(actor, actions::USER_EMAIL)
+            .target(format!("user {}", user.name))
+            .detail(serde_json::json!({ "user": user.name, "email": email }));
+        self.store.set_email(user.id, email, &audit, now()).await?;
+        Ok(user)
     }
 
     /// Every account (admins only).

@@ -241,6 +241,7 @@ impl Tracker {
                     disabled: true,
                     token: None,
                     password_hash: None,
+                    email: Some(demo::DEMO_SECRETARIAT_EMAIL),
                     audit: None,
                 },
                 now(),

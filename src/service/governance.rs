@@ -15,8 +15,8 @@ use serde::Serialize;
 use super::accounts::entry;
 use super::{ServiceError, ServiceResult, Tracker, now};
 use crate::domain::{
-    Action, Actor, AuditEntry, AuditEvent, AuditFilter, FieldIssue, Lock, Scope, StatusReport,
-    ValidationState, audit::actions,
+    Action, Actor, AuditEntry, AuditEvent, AuditFilter, FieldIssue, Lock, NoticeDraft, Scope,
+    StatusReport, ValidationState, audit::actions, notice,
 };
 use crate::store::NewReview;
 
@@ -120,6 +120,36 @@ pub struct ReviewQueue {
 }
 
 impl Tracker {
+    /// The notices of a return to the focal points of each report's state (none for a
+    /// validation, nor for a regional report).
+    async fn return_notices(
+        &self,
+        fw: &crate::domain::Framework,
+        review: &Review<'_>,
+        report_ids: &[i64],
+    ) -> ServiceResult<Vec<NoticeDraft>> {
+        let (ValidationState::Returned, Some(reason)) = (review.state, review.reason) else {
+            return Ok(Vec::new());
+        };
+        Ok(self
+            .store
+            .reports_by_ids(fw, report_ids)
+            .await?
+            .iter()
+            .filter_map(|r| match &r.scope {
+                Scope::State(state) => Some(notice::report_returned(
+                    &fw.code,
+                    r.id,
+                    &r.measure,
+                    state,
+                    r.effective_date,
+                    reason,
+                )),
+                Scope::Asean => None,
+            })
+            .collect())
+    }
+
     /// Locks `framework` up to `until`.
     ///
     /// # Errors
@@ -212,8 +242,15 @@ impl Tracker {
         self.permit(actor, Action::Review(&report.scope)).await?;
         let review = Review::of(&decision)?;
         let audit = review.audit(actor, &fw.code, report_id, &report.scope);
+        let notices = self.return_notices(&fw, &review, &[report_id]).await?;
         self.store
-            .review_report(fw.id, review.for_report(report_id, actor), audit, now())
+            .review_report(
+                fw.id,
+                review.for_report(report_id, actor),
+                audit,
+                &notices,
+                now(),
+            )
             .await?;
         self.store
             .reports_by_ids(&fw, &[report_id])
@@ -293,7 +330,10 @@ impl Tracker {
             let audit = review.audit(actor, &fw.code, id, &report.scope);
             decisions.push((review.for_report(id, actor), audit));
         }
-        self.store.review_reports(fw.id, decisions, now()).await?;
+        let notices = self.return_notices(&fw, &review, report_ids).await?;
+        self.store
+            .review_reports(fw.id, decisions, &notices, now())
+            .await?;
         let reports = self.store.reports_by_ids(&fw, report_ids).await?;
         Ok(DecidedReports {
             framework: fw.code,

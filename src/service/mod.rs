@@ -10,6 +10,7 @@ mod figures;
 mod governance;
 mod indicator_cache;
 mod indicators;
+mod notifications;
 mod pages;
 mod review;
 mod rounds;
@@ -36,6 +37,9 @@ pub use governance::{DecidedReports, MAX_DECIDED_AT_ONCE, ReviewDecision, Review
 pub use indicators::{
     IndicatorDefinition, IndicatorDetail, IndicatorList, IndicatorRollupView, ObservationDecision,
     ObservationQueue,
+};
+pub use notifications::{
+    DUE_SOON_DAYS, DeliveryOutcome, DeliveryPolicy, MAX_NOTICES, Mailer, OVERDUE_WINDOW_DAYS,
 };
 pub use pages::{
     ActivityCount, BodyFramework, BodyPage, DESK_PAGE, Dashboard, DeskFilter, DeskRow,

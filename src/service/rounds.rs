@@ -27,7 +27,7 @@ use super::governance::return_reason;
 use super::{ServiceError, ServiceResult, Tracker, now, today};
 use crate::domain::{
     Action, Actor, Basis, FieldIssue, Framework, Round, Scope, StateCode, Submission,
-    SubmissionAction, audit::actions, participants_as_of, round_code_problem,
+    SubmissionAction, audit::actions, notice, participants_as_of, round_code_problem,
 };
 use crate::engine::rounds::{
     Completeness, Coverage, MatrixRow, PairInForce, RoundCounts, RoundDates, RoundStanding,
@@ -588,6 +588,11 @@ impl Tracker {
             }
         }
         let audit = entry(Some(actor), audit_action).framework(fw.code.clone());
+        let notice = |submission: i64| {
+            (action != SubmissionAction::Submitted).then(|| {
+                notice::submission_decided(&fw.code, &round.code, submission, state, reason)
+            })
+        };
         Ok(self
             .store
             .append_submission(
@@ -598,6 +603,7 @@ impl Tracker {
                 reason,
                 Some(actor.user.id),
                 Some(audit),
+                notice,
                 now(),
             )
             .await?)

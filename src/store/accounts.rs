@@ -21,6 +21,8 @@ pub struct NewUser<'a> {
     pub token: Option<NewToken<'a>>,
     /// Argon2id PHC string, for web logins.
     pub password_hash: Option<&'a str>,
+    /// Where notifications are mailed.
+    pub email: Option<&'a str>,
     /// The audit record of the creation (none for the demo's own account).
     pub audit: Option<AuditEntry>,
 }
@@ -141,6 +143,7 @@ impl Store {
             disabled: Set(new.disabled),
             totp_secret: Set(None),
             created_at: Set(now),
+            email: Set(new.email.map(str::to_owned)),
             ..Default::default()
         }
         .insert(&tx)
@@ -166,6 +169,7 @@ impl Store {
                     "role": new.role.as_str(),
                     "state": new.state.map(StateCode::as_str),
                     "password": new.password_hash.is_some(),
+                    "email": new.email,
                 }));
             super::governance::write_audit(&tx, &audit, now).await?;
         }
@@ -242,16 +246,18 @@ impl Store {
             .await?;
         let mut out = Vec::with_capacity(rows.len());
         for m in rows {
-            let (has_password, second_factor, created_at) = (
+            let (has_password, second_factor, created_at, email) = (
                 m.password_hash.is_some(),
                 m.totp_secret.is_some(),
                 m.created_at,
+                m.email.clone(),
             );
             out.push(Account {
                 user: self.user_from(m).await?,
                 has_password,
                 second_factor,
                 created_at,
+                email,
             });
         }
         Ok(out)
@@ -284,6 +290,22 @@ impl Store {
         super::governance::write_audit(&tx, audit, now).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Sets (or, with `None`, removes) an account's e-mail address. Audited.
+    ///
+    /// # Errors
+    /// `NotFound`; the database fails.
+    pub async fn set_email(
+        &self,
+        id: i32,
+        email: Option<&str>,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let email = email.map(str::to_owned);
+        self.change_user(id, |u| u.email = Set(email), audit, now, false)
+            .await
     }
 
     /// Disables (or enables) an account; disabling also ends its web sessions. Audited.

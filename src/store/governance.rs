@@ -376,15 +376,17 @@ impl Store {
         framework_id: i32,
         review: NewReview<'_>,
         audit: AuditEntry,
+        notices: &[crate::domain::NoticeDraft],
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        self.review_reports(framework_id, vec![(review, audit)], now)
+        self.review_reports(framework_id, vec![(review, audit)], notices, now)
             .await
     }
 
     /// Stores the Secretariat's decisions on several reports in one transaction, each with its
     /// audit record: all or none (the first report that is not the framework's, or was reviewed
-    /// already, refuses them all).
+    /// already, refuses them all). The notices (a return's) are written to the outbox in the
+    /// same transaction: they exist if and only if the decisions were stored.
     ///
     /// # Errors
     /// `NotFound` when a report is not the framework's, `Conflict` when one was reviewed
@@ -393,6 +395,7 @@ impl Store {
         &self,
         framework_id: i32,
         reviews: Vec<(NewReview<'_>, AuditEntry)>,
+        notices: &[crate::domain::NoticeDraft],
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         let tx = self.begin_write().await?;
@@ -401,6 +404,7 @@ impl Store {
             insert_review(&tx, framework_id, &review, now).await?;
             write_audit(&tx, &audit, now).await?;
         }
+        super::notifications::enqueue(&tx, notices, now).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -14,6 +14,7 @@ mod figures;
 mod governance;
 mod indicator_import;
 mod indicators;
+mod notifications;
 mod pages;
 mod reference;
 mod reports;
@@ -40,6 +41,7 @@ pub use indicators::{
     IndicatorRecord, NewIndicator, NewObservation, NewTarget, ObservationOptions,
     ObservationRecord, ObservationReview, ReviewRecord, TargetRecord, year_end,
 };
+pub use notifications::Attempt;
 pub use reference::LoadSummary;
 pub use reports::{RecordOptions, ReportRow};
 pub use rounds::{DemoRoundLoad, NewRound};

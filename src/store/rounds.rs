@@ -248,7 +248,8 @@ impl Store {
     }
 
     /// Appends `action` for `scope` to a round's log (audited), after checking in the same
-    /// transaction that it may follow the state's latest action.
+    /// transaction that it may follow the state's latest action. The notice `notice` makes of
+    /// the entry (its id known only now) is written to the outbox in the same transaction.
     ///
     /// # Errors
     /// `Conflict` when it may not; the database fails.
@@ -262,6 +263,7 @@ impl Store {
         reason: Option<&str>,
         by: Option<i32>,
         audit: Option<AuditEntry>,
+        notice: impl FnOnce(i64) -> Option<crate::domain::NoticeDraft>,
         at: DateTime<Utc>,
     ) -> StoreResult<Submission> {
         let tx = self.begin_write().await?;
@@ -306,6 +308,9 @@ impl Store {
                     "reason": reason, "submission": m.id,
                 }));
             write_audit(&tx, &entry, at).await?;
+        }
+        if let Some(draft) = notice(i64::from(m.id)) {
+            super::notifications::enqueue(&tx, std::slice::from_ref(&draft), at).await?;
         }
         tx.commit().await?;
         let names = self.names().await?;

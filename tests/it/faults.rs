@@ -225,6 +225,7 @@ async fn account_token(database_url: &str, name: &str, role: Role, state: Option
         role,
         state: state.map(|s| s.parse().unwrap()),
         password: None,
+        email: None,
     };
     let token = tracker.add_account(&account).await.unwrap().1;
     tracker.store().clone().close().await.unwrap();

@@ -26,6 +26,7 @@ async fn setup() -> (TestDb, Store, i32, i32, Actor) {
                 role: Role::Secretariat,
                 state: None,
                 password: None,
+                email: None,
             },
         )
         .await

@@ -37,6 +37,7 @@ async fn account(tracker: &Tracker, name: &str, role: Role, state: Option<&str>)
                 role,
                 state: state.map(|s| s.parse().unwrap()),
                 password: None,
+                email: None,
             },
         )
         .await

@@ -25,6 +25,7 @@ mod indicator_api;
 mod indicator_store;
 mod indicator_transfer;
 mod indicators;
+mod notifications;
 mod openapi;
 mod recording;
 mod reference_data;

@@ -59,6 +59,7 @@ async fn log_at(app: &TestApp, code: &str, state: &str, action: SubmissionAction
             reason,
             None,
             None,
+            |_| None,
             t(at),
         )
         .await

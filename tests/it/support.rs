@@ -197,6 +197,7 @@ impl TestApp {
             role,
             state: state.map(|s| s.parse::<StateCode>().expect("state code")),
             password: None,
+            email: None,
         };
         self.tracker
             .add_account(&account)
@@ -300,6 +301,7 @@ impl TestApp {
             role,
             state: state.map(|s| s.parse::<StateCode>().expect("state code")),
             password: Some(Secret::new(password)),
+            email: None,
         };
         self.tracker
             .create_account(None, &account)
