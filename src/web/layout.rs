@@ -40,6 +40,8 @@ pub enum Section {
     Reports,
     Record,
     Review,
+    Import,
+    Export,
     Account,
 }
 
@@ -95,6 +97,8 @@ impl Chrome {
             Section::Reports => "reports",
             Section::Record => "record",
             Section::Review => "review",
+            Section::Import => "import",
+            Section::Export => "export",
             Section::Account => "account",
         };
         if this == section {

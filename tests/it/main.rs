@@ -20,6 +20,7 @@ mod faults;
 mod figures;
 mod governance;
 mod hardening;
+mod import_pages;
 mod indicator_api;
 mod indicator_store;
 mod indicator_transfer;
