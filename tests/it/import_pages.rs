@@ -195,7 +195,7 @@ async fn a_good_file_is_checked_then_stored_on_confirmation_by_its_own_account_o
     assert!(html.contains("vnm.csv is ready to import"), "{html}");
     assert!(html.contains("<strong>2 reports</strong>, awaiting the Secretariat"));
     assert!(html.contains(r#"<th scope="row">Viet Nam</th><td class="num">2</td>"#));
-    assert!(html.contains("<dt>Empty (nothing reported, skipped)</dt><dd>1</dd>"));
+    assert!(html.contains("<dt>Empty</dt><dd>1 (nothing reported: skipped)</dd>"));
     assert!(html.contains("Import 2 reports"));
     assert_eq!(app.stored_reports().await, 0, "the dry run stores nothing");
     let token = token_field(&html).expect("a token to confirm");
