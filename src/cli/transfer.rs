@@ -16,7 +16,7 @@ use crate::domain::{Actor, Scope};
 use crate::service::{
     ExportFile, ExportQuery, ExportWhat, FrameworkMetadata, ImportFile, ImportOptions,
     ImportProgress, IndicatorExportQuery, IndicatorExportWhat, ObservationLayout, ServiceError,
-    Tracker, today,
+    TemplateOptions, Tracker, today,
 };
 use crate::transfer::FileFormat;
 
@@ -112,6 +112,10 @@ pub struct TemplateArgs {
     /// csv or xlsx.
     #[arg(long, default_value = "xlsx")]
     pub format: String,
+    /// Status: pre-filled with the scope's statuses in force today (change only what
+    /// changed; untouched rows import as unchanged).
+    #[arg(long)]
+    pub prefilled: bool,
     /// Where to write (a file, or a folder; `-` for standard output). Default: the current
     /// folder.
     #[arg(long, default_value = ".")]
@@ -461,7 +465,15 @@ pub async fn template(database_url: &str, args: TemplateArgs) -> anyhow::Result<
             .await
     } else {
         tracker
-            .template(&args.framework, &scope, format, today())
+            .template(
+                &args.framework,
+                &scope,
+                format,
+                TemplateOptions {
+                    prefilled: args.prefilled,
+                },
+                today(),
+            )
             .await
     }
     .map_err(explain)?;

@@ -50,6 +50,16 @@ impl FieldIssue {
             kind: IssueKind::Invalid,
         }
     }
+
+    /// Where a file's problem is, read from its `field`: `line 7: status` is (7, `status`),
+    /// `line 7` is (7, none), `header: status` is (none, `status`), `file` is (none, none).
+    pub fn file_position(&self) -> (Option<u64>, Option<&str>) {
+        let line_of = |at: &str| at.strip_prefix("line ").and_then(|n| n.parse::<u64>().ok());
+        match self.field.split_once(": ") {
+            Some((at, column)) => (line_of(at), Some(column)),
+            None => (line_of(&self.field), None),
+        }
+    }
 }
 
 /// What a report is checked against: the framework, its nodes, the known member states, who
@@ -264,12 +274,9 @@ pub fn validate_report(
     let note = optional_string(object, "note", MAX_NOTE_CHARS, &field, &mut issues);
     let evidence_url = optional_string(object, "evidence_url", MAX_URL_CHARS, &field, &mut issues);
     if let Some(url) = &evidence_url
-        && !is_web_address(url)
+        && let Some(problem) = web_address_problem(url)
     {
-        issues.push(FieldIssue::invalid(
-            field("evidence_url"),
-            "the evidence link must be an http:// or https:// address",
-        ));
+        issues.push(FieldIssue::invalid(field("evidence_url"), problem));
     }
 
     match (measure, scope, status, effective_date) {
@@ -338,17 +345,48 @@ fn optional_string(
     }
 }
 
-fn is_web_address(s: &str) -> bool {
-    let rest = s
-        .strip_prefix("https://")
-        .or_else(|| s.strip_prefix("http://"));
-    match rest {
-        Some(rest) => {
-            let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-            !host.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+/// Why `s` is not an evidence link (an `http://` or `https://` address with a host and no
+/// spaces), or `None` when it is one. A link is never completed or changed: `www.asean.org/x`
+/// is refused with the reason, not stored as `https://www.asean.org/x` (which may not be the
+/// address meant).
+fn web_address_problem(s: &str) -> Option<String> {
+    const ASK: &str = "the evidence link must be an http:// or https:// address";
+    let shown: String = s.chars().take(80).collect();
+    let is_scheme = |p: &str| {
+        p.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    };
+    let Some((scheme, rest)) = s.split_once("://") else {
+        // `mailto:x@y.org`, `javascript:…`: a scheme without `//` (a dot would make it a
+        // host, as in `www.asean.org:8080/x`).
+        if let Some((scheme, _)) = s.split_once(':')
+            && is_scheme(scheme)
+            && !scheme.contains('.')
+        {
+            return Some(format!("`{shown}` is a `{scheme}` address: {ASK}"));
         }
-        None => false,
+        return Some(format!(
+            "`{shown}` has no scheme: {ASK}, written in full (https://{shown}, if that is the address meant); nothing is added to a link"
+        ));
+    };
+    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+        return Some(if is_scheme(scheme) {
+            format!("`{shown}` is a `{scheme}` address: {ASK}")
+        } else {
+            format!("`{shown}` is not a web address: {ASK}")
+        });
     }
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if host.is_empty() {
+        return Some(format!("`{shown}` names no host: {ASK} with a host"));
+    }
+    if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some(format!(
+            "`{shown}` has a space or a control character in it: {ASK} without spaces"
+        ));
+    }
+    None
 }
 
 #[cfg(test)]
@@ -448,6 +486,48 @@ mod tests {
                 "status"
             ]
         );
+    }
+
+    #[test]
+    fn a_link_without_a_scheme_or_with_another_is_refused_with_the_reason_never_completed() {
+        let link = |url: &str| {
+            check(json!({"measure":"1.1.2","scope":"VNM","status":"ongoing",
+                "effective_date":"2026-03-31","evidence_url":url}))
+        };
+        for (url, says) in [
+            ("www.asean.org/x", "has no scheme"),
+            ("asean.org", "has no scheme"),
+            ("www.asean.org:8080/x", "has no scheme"),
+            ("ftp://asean.org/x", "is a `ftp` address"),
+            ("mailto:focal@asean.org", "is a `mailto` address"),
+            ("javascript:alert(1)", "is a `javascript` address"),
+            ("https://", "names no host"),
+            ("https://asean.org/a b", "has a space"),
+            ("://asean.org", "is not a web address"),
+        ] {
+            let issues = link(url).unwrap_err();
+            assert_eq!(issues.len(), 1, "{url}");
+            assert_eq!(issues[0].field, "evidence_url");
+            assert!(
+                issues[0].message.contains(url)
+                    && issues[0].message.contains("http:// or https://"),
+                "{url}: {}",
+                issues[0].message
+            );
+            assert!(
+                issues[0].message.contains(says),
+                "{url}: {} (wanted {says})",
+                issues[0].message
+            );
+        }
+        for url in [
+            "https://asean.org/x",
+            "http://asean.org",
+            "HTTPS://ASEAN.ORG/x",
+        ] {
+            let report = link(url).unwrap();
+            assert_eq!(report.evidence_url.as_deref(), Some(url), "kept as written");
+        }
     }
 
     #[test]

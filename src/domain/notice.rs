@@ -220,7 +220,9 @@ pub fn report_returned(
             ),
             state,
         ),
-        link: format!("/record?framework={framework}&measure={measure}&scope={state}"),
+        link: format!(
+            "/record?framework={framework}&measure={measure}&scope={state}&effective_date={effective}"
+        ),
     }
 }
 

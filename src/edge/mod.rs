@@ -6,6 +6,7 @@
 pub mod client_address;
 pub mod extract;
 pub mod problem;
+pub mod staging;
 
 use axum::http::{HeaderMap, header};
 
@@ -19,6 +20,9 @@ pub use problem::Problem;
 /// The largest request body accepted (1 MiB).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
+/// The largest file an import accepts (32 MiB), through the API or the `/import` page.
+pub const MAX_IMPORT_BYTES: u64 = 32 * 1024 * 1024;
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
@@ -27,6 +31,8 @@ pub struct AppState {
     pub behind_tls: bool,
     /// Proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: TrustedProxies,
+    /// Uploads the `/import` page checked, waiting for their confirmation (in memory).
+    pub uploads: std::sync::Arc<staging::Staging>,
 }
 
 /// The client's address as the handlers see it: the peer's, or the one a trusted proxy

@@ -20,12 +20,11 @@ use crate::edge::Problem;
 use crate::edge::extract::{ApiPath as Path, Caller, Params};
 use crate::service::{
     ExportFile, ExportQuery, ExportWhat, ImportFile, ImportOptions, ImportSummary, Quiet,
-    ServiceError, today,
+    ServiceError, TemplateOptions, today,
 };
 use crate::transfer::FileFormat;
 
-/// The largest file an import accepts (32 MiB).
-pub const MAX_IMPORT_BYTES: u64 = 32 * 1024 * 1024;
+pub use crate::edge::MAX_IMPORT_BYTES;
 
 type ApiResult = Result<Response, Response>;
 
@@ -96,19 +95,7 @@ pub(super) fn refusal(e: ServiceError) -> Response {
         .iter()
         .map(|issue| {
             let mut entry = json!({"field": issue.field, "message": issue.message});
-            let (line, column) = match issue.field.split_once(": ") {
-                Some((at, column)) => (
-                    at.strip_prefix("line ").and_then(|n| n.parse::<u64>().ok()),
-                    Some(column),
-                ),
-                None => (
-                    issue
-                        .field
-                        .strip_prefix("line ")
-                        .and_then(|n| n.parse::<u64>().ok()),
-                    None,
-                ),
-            };
+            let (line, column) = issue.file_position();
             if let Some(line) = line {
                 entry["line"] = json!(line);
             }
@@ -232,18 +219,18 @@ pub async fn import_status(
     Ok((status, Json(summary)).into_response())
 }
 
-/// `GET /api/v1/frameworks/{fw}/status/template?scope=&format=csv|xlsx`
+/// `GET /api/v1/frameworks/{fw}/status/template?scope=&format=csv|xlsx&prefilled=`
 #[utoipa::path(
     get,
     path = "/frameworks/{fw}/status/template",
     operation_id = "statusTemplate",
     tag = "status",
     summary = "A status template to fill in a spreadsheet",
-    description = "One row per strategic measure of the framework for the scope, under the import's header (the report's columns empty, the measure's title beside them in `measure_title`), ready to fill and import. XLSX adds a drop-down of statuses, progress limited to 0–100, dates limited to the framework's period, a frozen header row, and an `about` sheet that says how to fill it.",
-    params(doc::Fw, ("scope" = doc::ScopeQuery, Query, description = "`ASEAN` or a member state that participates in the framework (alpha-3 code, any case).", example = "VNM"), ("format" = Option<doc::TemplateFormat>, Query, description = "csv (default) or xlsx.")),
+    description = "One row per strategic measure of the framework for the scope, under the import's header (the report's columns empty, the measure's title beside them in `measure_title`), ready to fill and import. With `prefilled=true`, each row carries the scope's report in force today (status, progress, effective date, note, link; empty where none is in force): change only the rows whose status changed, and an untouched row imports as `unchanged` (re-importing the file as it is stores nothing). XLSX adds a drop-down of statuses, progress limited to 0–100, dates limited to the framework's period, a frozen header row, and an `about` sheet that says how to fill it.",
+    params(doc::Fw, ("scope" = doc::ScopeQuery, Query, description = "`ASEAN` or a member state that participates in the framework (alpha-3 code, any case).", example = "VNM"), ("format" = Option<doc::TemplateFormat>, Query, description = "csv (default) or xlsx."), ("prefilled" = Option<bool>, Query, description = "Pre-filled with the scope's statuses in force today (the file is then named `FW-template-SCOPE-DATE`). `true`/`false` (also `1`/`0`); default false.")),
     responses(
         (status = 200, description = "The template, as an attachment.", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")), headers(("Content-Disposition" = String, description = "`attachment; filename=\"FW-template-SCOPE.csv\"`"))),
-        (status = 400, description = "No or a malformed `scope`, an unknown `format` (`invalid_query`); a path segment cannot be read (`invalid_path`).", body = doc::ProblemDoc, content_type = "application/problem+json"),
+        (status = 400, description = "No or a malformed `scope`, an unknown `format`, a malformed `prefilled` (`invalid_query`); a path segment cannot be read (`invalid_path`).", body = doc::ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "An unknown framework or member state.", body = doc::ProblemDoc, content_type = "application/problem+json"),
         (status = 422, description = "The state never participates in the framework.", body = doc::ProblemDoc, content_type = "application/problem+json"),
     ),
@@ -264,9 +251,12 @@ pub async fn template(
     let format = format_param(&params)
         .map_err(problem)?
         .unwrap_or(FileFormat::Csv);
+    let options = TemplateOptions {
+        prefilled: params.flag("prefilled").map_err(problem)?,
+    };
     let file = state
         .tracker
-        .template(&fw, &scope, format, today())
+        .template(&fw, &scope, format, options, today())
         .await
         .map_err(refusal)?;
     Ok(attachment(file))

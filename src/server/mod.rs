@@ -41,6 +41,7 @@ pub fn router_with(tracker: Tracker, options: HttpOptions) -> Router {
         tracker,
         behind_tls: options.behind_tls,
         trusted_proxies: options.trusted_proxies,
+        uploads: std::sync::Arc::default(),
     };
     // The API's routes come with their description (`crate::http::openapi`).
     let (api_routes, _) = crate::http::openapi::routes().split_for_parts();

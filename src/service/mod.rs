@@ -58,7 +58,7 @@ pub use transfer::{
     ExportFile, ExportQuery, ExportWhat, FrameworkMetadata, ImportFile, ImportOptions,
     ImportProgress, ImportSummary, IndicatorExportQuery, IndicatorExportWhat,
     IndicatorImportSummary, LockInForce, MAX_LISTED_PROBLEMS, ObservationImportSummary,
-    ObservationLayout, Quiet,
+    ObservationLayout, Quiet, TemplateOptions,
 };
 
 /// What can go wrong in a use case; mapped once to HTTP problems or CLI messages.

@@ -394,38 +394,75 @@ pub fn progress_sdmx(
     sdmx_sheet("progress", &SDMX_PROGRESS_COLUMNS, rows)
 }
 
-/// What a template is for: a framework's code and period, a scope, its measures (code,
-/// title), and the last date a status may take effect on (today, given by the caller).
+/// One measure of a template: its code, its title, and (a pre-filled template) the scope's
+/// report in force.
+#[derive(Debug, Clone, Copy)]
+pub struct TemplateMeasure<'a> {
+    pub code: &'a str,
+    pub title: &'a str,
+    pub in_force: Option<&'a StatusReport>,
+}
+
+/// What a template is for: a framework's code and period, a scope, its measures, whether it
+/// is pre-filled with the reports in force (as of `as_of`), and the last date a status may
+/// take effect on (today, given by the caller).
 #[derive(Debug, Clone)]
 pub struct TemplateSpec<'a> {
     pub framework: &'a str,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub scope: &'a Scope,
-    pub measures: &'a [(&'a str, &'a str)],
+    pub measures: &'a [TemplateMeasure<'a>],
+    /// `Some(date)`: pre-filled with the statuses in force on that date.
+    pub prefilled: Option<NaiveDate>,
     pub latest: NaiveDate,
 }
 
-/// A status file to fill: one row per strategic measure for the scope, the report's columns
-/// empty, the measure's title beside them; in XLSX, a drop-down of statuses, progress limited
-/// to 0–100, dates limited to the framework's period, and an `about` sheet that says how.
+/// A status file to fill: one row per strategic measure for the scope, the measure's title
+/// beside it; the report's columns empty, or, pre-filled, those of the report in force (empty
+/// where there is none), so that only what changed needs changing (an untouched row imports
+/// as `unchanged`). In XLSX, a drop-down of statuses, progress limited to 0–100, dates limited
+/// to the framework's period, and an `about` sheet that says how.
 pub fn template_sheet(spec: &TemplateSpec<'_>) -> Sheet {
     let mut names: Vec<&str> = COLUMNS.to_vec();
     names.push("measure_title");
     let rows = spec
         .measures
         .iter()
-        .map(|(code, title)| {
-            let mut row = vec![
-                Cell::text(spec.framework),
-                Cell::text(*code),
-                Cell::text(spec.scope.as_str()),
-            ];
-            row.extend(std::iter::repeat_n(Cell::Empty, 5));
-            row.push(Cell::text(*title));
+        .map(|m| {
+            let mut row = match m.in_force {
+                Some(report) => report_cells(spec.framework, m.code, spec.scope, Some(report)),
+                None => {
+                    let mut row = vec![
+                        Cell::text(spec.framework),
+                        Cell::text(m.code),
+                        Cell::text(spec.scope.as_str()),
+                    ];
+                    row.extend(std::iter::repeat_n(Cell::Empty, 5));
+                    row
+                }
+            };
+            row.push(Cell::text(m.title));
             row
         })
         .collect();
+    let filled = spec
+        .measures
+        .iter()
+        .filter(|m| m.in_force.is_some())
+        .count();
+    let mut about = vec![format!(
+        "Status template of {} for {} ({} strategic measures).",
+        spec.framework,
+        spec.scope,
+        spec.measures.len()
+    )];
+    if let Some(as_of) = spec.prefilled {
+        about.push(format!(
+            "Pre-filled with the statuses in force on {as_of} ({filled} of the {} measures have one; the others are empty). Change only the rows whose status changed, with the date from which the new status holds: a row left as it is stores nothing when imported.",
+            spec.measures.len()
+        ));
+    }
     let last = spec.latest.min(spec.end_date).max(spec.start_date);
     let statuses: Vec<String> = Status::ALL.iter().map(|s| s.as_str().to_owned()).collect();
     Sheet {
@@ -452,18 +489,15 @@ pub fn template_sheet(spec: &TemplateSpec<'_>) -> Sheet {
                 ),
             ),
         ],
-        about: vec![
-            format!(
-                "Status template of {} for {} ({} strategic measures).",
-                spec.framework,
-                spec.scope,
-                spec.measures.len()
-            ),
+        about: about
+            .into_iter()
+            .chain([
             "Fill one row per measure you report on: status, effective_date (the day from which the status holds), and optionally progress, note and evidence_url.".into(),
             "status: not_started, ongoing, completed or not_applicable. progress: a whole percent from 0 to 100, only with ongoing.".into(),
-            "effective_date: a date (YYYY-MM-DD) inside the framework's period and not in the future.".into(),
-            "evidence_url: an http:// or https:// address. Leave a row's status empty to skip it. Do not change framework, measure or scope.".into(),
-            "Import with a dry run first: POST /api/v1/frameworks/{fw}/status/import?dry_run=true, or blueprint-tracker import status FILE --dry-run. Every problem is listed with its line and column; nothing is stored until the whole file is right.".into(),
-        ],
+            "effective_date: a date (YYYY-MM-DD, or a date cell of the spreadsheet) inside the framework's period and not in the future.".into(),
+            "evidence_url: an http:// or https:// address, written in full (www.asean.org/x is refused: write https://www.asean.org/x). Leave a row's status empty to skip it. Do not change framework, measure or scope.".into(),
+            "Import with a dry run first: the Import page (/import), POST /api/v1/frameworks/{fw}/status/import?dry_run=true, or blueprint-tracker import status FILE --dry-run. Every problem is listed with its line and column; nothing is stored until the whole file is right.".into(),
+        ])
+            .collect(),
     }
 }

@@ -115,6 +115,19 @@ pub fn number_text(n: f64) -> String {
     }
 }
 
+/// The day a spreadsheet's date serial number stands for (the 1900 date system of Excel,
+/// LibreOffice and Google Sheets: 45658 is 2025-01-01), for a date cell that reached the file
+/// as a plain number (its date format lost). Whole numbers from 61 (1900-03-01, past the
+/// 1900-02-29 that Excel counts but never was) to 2958465 (9999-12-31) only; anything else is
+/// not a date.
+pub fn serial_date(n: f64) -> Option<NaiveDate> {
+    if !n.is_finite() || n.fract() != 0.0 || !(61.0..=2_958_465.0).contains(&n) {
+        return None;
+    }
+    let days = n as i64; // whole and bounded above
+    NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_signed(chrono::TimeDelta::try_days(days)?)
+}
+
 /// One data row and the line it was read from (the spreadsheet's row number for XLSX).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
@@ -534,6 +547,26 @@ mod tests {
         );
         assert!(detect_format(b"a,b", Some("fake.xlsx")).is_err());
         assert!(read_table(b"PK\x03\x04garbage", FileFormat::Xlsx).is_err());
+    }
+
+    #[test]
+    fn spreadsheet_serial_numbers_are_their_days() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(serial_date(45658.0), day(2025, 1, 1));
+        assert_eq!(serial_date(46203.0), day(2026, 6, 30));
+        assert_eq!(serial_date(61.0), day(1900, 3, 1));
+        assert_eq!(serial_date(2_958_465.0), day(9999, 12, 31));
+        for not_a_day in [
+            46203.5,
+            60.0,
+            0.0,
+            -1.0,
+            2_958_466.0,
+            f64::NAN,
+            f64::INFINITY,
+        ] {
+            assert_eq!(serial_date(not_a_day), None, "{not_a_day}");
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@
 
 use serde_json::{Map, Number, Value};
 
-use super::read::{CellValue, Table, number_text};
+use super::read::{CellValue, Table, number_text, serial_date};
 
 /// The name of the sheet of a status workbook (read first when present).
 pub const SHEET_NAME: &str = "status";
@@ -189,7 +189,7 @@ pub fn status_rows(table: &Table) -> Result<(Vec<StatusRow>, Vec<FileIssue>), Ve
                 }
                 "status" => Value::String(normalise_name(&cell.text())),
                 "progress" => progress_value(cell),
-                "effective_date" => Value::String(cell.text().trim().to_owned()),
+                "effective_date" => Value::String(date_text(cell)),
                 _ => Value::String(cell.text()),
             };
             report.insert((*column).to_owned(), value);
@@ -208,6 +208,17 @@ pub fn status_rows(table: &Table) -> Result<(Vec<StatusRow>, Vec<FileIssue>), Ve
         });
     }
     Ok((rows, issues))
+}
+
+/// An effective-date cell as the text the validation reads: an ISO date as written
+/// (`2026-03-31`), a workbook's date cell as its day, and a workbook's plain whole number as
+/// the day it stands for in the spreadsheet's 1900 date system (a date whose format was lost:
+/// `46112` is 2026-03-31). Anything else goes on as written, for the validation to refuse.
+fn date_text(cell: &CellValue) -> String {
+    match cell {
+        CellValue::Number(n) => serial_date(*n).map_or_else(|| number_text(*n), |d| d.to_string()),
+        other => other.text().trim().to_owned(),
+    }
 }
 
 /// A progress cell as JSON: a number when it is one (`40`, `40%`, `40.0`), else the text, for
@@ -252,6 +263,50 @@ mod tests {
                 "effective_date":"2026-03-31","note":"=1+1","evidence_url":"https://e.org"})
         );
         assert!(!rows[0].blank);
+    }
+
+    #[test]
+    fn dates_are_iso_text_date_cells_or_serial_numbers() {
+        use super::super::read::Row;
+        let table = Table {
+            format: FileFormat::Xlsx,
+            sheet: Some("status".into()),
+            header_line: 1,
+            header: ["measure", "scope", "status", "effective_date"]
+                .map(str::to_owned)
+                .to_vec(),
+            rows: [
+                CellValue::Text(" 2026-03-31 ".into()),
+                CellValue::Date(chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()),
+                CellValue::Number(46112.0),
+                CellValue::Number(46112.5),
+                CellValue::Text("31/03/2026".into()),
+            ]
+            .into_iter()
+            .enumerate()
+            .map(|(i, date)| Row {
+                line: i as u64 + 2,
+                cells: vec![
+                    CellValue::Text("1.1.2".into()),
+                    CellValue::Text("VNM".into()),
+                    CellValue::Text("ongoing".into()),
+                    date,
+                ],
+            })
+            .collect(),
+        };
+        let (rows, _) = status_rows(&table).unwrap();
+        let dates: Vec<&Value> = rows.iter().map(|r| &r.report["effective_date"]).collect();
+        assert_eq!(
+            dates,
+            [
+                "2026-03-31",
+                "2026-06-30",
+                "2026-03-31",
+                "46112.5",
+                "31/03/2026"
+            ]
+        );
     }
 
     #[test]

@@ -41,6 +41,8 @@ pub enum Section {
     Record,
     Review,
     Me,
+    Import,
+    Export,
     Account,
 }
 
@@ -100,6 +102,8 @@ impl Chrome {
             Section::Record => "record",
             Section::Review => "review",
             Section::Me => "me",
+            Section::Import => "import",
+            Section::Export => "export",
             Section::Account => "account",
         };
         if this == section {

@@ -16,12 +16,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::layout::{
     Chrome, Pairs, ReportLine, Section, long_date, query_string, render_with, segment,
-    service_error, state_name,
+    service_error, state_name, when,
 };
 use super::record::posted_session;
 use super::rounds::standing_words;
 use super::{Peer, Session};
-use crate::domain::{Actor, Role, StatusReport, SubmissionAction};
+use crate::domain::{Actor, Delivery, Notice, Role, StateCode, StatusReport, SubmissionAction};
 use crate::edge::AppState;
 use crate::engine::rounds::RoundStanding;
 use crate::service::{FocalFramework, FocalHome, ServiceError, SessionUser};
@@ -59,6 +59,42 @@ struct FrameworkView {
     awaiting_total: usize,
 }
 
+/// A notice addressed to the account, as the page lists it.
+struct NoticeView {
+    subject: String,
+    when: String,
+    link: String,
+    /// Whether and how it was mailed, in words.
+    delivery: String,
+}
+
+/// How many notices the page lists.
+const NOTICES: u64 = 10;
+
+fn notice_view(n: &Notice) -> NoticeView {
+    let delivery = match n.delivery {
+        Delivery::Sent => format!(
+            "e-mailed to {}{}",
+            n.email.clone().unwrap_or_default(),
+            n.sent_at
+                .map(|t| format!(" on {}", long_date(t.date_naive())))
+                .unwrap_or_default()
+        ),
+        Delivery::Pending => "not e-mailed yet".to_owned(),
+        Delivery::Failed => format!(
+            "the e-mail could not be delivered ({} attempts)",
+            n.attempts
+        ),
+        Delivery::NoAddress => "not e-mailed: your account has no e-mail address".to_owned(),
+    };
+    NoticeView {
+        subject: n.subject.clone(),
+        when: when(n.created_at),
+        link: n.link.clone(),
+        delivery,
+    }
+}
+
 #[derive(Template)]
 #[template(path = "me.html")]
 struct MePage {
@@ -67,6 +103,7 @@ struct MePage {
     state_name: String,
     state_code: String,
     frameworks: Vec<FrameworkView>,
+    notices: Vec<NoticeView>,
     done: String,
     error: String,
 }
@@ -174,7 +211,7 @@ fn framework_view(f: FocalFramework) -> FrameworkView {
 fn page_of(
     chrome: Chrome,
     session: &SessionUser,
-    home: FocalHome,
+    (home, notices): (FocalHome, Vec<Notice>),
     done: String,
     error: String,
 ) -> MePage {
@@ -185,9 +222,21 @@ fn page_of(
         state_name: state_name(&state),
         state_code: state.to_string(),
         frameworks: home.frameworks.into_iter().map(framework_view).collect(),
+        notices: notices.iter().map(notice_view).collect(),
         done,
         error,
     }
+}
+
+/// The state's home and the account's latest notices.
+async fn home(
+    state: &AppState,
+    session: &SessionUser,
+    code: &StateCode,
+) -> Result<(FocalHome, Vec<Notice>), ServiceError> {
+    let home = state.tracker.focal_home(code).await?;
+    let notices = state.tracker.notices_for(session, NOTICES).await?;
+    Ok((home, notices))
 }
 
 /// Where an account without a member state goes instead.
@@ -215,7 +264,7 @@ pub async fn page(
         .one("submitted")
         .map(|round| format!("Round {round} submitted. The Secretariat has been told."))
         .unwrap_or_default();
-    match state.tracker.focal_home(&code).await {
+    match home(&state, &session, &code).await {
         Ok(home) => render_with(
             StatusCode::OK,
             &page_of(chrome, &session, home, done, String::new()),
@@ -283,7 +332,7 @@ pub async fn submit(
         }
         Err(e) => return service_error(chrome, e),
     };
-    match state.tracker.focal_home(&code).await {
+    match home(&state, &session, &code).await {
         Ok(home) => render_with(
             status,
             &page_of(chrome, &session, home, String::new(), error),

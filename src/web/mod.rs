@@ -1,8 +1,9 @@
 //! Web pages (server-rendered, askama templates compiled in, no JavaScript: the CSP forbids
 //! it): the dashboard, browsing (frameworks, measures, member states, sectoral bodies),
-//! recording (one status, or a grid of a state's measures), comparing states, downloading
-//! reports, and the login, logout and account pages. The session cookie a login sets also lets
-//! a browser read a private server's API.
+//! recording (one status, or a grid of a state's measures), importing a status file (a dry run,
+//! then a confirmation) and exporting files, comparing states, downloading reports, and the
+//! login, logout and account pages. The session cookie a login sets also lets a browser read a
+//! private server's API.
 //!
 //! Pages are thin like the API's handlers: parse the query or form, call the service (one use
 //! case, usually one of `src/service/pages/`), word the result for people (`layout`), render.
@@ -24,9 +25,10 @@ mod me;
 mod record;
 mod reports;
 mod rounds;
+mod transfer;
 
 use askama::Template;
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -72,6 +74,19 @@ pub fn routes() -> Router<AppState> {
         .route("/compare/figures.csv", get(compare::csv))
         .route("/reports", get(reports::page))
         .route("/reports/download", get(reports::download))
+        // The upload is read under the import's own limit (32 MiB), not the router's 1 MiB.
+        .route(
+            "/import",
+            get(transfer::page)
+                .post(transfer::check)
+                .layer(DefaultBodyLimit::max(
+                    usize::try_from(crate::edge::MAX_IMPORT_BYTES).unwrap_or(usize::MAX),
+                )),
+        )
+        .route("/import/confirm", post(transfer::confirm))
+        .route("/export", get(transfer::export_page))
+        .route("/export/download", get(transfer::download))
+        .route("/export/template", get(transfer::template))
 }
 
 pub use crate::edge::{COOKIE, session_cookie};

@@ -476,6 +476,7 @@ test('no page is wider than a 390 px phone, the grid included', async () => {
     `/compare?framework=${PLAN}&as_of=${DEMO_DATE}`,
     `/compare?framework=${PLAN}&level=goal&as_of=${DEMO_DATE}`,
     '/reports',
+    `/export?framework=${PLAN}`,
     '/login',
   ];
   const check = async (path) => {
@@ -485,7 +486,7 @@ test('no page is wider than a 390 px phone, the grid included', async () => {
   };
   for (const path of pages) await check(path);
   await login(page, FOCAL);
-  for (const path of ['/record', `/record/${PLAN}/grid`, '/account']) await check(path);
+  for (const path of ['/record', `/record/${PLAN}/grid`, '/import', '/account']) await check(path);
   await shot(page, 'grid-phone', { fullPage: false });
   await page.context().close();
 });
@@ -561,6 +562,98 @@ test('the review desk: an officer validates three reports and returns one, at 12
     await checkA11y(page, `review locks${phone ? ' (phone)' : ''}`);
     overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `the locks page is ${overflow}px wider than the screen`);
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  }
+});
+
+test('importing: the officer downloads the pre-filled template, uploads it with one bad row, sees the error, fixes it and imports, at 1280 and 390 px', async () => {
+  // A day every framework date check accepts: today in UTC (never after the server's today).
+  const today = new Date().toISOString().slice(0, 10);
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
+    const page = await newPage(viewport);
+    const phone = viewport.width < 500;
+    const overflow = async (what) => {
+      const px = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(px <= 1, `${what} is ${px}px wider than the screen`);
+    };
+    await login(page, SECRETARIAT);
+    await page.getByRole('link', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Import status from a file' }).waitFor();
+    await page.getByRole('combobox', { name: 'Framework' }).selectOption(PLAN);
+    await page.getByRole('button', { name: 'Change framework' }).click();
+    await page.waitForURL((u) => u.searchParams.get('framework') === PLAN);
+    await checkA11y(page, `import${phone ? ' (phone)' : ''}`);
+    await overflow('the import page');
+
+    // The template of Viet Nam, pre-filled (the default), as CSV.
+    await page.getByLabel('Scope').selectOption('VNM');
+    await page.getByRole('radio', { name: 'CSV' }).check();
+    assert.ok(await page.getByLabel('Pre-filled with the statuses in force today').isChecked());
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download the template' }).click(),
+    ]);
+    assert.match(download.suggestedFilename(), new RegExp(`^${PLAN}-template-VNM-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
+    const lines = readFileSync(await download.path(), 'utf8').split('\n');
+    assert.match(lines[0], /^framework,measure,scope,status,progress,effective_date,note,evidence_url,measure_title/);
+    // Two measures Viet Nam has no report of (their rows are empty; the first round's are
+    // filled in the second's template).
+    const empty = lines
+      .map((line, at) => ({ line, at }))
+      .filter(({ line }) => line.startsWith(`${PLAN},`) && /^[^,]*,[^,]*,VNM,,,,,,/.test(line));
+    assert.ok(empty.length >= 2, 'measures without a report in Viet Nam');
+    const [first, second] = empty;
+    const measure = (row) => row.line.split(',')[1];
+    const fill = (status) => {
+      const out = [...lines];
+      out[first.at] = `${PLAN},${measure(first)},VNM,ongoing,30,${today},e2e import,https://asean.org/e2e`;
+      out[second.at] = `${PLAN},${measure(second)},VNM,${status},,${today},,`;
+      return Buffer.from(out.join('\n'));
+    };
+    const upload = async (status) => {
+      await page.getByLabel(/^Status file/).setInputFiles({ name: 'vnm.csv', mimeType: 'text/csv', buffer: fill(status) });
+      await page.getByRole('button', { name: 'Check the file' }).click();
+    };
+
+    // One bad row: the error by line and column, in the summary and the table; nothing stored.
+    await upload('Done');
+    const problems = page.getByRole('table', { name: /problem/ });
+    await problems.waitFor();
+    const rows = await problems.locator('tbody tr').allInnerTexts();
+    assert.equal(rows.length, 1);
+    assert.match(rows[0], new RegExp(`^${second.at + 1}\\s+status\\s+“done” is not a status`));
+    await page.locator('.error-summary').getByRole('link', { name: new RegExp(`Line ${second.at + 1}, column status`) }).waitFor();
+    await checkA11y(page, `import refused${phone ? ' (phone)' : ''}`);
+    await overflow('the refused import');
+    await shot(page, `import-refused${phone ? '-phone' : ''}`);
+
+    // Fixed: what would be stored, then confirmed.
+    await upload('completed');
+    await page.getByRole('heading', { name: 'vnm.csv is ready to import' }).waitFor();
+    assert.match(await page.getByRole('table', { name: /What importing vnm.csv would store/ }).innerText(), /Viet Nam\s+2/);
+    await checkA11y(page, `import checked${phone ? ' (phone)' : ''}`);
+    await overflow('the checked import');
+    await shot(page, `import-checked${phone ? '-phone' : ''}`);
+    await page.getByRole('button', { name: 'Import 2 reports' }).click();
+    await page.getByRole('status').filter({ hasText: 'Imported vnm.csv: 2 reports stored (validated on entry)' }).waitFor();
+    await checkA11y(page, `import done${phone ? ' (phone)' : ''}`);
+
+    // The measure's page shows the imported status.
+    await page.goto(`${BASE}/frameworks/${PLAN}/measures/${measure(first)}`);
+    assert.match(await page.locator('main').innerText(), /e2e import/);
+
+    // The export page, for the same officer.
+    await page.getByRole('link', { name: 'Export', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Export to a spreadsheet' }).waitFor();
+    await checkA11y(page, `export${phone ? ' (phone)' : ''}`);
+    await overflow('the export page');
+    const [xlsx] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download', exact: true }).click(),
+    ]);
+    assert.match(xlsx.suggestedFilename(), /-status-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    assert.equal(readFileSync(await xlsx.path()).subarray(0, 2).toString(), 'PK');
     assert.deepEqual(page.problems, []);
     await page.context().close();
   }

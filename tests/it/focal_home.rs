@@ -132,6 +132,14 @@ async fn a_focal_point_sees_its_round_corrects_a_returned_report_and_submits() {
         "the returned report: {page}"
     );
     assert!(page.contains("by asec The decree is not yet signed Correct"));
+    // The notice of the return, kept for the account although it has no address to mail.
+    assert!(
+        page.contains(&format!(
+            "Messages Report {id} on measure 1.1.2 was returned"
+        )),
+        "{page}"
+    );
+    assert!(page.contains("not e-mailed: your account has no e-mail address"));
     // The link opens the form pre-filled with the report's values and effective date.
     let start = html.find(r#"href="/record?"#).expect("a correct link") + 6;
     let href = html[start..start + html[start..].find('"').unwrap()].replace("&#38;", "&");

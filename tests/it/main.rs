@@ -21,6 +21,7 @@ mod figures;
 mod focal_home;
 mod governance;
 mod hardening;
+mod import_pages;
 mod indicator_api;
 mod indicator_store;
 mod indicator_transfer;

@@ -447,6 +447,20 @@ pub fn error_fields(problem: &Value) -> Vec<String> {
     fields
 }
 
+/// The header of a status file.
+pub const STATUS_HEADER: &str =
+    "framework,measure,scope,status,progress,effective_date,note,evidence_url";
+
+/// A status file (CSV): the header, then `rows`.
+pub fn status_csv(rows: &[&str]) -> Vec<u8> {
+    let mut text = format!("{STATUS_HEADER}\n");
+    for row in rows {
+        text.push_str(row);
+        text.push('\n');
+    }
+    text.into_bytes()
+}
+
 /// A `multipart/form-data` body with one file in the field `file`: its content type and bytes.
 pub fn multipart_file(file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
     let boundary = "blueprint-tracker-test-boundary-7f3a";

@@ -21,16 +21,7 @@ use crate::support::{TestApp, assert_problem};
 
 const PLAN: &str = "ascc-strategic-plan";
 const BLUEPRINT: &str = "ascc-blueprint-2025";
-const HEADER: &str = "framework,measure,scope,status,progress,effective_date,note,evidence_url";
-
-fn csv(rows: &[&str]) -> Vec<u8> {
-    let mut text = format!("{HEADER}\n");
-    for row in rows {
-        text.push_str(row);
-        text.push('\n');
-    }
-    text.into_bytes()
-}
+use crate::support::{STATUS_HEADER as HEADER, status_csv as csv};
 
 /// The first sheet of a workbook (or the one named), as rows of cells.
 fn xlsx_rows(bytes: &[u8], sheet: Option<&str>) -> Vec<Vec<Data>> {

@@ -51,6 +51,7 @@ pub use indicators::{
     ObservationLayout,
 };
 pub use status_import::{ImportFile, ImportOptions, ImportSummary, LockInForce, Quiet};
+pub use template::TemplateOptions;
 
 pub const MAX_LISTED_PROBLEMS: usize = 10_000;
 
