@@ -262,7 +262,9 @@ pub async fn page(
     let params = Pairs::parse(query.as_deref().unwrap_or_default());
     let done = params
         .one("submitted")
-        .map(|round| format!("Round {round} submitted. The Secretariat has been told."))
+        .map(|round| {
+            format!("Round {round} submitted: it is now on the Secretariat's review desk.")
+        })
         .unwrap_or_default();
     match home(&state, &session, &code).await {
         Ok(home) => render_with(

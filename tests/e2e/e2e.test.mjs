@@ -25,6 +25,7 @@ const SECRETARIAT = {
   name: process.env.SECRETARIAT_NAME ?? 'e2e-secretariat',
   password: process.env.SECRETARIAT_PASSWORD ?? '',
 };
+const CAMBODIA = { name: process.env.CAMBODIA_NAME ?? 'e2e-phnompenh', password: process.env.CAMBODIA_PASSWORD ?? '' };
 const PLAN = 'ascc-strategic-plan';
 // The demo scenario's last date: figures as of it do not depend on the day the tests run.
 const DEMO_DATE = '2026-09-30';
@@ -486,7 +487,7 @@ test('no page is wider than a 390 px phone, the grid included', async () => {
   };
   for (const path of pages) await check(path);
   await login(page, FOCAL);
-  for (const path of ['/record', `/record/${PLAN}/grid`, '/import', '/account']) await check(path);
+  for (const path of ['/record', `/record/${PLAN}/grid`, '/import', '/account', '/me']) await check(path);
   await shot(page, 'grid-phone', { fullPage: false });
   await page.context().close();
 });
@@ -656,5 +657,60 @@ test('importing: the officer downloads the pre-filled template, uploads it with 
     assert.equal(readFileSync(await xlsx.path()).subarray(0, 2).toString(), 'PK');
     assert.deepEqual(page.problems, []);
     await page.context().close();
+  }
+});
+
+test('the review cycle in the browser: the officer returns a report, the focal point sees it on /me, corrects it and submits the round', async () => {
+  // The officer returns Cambodia's oldest waiting report from the desk.
+  const officer = await newPage();
+  await login(officer, SECRETARIAT);
+  assert.equal(new URL(officer.url()).pathname, '/review', 'an officer lands on the review desk');
+  await officer.goto(`${BASE}/review?framework=${PLAN}&state=KHM`);
+  const id = await officer.locator('input[name="id"]').first().inputValue();
+  await officer.locator(`#id-${id}`).check();
+  const reason = 'Please attach the signed decree.';
+  await officer.getByLabel('Reason for returning them').fill(reason);
+  await officer.getByRole('button', { name: 'Return the ticked reports' }).click();
+  await officer.getByRole('status').filter({ hasText: '1 returned to their focal points.' }).waitFor();
+  await officer.context().close();
+
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
+    const phone = viewport.width < 500;
+    const focal = await newPage(viewport);
+    await login(focal, CAMBODIA);
+    assert.equal(new URL(focal.url()).pathname, '/me', 'a focal point lands on its tasks');
+    await focal.getByRole('heading', { level: 1, name: 'My tasks: Cambodia' }).waitFor();
+    await checkA11y(focal, `my tasks${phone ? ' (phone)' : ''}`);
+    const overflow = await focal.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `/me is ${overflow}px wider than the screen`);
+    await shot(focal, `my-tasks${phone ? '-phone' : ''}`);
+    if (phone) {
+      await focal.context().close();
+      continue;
+    }
+    const returned = focal.getByRole('table', { name: /Reports the Secretariat returned/ });
+    assert.match(await returned.innerText(), /Please attach the signed decree\./);
+    assert.match(await focal.locator('ul.notices').innerText(), new RegExp(`Report ${id} on measure .* was returned`));
+
+    // Correct it: the form opens with the report's values; change the note and record.
+    await returned.getByRole('link', { name: /^Correct/ }).first().click();
+    await focal.getByRole('heading', { level: 1 }).waitFor();
+    const date = await focal.getByLabel('Effective from').inputValue();
+    assert.match(date, /^\d{4}-\d{2}-\d{2}$/);
+    assert.notEqual(date, new Date().toISOString().slice(0, 10), "the returned report's date, not today");
+    await focal.getByLabel(/^Note/).fill('The signed decree is attached.');
+    await focal.getByLabel(/^Evidence link/).fill('https://example.org/khm/decree-signed.pdf');
+    await focal.getByRole('button', { name: 'Record status' }).click();
+    await focal.getByRole('status').filter({ hasText: 'Recorded.' }).waitFor();
+
+    await focal.getByRole('link', { name: 'My tasks' }).click();
+    await focal.getByRole('heading', { level: 3, name: /Returned to you \(0\)/ }).waitFor();
+    await focal.getByRole('button', { name: 'Submit round 2026-Q4 for Cambodia' }).click();
+    await focal.getByRole('status').filter({ hasText: 'Round 2026-Q4 submitted.' }).waitFor();
+    assert.match(await focal.locator('main').innerText(), /Your round: ✓ Submitted on time/);
+    await checkA11y(focal, 'my tasks, round submitted');
+    await shot(focal, 'my-tasks-submitted');
+    assert.deepEqual(focal.problems, []);
+    await focal.context().close();
   }
 });

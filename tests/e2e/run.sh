@@ -45,11 +45,15 @@ source "$ROOT/tests/serve-demo.sh"
 
 # Accounts, through the CLI as the operator would (the server has migrated the database).
 FOCAL_NAME=e2e-hanoi
+# Cambodia has not submitted the demo's open round (2026-Q4): the review-cycle test submits it.
+CAMBODIA_NAME=e2e-phnompenh
 SECRETARIAT_NAME=e2e-secretariat
 FOCAL_PASSWORD="e2e $(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 SECRETARIAT_PASSWORD="e2e $(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+CAMBODIA_PASSWORD="e2e $(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 printf '%s\n' "$FOCAL_PASSWORD" | "$BIN" user add "$FOCAL_NAME" --role focal_point --state VNM --password-stdin >/dev/null
 printf '%s\n' "$SECRETARIAT_PASSWORD" | "$BIN" user add "$SECRETARIAT_NAME" --role secretariat --password-stdin >/dev/null
+printf '%s\n' "$CAMBODIA_PASSWORD" | "$BIN" user add "$CAMBODIA_NAME" --role focal_point --state KHM --password-stdin >/dev/null
 
 rm -rf "$SHOTS"
 mkdir -p "$SHOTS"
@@ -62,5 +66,6 @@ cd "$E2E"
 BASE_URL="$BASE_URL" SCREENSHOT_DIR="$SHOTS" CHROMIUM=/usr/bin/chromium \
   FOCAL_NAME="$FOCAL_NAME" FOCAL_PASSWORD="$FOCAL_PASSWORD" \
   SECRETARIAT_NAME="$SECRETARIAT_NAME" SECRETARIAT_PASSWORD="$SECRETARIAT_PASSWORD" \
+  CAMBODIA_NAME="$CAMBODIA_NAME" CAMBODIA_PASSWORD="$CAMBODIA_PASSWORD" \
   README_SCREENSHOT="$README_SCREENSHOT" \
   node --test --test-concurrency=1 --test-timeout=180000 e2e.test.mjs

@@ -191,7 +191,10 @@ async fn a_focal_point_sees_its_round_corrects_a_returned_report_and_submits() {
     assert_eq!(response.headers()["location"], "/me?submitted=2026-Q4");
     let done = app.get_with_session("/me?submitted=2026-Q4", &cookie).await;
     let done = text_of(&done.text().await.unwrap());
-    assert!(done.contains("Done. Round 2026-Q4 submitted."), "{done}");
+    assert!(
+        done.contains("Done. Round 2026-Q4 submitted: it is now on the Secretariat"),
+        "{done}"
+    );
     assert!(done.contains("Your round: ✓ Submitted on time"));
     assert!(done.contains("Submitted: it awaits the Secretariat"));
     assert!(!done.contains("Submit round 2026-Q4 for Cambodia"));
