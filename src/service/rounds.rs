@@ -440,6 +440,29 @@ impl Tracker {
         Ok((rounds, figures))
     }
 
+    /// The round of a framework current on `on` (the latest opened on or before it, by
+    /// period end), with every participant's standing now and its coverage; `None` when no
+    /// round has opened by then. The dashboard and a focal point's home show this one.
+    ///
+    /// # Errors
+    /// `UnknownFramework`; the store fails.
+    pub async fn current_round(
+        &self,
+        framework: &str,
+        on: NaiveDate,
+    ) -> ServiceResult<Option<RoundDetail>> {
+        let list = self.rounds(framework).await?;
+        let Some(line) = list
+            .rounds
+            .iter()
+            .filter(|l| l.round.opens_on <= on)
+            .max_by_key(|l| (l.round.period_end, l.round.opens_on))
+        else {
+            return Ok(None);
+        };
+        Ok(Some(self.round(framework, &line.round.code).await?))
+    }
+
     /// A round with every participant's standing now and its coverage.
     ///
     /// # Errors

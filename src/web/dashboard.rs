@@ -183,16 +183,9 @@ async fn current_round(
     framework: &str,
     date: chrono::NaiveDate,
 ) -> Result<Option<RoundPanel>, crate::service::ServiceError> {
-    let list = state.tracker.rounds(framework).await?;
-    let Some(line) = list
-        .rounds
-        .iter()
-        .filter(|l| l.round.opens_on <= date)
-        .max_by_key(|l| (l.round.period_end, l.round.opens_on))
-    else {
+    let Some(detail) = state.tracker.current_round(framework, date).await? else {
         return Ok(None);
     };
-    let detail = state.tracker.round(framework, &line.round.code).await?;
     let c = &detail.completeness;
     Ok(Some(RoundPanel {
         code: detail.round.code.clone(),

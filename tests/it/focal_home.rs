@@ -6,28 +6,10 @@
 use blueprint_tracker::domain::Role;
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, browser};
+use crate::support::{TestApp, browser, text_of};
 
 const SP: &str = "/api/v1/frameworks/ascc-strategic-plan";
 const PASSWORD: &str = "a long focal passphrase";
-
-/// A page's text without its tags, spaces collapsed.
-fn text_of(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 async fn me(app: &TestApp, cookie: &str) -> (String, String) {
     let response = app.get_with_session("/me", cookie).await;

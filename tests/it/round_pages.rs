@@ -14,21 +14,7 @@ const PLAN: &str = "ascc-strategic-plan";
 async fn page_text(app: &TestApp, path: &str) -> String {
     let response = app.get(path).await;
     assert_eq!(response.status(), 200, "GET {path}");
-    let html = response.text().await.unwrap();
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::support::text_of(&response.text().await.unwrap())
 }
 
 #[tokio::test]

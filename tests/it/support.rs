@@ -527,3 +527,21 @@ impl TestApp {
         response.bytes().await.expect("body").to_vec()
     }
 }
+
+/// A page's text without its tags, spaces collapsed (entities left as written).
+pub fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -121,17 +121,9 @@ impl Tracker {
         framework: &str,
         state: &StateCode,
     ) -> ServiceResult<Option<FocalRound>> {
-        let on = today();
-        let list = self.rounds(framework).await?;
-        let Some(line) = list
-            .rounds
-            .iter()
-            .filter(|l| l.round.opens_on <= on)
-            .max_by_key(|l| (l.round.period_end, l.round.opens_on))
-        else {
+        let Some(detail) = self.current_round(framework, today()).await? else {
             return Ok(None);
         };
-        let detail = self.round(framework, &line.round.code).await?;
         let standing = detail
             .completeness
             .states
