@@ -48,9 +48,9 @@ pub use pages::{
     TreeView,
 };
 pub use rounds::{
-    DEFAULT_DUE_DAYS, DEFAULT_OPEN_DAYS, MAX_PLAN_DAYS, MatrixColumn, PlanOutcome, PlanRequest,
-    RoundDetail, RoundEvery, RoundLine, RoundList, RoundMatrix, RoundRequest, SubmissionLog,
-    standing_label,
+    AwaitingSubmission, DEFAULT_DUE_DAYS, DEFAULT_OPEN_DAYS, MAX_PLAN_DAYS, MatrixColumn,
+    PlanOutcome, PlanRequest, RoundDetail, RoundEvery, RoundLine, RoundList, RoundMatrix,
+    RoundRequest, SubmissionLog, standing_label,
 };
 pub use sessions::{Login, SessionUser, Settings};
 pub use status::{MeasureHistory, MeasureStatus, Recorded, ScopeStatus, SyntheticSummary};

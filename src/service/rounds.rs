@@ -799,3 +799,74 @@ mod tests {
         assert!(planned_periods(RoundEvery::Year, d("2026-01-01"), d("2026-12-30")).is_empty());
     }
 }
+
+/// A round submission awaiting the Secretariat's decision: the latest action of its state in
+/// the round's log is `submitted`.
+#[derive(Debug, Clone)]
+pub struct AwaitingSubmission {
+    pub round: String,
+    pub state: StateCode,
+    pub submitted_at: chrono::DateTime<chrono::Utc>,
+    /// Whether it came at or after the round's deadline.
+    pub late: bool,
+    /// The state's coverage of the round (`reported` basis at its end).
+    pub coverage: Option<Coverage>,
+}
+
+impl Tracker {
+    /// The round submissions of a framework awaiting a decision (for the review desk), in
+    /// period order then state code order; only `scope`'s when it names a state (none for
+    /// `ASEAN`).
+    ///
+    /// # Errors
+    /// `Forbidden`; `UnknownFramework`; the store fails.
+    pub async fn submissions_awaiting(
+        &self,
+        actor: &Actor,
+        framework: &str,
+        scope: Option<&Scope>,
+    ) -> ServiceResult<Vec<AwaitingSubmission>> {
+        self.permit(actor, Action::Review(&Scope::Asean)).await?;
+        let fw = self.framework(framework).await?;
+        if matches!(scope, Some(Scope::Asean)) {
+            return Ok(Vec::new());
+        }
+        let (rounds, figures) = self.round_figures(&fw).await?;
+        let mut out = Vec::new();
+        for (round, completeness) in rounds.iter().zip(&figures) {
+            let waiting: Vec<(StateCode, chrono::DateTime<chrono::Utc>, bool)> = completeness
+                .states
+                .iter()
+                .filter(|p| p.last_action == Some(SubmissionAction::Submitted))
+                .filter(|p| match scope {
+                    Some(Scope::State(code)) => &p.state == code,
+                    _ => true,
+                })
+                .filter_map(|p| {
+                    let at = p.last_action_at?;
+                    Some((
+                        p.state.clone(),
+                        at,
+                        p.standing == RoundStanding::SubmittedLate,
+                    ))
+                })
+                .collect();
+            if waiting.is_empty() {
+                continue;
+            }
+            let states: Vec<StateCode> = waiting.iter().map(|(s, _, _)| s.clone()).collect();
+            let coverage = self.coverage(&fw, round, &states).await?;
+            for (state, submitted_at, late) in waiting {
+                let coverage = coverage.iter().find(|c| c.state == state).cloned();
+                out.push(AwaitingSubmission {
+                    round: round.code.clone(),
+                    state,
+                    submitted_at,
+                    late,
+                    coverage,
+                });
+            }
+        }
+        Ok(out)
+    }
+}

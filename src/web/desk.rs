@@ -13,13 +13,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::browse::{default_framework, visible};
 use super::layout::{
     Choice, Chrome, Pairs, ReportLine, Section, error_page, framework_choices, query_string,
-    render_with, service_error, state_name,
+    render_with, service_error, state_name, when,
 };
 use super::record::posted_session;
 use super::{Peer, Session};
-use crate::domain::{Actor, FieldIssue, Role, Scope};
+use crate::domain::{Actor, Role, Scope, StateCode, SubmissionAction};
 use crate::edge::AppState;
-use crate::service::{DeskFilter, ReviewDecision, ServiceError, SessionUser, Tracker, today};
+use crate::service::{
+    AwaitingSubmission, DeskFilter, ReviewDecision, ServiceError, SessionUser, Tracker, today,
+};
 
 /// A row of the desk: the waiting report and the one it replaces.
 struct Row {
@@ -27,6 +29,60 @@ struct Row {
     replaces: Option<ReportLine>,
     in_force: bool,
     checked: bool,
+}
+
+/// A round submission awaiting a decision, worded.
+struct SubmissionRow {
+    round: String,
+    state: String,
+    state_name: String,
+    submitted: String,
+    timeliness: &'static str,
+    coverage: String,
+    /// The id of its reason field.
+    field: String,
+    reason: String,
+}
+
+/// The id of the reason field of a round's submission by a state.
+fn reason_field(round: &str, state: &str) -> String {
+    let safe: String = format!("{round}-{state}")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("sub-reason-{safe}")
+}
+
+impl SubmissionRow {
+    fn of(s: &AwaitingSubmission, posted: &Posted) -> Self {
+        let field = reason_field(&s.round, s.state.as_str());
+        let coverage = match &s.coverage {
+            Some(c) => match c.coverage {
+                Some(share) => format!(
+                    "{:.0}% ({} of {} applicable measures reported this round)",
+                    share * 100.0,
+                    c.reported_this_round,
+                    c.applicable
+                ),
+                None => "no applicable measure".to_owned(),
+            },
+            None => "not available".to_owned(),
+        };
+        let reason = match &posted.submission_reason {
+            Some((f, text)) if *f == field => text.clone(),
+            _ => String::new(),
+        };
+        Self {
+            round: s.round.clone(),
+            state: s.state.to_string(),
+            state_name: state_name(&s.state),
+            submitted: when(s.submitted_at),
+            timeliness: if s.late { "late" } else { "on time" },
+            coverage,
+            field,
+            reason,
+        }
+    }
 }
 
 /// An error summary line linking to its field.
@@ -75,6 +131,8 @@ struct DeskPage {
     previous_href: String,
     next_href: String,
     rows: Vec<Row>,
+    submissions: Vec<SubmissionRow>,
+    scope_filter: String,
     reason: String,
     evidence_checked: bool,
     done: String,
@@ -159,6 +217,8 @@ struct Posted {
     ids: Vec<i64>,
     reason: String,
     evidence_checked: bool,
+    /// A round submission's reason field and what was typed in it.
+    submission_reason: Option<(String, String)>,
 }
 
 #[expect(
@@ -210,6 +270,13 @@ async fn desk_page(
     };
     let desk = match tracker.review_desk(&actor, &filter).await {
         Ok(d) => d,
+        Err(e) => return service_error(chrome, e),
+    };
+    let awaiting = match tracker
+        .submissions_awaiting(&actor, &desk.framework, filter.scope.as_ref())
+        .await
+    {
+        Ok(a) => a,
         Err(e) => return service_error(chrome, e),
     };
     let states = match tracker.participants(&desk.framework, today()).await {
@@ -286,6 +353,11 @@ async fn desk_page(
             previous_href,
             next_href,
             rows,
+            submissions: awaiting
+                .iter()
+                .map(|s| SubmissionRow::of(s, &posted))
+                .collect(),
+            scope_filter: filters.state.clone(),
             reason: posted.reason,
             evidence_checked: posted.evidence_checked,
             done,
@@ -312,6 +384,19 @@ pub async fn page(
     let done = match (params.one("done"), params.one("count")) {
         (Some("validated"), Some(n)) => format!("{n} validated."),
         (Some("returned"), Some(n)) => format!("{n} returned to their focal points."),
+        (Some(done @ ("round-accepted" | "round-returned")), _) => {
+            let code = params.one("code").unwrap_or_default();
+            let of = params
+                .one("of")
+                .and_then(|s| s.parse::<StateCode>().ok())
+                .map(|s| state_name(&s))
+                .unwrap_or_default();
+            if done == "round-accepted" {
+                format!("Round {code} of {of} accepted.")
+            } else {
+                format!("Round {code} of {of} returned to its focal point.")
+            }
+        }
         _ => String::new(),
     };
     desk_page(
@@ -358,6 +443,7 @@ pub async fn decide(
         ids: ids.clone(),
         reason: form.one("reason").unwrap_or_default().to_owned(),
         evidence_checked: form.one("evidence_checked").is_some(),
+        submission_reason: None,
     };
     if ids.is_empty() {
         errors.push(("reports".to_owned(), "Tick at least one report.".to_owned()));
@@ -442,17 +528,31 @@ pub async fn decide(
 
 /// A refusal of `decide_reports` as messages next to the desk's fields.
 fn refusal(e: ServiceError) -> Result<(StatusCode, Vec<(String, String)>), ServiceError> {
-    let field = |issue: FieldIssue| {
-        let name = match issue.field.as_str() {
-            "reason" | "evidence_checked" => issue.field.clone(),
-            _ => "reports".to_owned(),
-        };
-        (name, super::layout::sentence(&issue.message))
-    };
+    refused(e, "reports", |field| match field {
+        "reason" | "evidence_checked" => field.to_owned(),
+        _ => "reports".to_owned(),
+    })
+}
+
+/// A refusal as messages: each invalid field's next to the field `field_of` names, the rest
+/// next to `general`.
+fn refused(
+    e: ServiceError,
+    general: &str,
+    field_of: impl Fn(&str) -> String,
+) -> Result<(StatusCode, Vec<(String, String)>), ServiceError> {
     match e {
         ServiceError::Invalid(issues) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            issues.into_iter().map(field).collect(),
+            issues
+                .into_iter()
+                .map(|issue| {
+                    (
+                        field_of(&issue.field),
+                        super::layout::sentence(&issue.message),
+                    )
+                })
+                .collect(),
         )),
         e @ (ServiceError::NotFound(_) | ServiceError::Conflict(_)) => {
             let status = if matches!(e, ServiceError::NotFound(_)) {
@@ -463,7 +563,7 @@ fn refusal(e: ServiceError) -> Result<(StatusCode, Vec<(String, String)>), Servi
             Ok((
                 status,
                 vec![(
-                    "reports".to_owned(),
+                    general.to_owned(),
                     format!(
                         "{} Nothing was decided; the list below is as it stands now.",
                         super::layout::sentence(&e.to_string())
@@ -473,8 +573,139 @@ fn refusal(e: ServiceError) -> Result<(StatusCode, Vec<(String, String)>), Servi
         }
         e @ ServiceError::TooManyWrites { .. } => Ok((
             StatusCode::TOO_MANY_REQUESTS,
-            vec![("reports".to_owned(), e.to_string())],
+            vec![(general.to_owned(), e.to_string())],
         )),
         other => Err(other),
     }
+}
+
+/// `POST /review/submissions`: `framework`, `round`, `state`, `decision` (`accept` or
+/// `return`), `reason` (to return), and `scope` (the desk's scope filter to come back to);
+/// through `Tracker::round_action`, the API's own use case.
+pub async fn decide_submission(
+    State(state): State<AppState>,
+    Peer(address): Peer,
+    Session(session): Session,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form = Pairs::parse(&String::from_utf8_lossy(&body));
+    let session = match posted_session(&headers, session, &form, "/review") {
+        Ok(s) => s,
+        Err(response) => return *response,
+    };
+    let chrome = Chrome::new(Section::Review, Some(&session));
+    let session = match reviewer(Some(session), &chrome, "/review") {
+        Ok(s) => s,
+        Err(response) => return *response,
+    };
+    let fw = form.one("framework").unwrap_or_default().to_owned();
+    let round = form.one("round").unwrap_or_default().to_owned();
+    let state_code = form.one("state").unwrap_or_default().to_owned();
+    let reason = form.one("reason").unwrap_or_default().to_owned();
+    let field = reason_field(&round, &state_code);
+    let filters = Filters {
+        framework: (!fw.is_empty()).then(|| fw.clone()),
+        state: form.one("scope").unwrap_or_default().to_owned(),
+        body: String::new(),
+        round: String::new(),
+        all: false,
+        page: 1,
+    };
+    let posted = Posted {
+        submission_reason: Some((field.clone(), reason.clone())),
+        ..Posted::default()
+    };
+    let mut errors: Vec<(String, String)> = Vec::new();
+    let action = match form.one("decision") {
+        Some("accept") => Some(SubmissionAction::Accepted),
+        Some("return") => {
+            if reason.trim().is_empty() {
+                errors.push((
+                    field.clone(),
+                    "Say why the submission is returned: its focal point reads it.".to_owned(),
+                ));
+            }
+            Some(SubmissionAction::Returned)
+        }
+        _ => {
+            errors.push((
+                "submissions".to_owned(),
+                "Choose accept or return.".to_owned(),
+            ));
+            None
+        }
+    };
+    let code = match state_code.parse::<StateCode>() {
+        Ok(c) => Some(c),
+        Err(e) => {
+            errors.push(("submissions".to_owned(), super::layout::sentence(&e.0)));
+            None
+        }
+    };
+    let (status, errors) = match (action, code, errors.is_empty()) {
+        (Some(action), Some(code), true) => {
+            let result = match state.tracker.admit_write(&session.user) {
+                Ok(()) => {
+                    let actor = Actor::new(session.user.clone(), address.clone());
+                    let reason = (action == SubmissionAction::Returned).then_some(reason.as_str());
+                    state
+                        .tracker
+                        .round_action(&actor, &fw, &round, &code, action, reason)
+                        .await
+                }
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(_) => {
+                    let back = filters.query(&fw, 1);
+                    let sep = if back.contains('?') { '&' } else { '?' };
+                    let done = if action == SubmissionAction::Accepted {
+                        "round-accepted"
+                    } else {
+                        "round-returned"
+                    };
+                    let more = query_string(&[
+                        ("done", done.to_owned()),
+                        ("code", round.clone()),
+                        ("of", code.to_string()),
+                    ]);
+                    let more = more.trim_start_matches('?');
+                    return Redirect::to(&format!("{back}{sep}{more}")).into_response();
+                }
+                Err(e) => match submission_refusal(e, &field) {
+                    Ok(found) => found,
+                    Err(other) => return service_error(chrome, other),
+                },
+            }
+        }
+        _ => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+    };
+    desk_page(
+        &state.tracker,
+        chrome,
+        &session,
+        address,
+        &filters,
+        posted,
+        errors,
+        status,
+        String::new(),
+    )
+    .await
+}
+
+/// A refusal of `round_action` as messages next to the submission's reason field or above the
+/// submissions.
+fn submission_refusal(
+    e: ServiceError,
+    field: &str,
+) -> Result<(StatusCode, Vec<(String, String)>), ServiceError> {
+    refused(e, "submissions", |name| {
+        if name == "reason" {
+            field.to_owned()
+        } else {
+            "submissions".to_owned()
+        }
+    })
 }

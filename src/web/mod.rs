@@ -60,6 +60,7 @@ pub fn routes() -> Router<AppState> {
         .route("/bodies", get(browse::bodies))
         .route("/bodies/{code}", get(browse::body))
         .route("/review", get(desk::page).post(desk::decide))
+        .route("/review/submissions", post(desk::decide_submission))
         .route("/review/locks", get(locks::page))
         .route("/review/locks/{fw}", post(locks::create))
         .route("/review/locks/{fw}/{id}/release", post(locks::release))

@@ -716,3 +716,176 @@ async fn post_to(
         .await
         .unwrap()
 }
+
+// --- round submissions on the desk ---
+
+/// The part of the desk listing the round submissions awaiting a decision.
+fn submissions_section(html: &str) -> &str {
+    let start = html
+        .find("Round submissions awaiting a decision")
+        .expect("the section");
+    let rest = &html[start..];
+    &rest[..rest.find("</section>").unwrap_or(rest.len())]
+}
+
+/// The state of `state` in the demo's round 2026-Q4: its last action and whether accepted.
+async fn q4_of(app: &TestApp, state: &str) -> (Value, Value) {
+    let round = app.get_json(&format!("{SP}/rounds/2026-Q4")).await;
+    let row = round["completeness"]["states"]
+        .as_array()
+        .or_else(|| round["states"].as_array())
+        .unwrap()
+        .iter()
+        .find(|s| s["state"] == state)
+        .unwrap()
+        .clone();
+    (row["last_action"].clone(), row["accepted"].clone())
+}
+
+fn decision(csrf: &str, state: &str, decision: &str, reason: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("csrf", csrf.to_owned()),
+        ("framework", "ascc-strategic-plan".to_owned()),
+        ("round", "2026-Q4".to_owned()),
+        ("state", state.to_owned()),
+        ("decision", decision.to_owned()),
+        ("reason", reason.to_owned()),
+    ]
+}
+
+#[tokio::test]
+async fn the_desk_lists_the_round_submissions_awaiting_a_decision_and_decides_them() {
+    let app = TestApp::spawn_with_demo().await;
+    let (cookie, csrf) = officer(&app).await;
+    let html = desk(&app, &cookie, "").await;
+    let section = submissions_section(&html);
+    for name in ["Indonesia", "Singapore", "Viet Nam"] {
+        assert!(
+            section.contains(&format!("Round 2026-Q4</a> of {name}")),
+            "{name}: {section}"
+        );
+    }
+    assert!(section.contains("href=\"/rounds/ascc-strategic-plan/2026-Q4\""));
+    assert!(section.contains("on time"));
+    assert!(section.contains("Coverage of the round"));
+    assert!(section.contains("for=\"sub-reason-2026-Q4-IDN\""));
+    assert!(section.contains("id=\"sub-reason-2026-Q4-IDN\""));
+    // Q3 was decided for every state: none of it waits.
+    assert!(!section.contains("Round 2026-Q3"));
+    // The scope filter keeps one state's.
+    let one = desk(&app, &cookie, "&state=SGP").await;
+    let one = submissions_section(&one);
+    assert!(one.contains("of Singapore"));
+    assert!(!one.contains("of Indonesia"));
+
+    // Accept Indonesia's.
+    let response = post_to(
+        &app,
+        "/review/submissions",
+        &cookie,
+        &decision(&csrf, "IDN", "accept", ""),
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with("/review?framework=ascc-strategic-plan"),
+        "{location}"
+    );
+    let done = app.get_with_session(&location, &cookie).await;
+    assert_eq!(done.status(), 200);
+    let done = done.text().await.unwrap();
+    assert!(
+        done.contains("Round 2026-Q4 of Indonesia accepted."),
+        "{done}"
+    );
+    assert!(!submissions_section(&done).contains("of Indonesia"));
+    assert_eq!(
+        q4_of(&app, "IDN").await,
+        (Value::from("accepted"), Value::from(true))
+    );
+    // Accepting it again is a conflict, shown on the desk.
+    let again = post_to(
+        &app,
+        "/review/submissions",
+        &cookie,
+        &decision(&csrf, "IDN", "accept", ""),
+    )
+    .await;
+    assert_eq!(again.status(), 409);
+
+    // Returning Singapore's without a reason: refused next to its field, nothing stored.
+    let response = post_to(
+        &app,
+        "/review/submissions",
+        &cookie,
+        &decision(&csrf, "SGP", "return", "  "),
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("id=\"sub-reason-2026-Q4-SGP-error\""),
+        "{html}"
+    );
+    assert!(html.contains("href=\"#sub-reason-2026-Q4-SGP\""));
+    assert_eq!(q4_of(&app, "SGP").await.0, Value::from("submitted"));
+
+    // With a reason: returned, and the audit and outbox follow the API's use case.
+    let response = post_to(
+        &app,
+        "/review/submissions",
+        &cookie,
+        &decision(&csrf, "SGP", "return", "Add the evidence of 1.1.2."),
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let done = app
+        .get_with_session(&location, &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        done.contains("Round 2026-Q4 of Singapore returned to its focal point."),
+        "{done}"
+    );
+    assert!(!submissions_section(&done).contains("of Singapore"));
+    assert!(submissions_section(&done).contains("of Viet Nam"));
+    assert_eq!(q4_of(&app, "SGP").await.0, Value::from("returned"));
+}
+
+#[tokio::test]
+async fn only_a_reviewer_with_its_token_decides_a_round_submission() {
+    let app = TestApp::spawn_with_demo().await;
+    let (cookie, _csrf) = officer(&app).await;
+    let response = post_to(
+        &app,
+        "/review/submissions",
+        &cookie,
+        &decision("forged", "VNM", "accept", ""),
+    )
+    .await;
+    assert_eq!(response.status(), 403);
+    assert_eq!(q4_of(&app, "VNM").await.0, Value::from("submitted"));
+
+    app.account_with_password(
+        "vnm-desk",
+        blueprint_tracker::domain::Role::FocalPoint,
+        Some("VNM"),
+        OFFICER_PASSWORD,
+    )
+    .await;
+    let focal = app.session("vnm-desk", OFFICER_PASSWORD).await;
+    let focal_csrf = app.csrf(&focal).await;
+    let response = post_to(
+        &app,
+        "/review/submissions",
+        &focal,
+        &decision(&focal_csrf, "VNM", "accept", ""),
+    )
+    .await;
+    assert_eq!(response.status(), 403);
+    assert_eq!(q4_of(&app, "VNM").await.0, Value::from("submitted"));
+}
