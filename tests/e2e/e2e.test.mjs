@@ -706,11 +706,24 @@ test('the review cycle in the browser: the officer returns a report, the focal p
     await focal.getByRole('link', { name: 'My tasks' }).click();
     await focal.getByRole('heading', { level: 3, name: /Returned to you \(0\)/ }).waitFor();
     await focal.getByRole('button', { name: 'Submit round 2026-Q4 for Cambodia' }).click();
-    await focal.getByRole('status').filter({ hasText: 'Round 2026-Q4 submitted.' }).waitFor();
+    await focal.getByRole('status').filter({ hasText: 'Round 2026-Q4 submitted:' }).waitFor();
     assert.match(await focal.locator('main').innerText(), /Your round: ✓ Submitted on time/);
     await checkA11y(focal, 'my tasks, round submitted');
     await shot(focal, 'my-tasks-submitted');
     assert.deepEqual(focal.problems, []);
     await focal.context().close();
   }
+
+  // The officer accepts Cambodia's submission from the desk, at phone width.
+  const desk = await newPage({ width: 390, height: 844 });
+  await login(desk, SECRETARIAT);
+  await desk.goto(`${BASE}/review?framework=${PLAN}`);
+  await desk.getByRole('button', { name: 'Accept round 2026-Q4 of Cambodia' }).click();
+  await desk.getByRole('status').filter({ hasText: 'Round 2026-Q4 of Cambodia accepted.' }).waitFor();
+  await checkA11y(desk, 'review desk, a submission accepted (phone)');
+  const overflow = await desk.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the desk is ${overflow}px wider than the screen`);
+  await shot(desk, 'review-desk-submission-accepted-phone');
+  assert.deepEqual(desk.problems, []);
+  await desk.context().close();
 });
