@@ -724,6 +724,15 @@ test('the review cycle in the browser: the officer returns a report, the focal p
   const overflow = await desk.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `the desk is ${overflow}px wider than the screen`);
   await shot(desk, 'review-desk-submission-accepted-phone');
+
+  // The round reviewed, the officer locks the period it covers (the last step of the cycle).
+  await desk.goto(`${BASE}/review/locks?framework=${PLAN}`);
+  await desk.getByLabel('Up to (and including)').fill('2026-09-30');
+  await desk.getByLabel(/^Note/).fill('Round 2026-Q3 reviewed.');
+  await desk.getByRole('button', { name: 'Lock', exact: true }).click();
+  await desk.getByRole('status').filter({ hasText: 'The framework is locked.' }).waitFor();
+  assert.match(await desk.getByRole('table').first().innerText(), /Round 2026-Q3 reviewed\./);
+  await checkA11y(desk, 'review locks, locked (phone)');
   assert.deepEqual(desk.problems, []);
   await desk.context().close();
 });
