@@ -6,6 +6,7 @@
 mod admin;
 mod backup;
 mod figures;
+mod indicators;
 mod notify;
 mod rounds;
 mod transfer;
@@ -67,6 +68,9 @@ pub enum Command {
     Audit(admin::AuditArgs),
     /// Print a framework's rates in one scope, overall and per node (as `GET …/progress`).
     Progress(ProgressArgs),
+    /// Print every indicator's progress in one scope as of a date: baseline, target, latest
+    /// value, current status, expected, anticipated progress and class (DESIGN.md §2b).
+    Indicators(IndicatorsArgs),
     /// Render the review report of a framework as of a date into a folder.
     Report(ReportArgs),
     /// Draw the report's charts from a report's JSON figures (`report --format json`), without
@@ -122,6 +126,29 @@ pub struct ProgressArgs {
     pub body: Option<String>,
     /// `reported` (every report in force, the default) or `validated` (only reports the
     /// Secretariat validated).
+    #[arg(long, default_value = "reported")]
+    pub basis: String,
+    /// How to print.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct IndicatorsArgs {
+    /// The framework's code (`ascc-strategic-plan`).
+    #[arg(long, env = "BLUEPRINT_FRAMEWORK")]
+    pub framework: String,
+    /// The date the figures hold on (YYYY-MM-DD; default: today in UTC+9).
+    #[arg(long)]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Count only what was recorded by this instant (RFC 3339), to reproduce a publication.
+    #[arg(long)]
+    pub known_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// `ASEAN` (regional, with the mean of the member states beside it; the default) or a
+    /// participating member state (alpha-3 code).
+    #[arg(long, default_value = "ASEAN")]
+    pub scope: String,
+    /// `reported` (every observation not returned, the default) or `validated`.
     #[arg(long, default_value = "reported")]
     pub basis: String,
     /// How to print.
@@ -314,6 +341,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .map_err(explain)?;
             let mut out = std::io::stdout().lock();
             figures::write_progress(&mut out, &view, args.format)?;
+            out.flush()?;
+            Ok(())
+        }
+        Command::Indicators(args) => {
+            let (tracker, _) = open(&cli.database_url).await?;
+            let scope: Scope = args
+                .scope
+                .parse()
+                .map_err(|e| anyhow::anyhow!("--scope: {e}"))?;
+            let basis = args
+                .basis
+                .parse()
+                .map_err(|e: crate::domain::ParseError| anyhow::anyhow!("--basis: {}", e.0))?;
+            let figures = tracker
+                .framework_indicator_figures(
+                    &args.framework,
+                    args.as_of.unwrap_or_else(today),
+                    args.known_at,
+                    basis,
+                )
+                .await
+                .map_err(explain)?;
+            let mut out = std::io::stdout().lock();
+            indicators::write_indicators(&mut out, &figures, &scope, args.format)?;
             out.flush()?;
             Ok(())
         }

@@ -635,3 +635,56 @@ mod tests {
         );
     }
 }
+
+/// Orders codes as people read them: runs of digits by their value, so `SG2-1` comes before
+/// `SG10-1` (plain string order would put it after).
+pub fn natural_order(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(code: &str) -> Vec<(bool, &str)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let bytes = code.as_bytes();
+        for i in 1..=bytes.len() {
+            let boundary =
+                i == bytes.len() || bytes[i].is_ascii_digit() != bytes[i - 1].is_ascii_digit();
+            if boundary {
+                out.push((bytes[start].is_ascii_digit(), &code[start..i]));
+                start = i;
+            }
+        }
+        out
+    }
+    let key = |(digits, text): (bool, &str)| {
+        if digits {
+            let trimmed = text.trim_start_matches('0');
+            (trimmed.len(), trimmed.to_owned())
+        } else {
+            (0, text.to_owned())
+        }
+    };
+    let (left, right) = (chunks(a), chunks(b));
+    for (l, r) in left.iter().zip(&right) {
+        let order = match (l.0, r.0) {
+            (true, true) => key(*l).cmp(&key(*r)),
+            _ => l.1.cmp(r.1),
+        };
+        if order.is_ne() {
+            return order;
+        }
+    }
+    left.len().cmp(&right.len()).then_with(|| a.cmp(b))
+}
+
+#[cfg(test)]
+mod natural_order_tests {
+    use super::natural_order;
+
+    #[test]
+    fn digits_compare_by_value() {
+        let mut codes = vec!["SG10-1", "SG2-2", "SG2-10", "SG1-1", "SG2-1", "A", "SG02-3"];
+        codes.sort_by(|a, b| natural_order(a, b));
+        assert_eq!(
+            codes,
+            ["A", "SG1-1", "SG2-1", "SG2-2", "SG02-3", "SG2-10", "SG10-1"]
+        );
+    }
+}

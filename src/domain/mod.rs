@@ -15,7 +15,7 @@ mod vocabulary;
 pub use audit::{Actor, AuditEntry, AuditEvent, AuditFilter};
 pub use indicator::{
     Direction, Indicator, IndicatorClass, IndicatorIssue, NewObservation, NewTarget, Observation,
-    Target, YEAR_MARGIN, check_value, check_year, is_percent_unit,
+    Target, YEAR_MARGIN, check_value, check_year, is_percent_unit, natural_order,
 };
 pub use input::{
     BodyShapeError, FieldIssue, IssueKind, MAX_BULK_REPORTS, RecordContext, parse_record_body,

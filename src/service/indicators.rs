@@ -778,3 +778,74 @@ pub(super) fn observation_from(o: ObservationRecord, indicator: &str) -> Observa
         },
     }
 }
+
+/// One indicator with its figures in every scope (the CLI's `indicators` table).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct IndicatorFigures {
+    pub indicator: Indicator,
+    pub progress: IndicatorProgress,
+}
+
+/// Every (non-retired) indicator of a framework with its figures in every scope, as of a date.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FrameworkIndicatorFigures {
+    pub framework: String,
+    pub as_of: NaiveDate,
+    pub known_at: Option<DateTime<Utc>>,
+    pub basis: Basis,
+    /// The framework's participants as of the date, in code order.
+    pub participants: Vec<crate::domain::StateCode>,
+    /// In code order, digits by value (`SG2-1` before `SG10-1`).
+    pub indicators: Vec<IndicatorFigures>,
+}
+
+impl Tracker {
+    /// Every non-retired indicator of `framework`, each in `ASEAN` and in every participant as
+    /// of `as_of`, with `mean_of_states` (DESIGN.md §2b), read once and computed per indicator.
+    ///
+    /// # Errors
+    /// `UnknownFramework`; the store fails.
+    pub async fn framework_indicator_figures(
+        &self,
+        framework: &str,
+        as_of: NaiveDate,
+        known_at: Option<DateTime<Utc>>,
+        basis: Basis,
+    ) -> ServiceResult<FrameworkIndicatorFigures> {
+        let fw = self.framework(framework).await?;
+        let data = self.indicator_data(&fw).await?;
+        let participations = self.store.participations(fw.id).await?;
+        let mut participants = participants_as_of(&participations, as_of);
+        participants.sort();
+        let at = IndicatorAt {
+            at: At { as_of, known_at },
+            basis,
+        };
+        let mut indicators: Vec<IndicatorFigures> = data
+            .records
+            .iter()
+            .zip(&data.indicators)
+            .filter(|(record, _)| !record.retired)
+            .map(|(record, indicator)| IndicatorFigures {
+                indicator: indicator.clone(),
+                progress: indicator_progress(
+                    indicator,
+                    &participants,
+                    data.targets_of(record.id),
+                    data.observations_of(record.id),
+                    at,
+                ),
+            })
+            .collect();
+        indicators
+            .sort_by(|a, b| crate::domain::natural_order(&a.indicator.code, &b.indicator.code));
+        Ok(FrameworkIndicatorFigures {
+            framework: fw.code,
+            as_of,
+            known_at,
+            basis,
+            participants,
+            indicators,
+        })
+    }
+}

@@ -35,8 +35,8 @@ pub use figures::{
 };
 pub use governance::{DecidedReports, MAX_DECIDED_AT_ONCE, ReviewDecision, ReviewQueue};
 pub use indicators::{
-    IndicatorDefinition, IndicatorDetail, IndicatorList, IndicatorRollupView, ObservationDecision,
-    ObservationQueue,
+    FrameworkIndicatorFigures, IndicatorDefinition, IndicatorDetail, IndicatorFigures,
+    IndicatorList, IndicatorRollupView, ObservationDecision, ObservationQueue,
 };
 pub use notifications::{
     DUE_SOON_DAYS, DeliveryOutcome, DeliveryPolicy, MAX_NOTICES, Mailer, OVERDUE_WINDOW_DAYS,

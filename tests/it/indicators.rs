@@ -199,4 +199,63 @@ async fn the_worked_example_of_design_2b_through_the_service() {
         (0, None)
     );
     assert_eq!(rollup.overall.indicators, 1);
+
+    // The same figures from the command line: Viet Nam's row, and the regional row with the
+    // mean of the states beside it (Viet Nam's the only current status: 5/30).
+    let vietnam_table = cli_indicators(&url, &["--as-of", "2027-12-31", "--scope", "VNM"]);
+    assert!(
+        vietnam_table.starts_with("1 indicator of ascc-strategic-plan as of 2027-12-31 in VNM"),
+        "{vietnam_table}"
+    );
+    let line = vietnam_table
+        .lines()
+        .find(|l| l.starts_with("KPI-1"))
+        .unwrap();
+    let cells: Vec<&str> = line.split("  ").filter(|c| !c.is_empty()).collect();
+    assert_eq!(
+        cells.iter().map(|c| c.trim()).collect::<Vec<_>>(),
+        [
+            "KPI-1",
+            "50.0% (2025)",
+            "80.0% (2030)",
+            "55.0% (2027)",
+            "16.7%",
+            "40.0%",
+            "41.0%",
+            "needs_acceleration"
+        ]
+    );
+    let csv = cli_indicators(&url, &["--as-of", "2027-12-31", "--format", "csv"]);
+    let mut rows = csv.lines();
+    assert!(rows.next().unwrap().ends_with("class,mean_of_states"));
+    let asean: Vec<&str> = rows.next().unwrap().split(',').collect();
+    assert_eq!(asean[3..5], ["ASEAN", "KPI-1"]);
+    // ASEAN has a target and no observation: the baseline is its only point.
+    assert_eq!(asean[18], "insufficient_data");
+    assert!((asean[19].parse::<f64>().unwrap() - 5.0 / 30.0).abs() < 1e-12);
+    assert_eq!(rows.next(), None);
+    let json: serde_json::Value = serde_json::from_str(&cli_indicators(
+        &url,
+        &["--as-of", "2027-12-31", "--format", "json"],
+    ))
+    .unwrap();
+    assert_eq!(json["count"], 1);
+    assert_eq!(json["indicators"][0]["mean_of_states"]["states"], 1);
+}
+
+/// Runs `blueprint-tracker indicators --framework ascc-strategic-plan …`; returns stdout.
+fn cli_indicators(database_url: &str, args: &[&str]) -> String {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_blueprint-tracker"))
+        .args(["indicators", "--framework", "ascc-strategic-plan"])
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
 }
