@@ -1500,19 +1500,9 @@ async fn a_timeline_of_exactly_1000_points_is_answered() {
 
 /// Runs `blueprint-tracker progress …` on the app's database; returns stdout.
 fn cli_progress(app: &TestApp, args: &[&str]) -> String {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_blueprint-tracker"))
-        .arg("progress")
-        .args(args)
-        .env("DATABASE_URL", &app.database_url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
+    let mut all = vec!["progress"];
+    all.extend_from_slice(args);
+    crate::support::run_cli(&app.database_url, &all)
 }
 
 #[tokio::test]

@@ -245,17 +245,7 @@ async fn the_worked_example_of_design_2b_through_the_service() {
 
 /// Runs `blueprint-tracker indicators --framework ascc-strategic-plan …`; returns stdout.
 fn cli_indicators(database_url: &str, args: &[&str]) -> String {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_blueprint-tracker"))
-        .args(["indicators", "--framework", "ascc-strategic-plan"])
-        .args(args)
-        .env("DATABASE_URL", database_url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
+    let mut all = vec!["indicators", "--framework", "ascc-strategic-plan"];
+    all.extend_from_slice(args);
+    crate::support::run_cli(database_url, &all)
 }
