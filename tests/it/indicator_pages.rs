@@ -204,6 +204,20 @@ async fn the_list_shows_the_worked_example_in_each_scope_and_every_filter_works(
     assert!(regressing.contains("<option value=\"regressing\" selected>"));
     assert!(regressing.contains("<option value=\"VNM\" selected>"));
 
+    // Validated only: Viet Nam's values still await the Secretariat, so only the baseline
+    // counts; ASEAN's were validated on entry.
+    let validated = page(
+        &app,
+        &format!("{PAGES}?scope=VNM&basis=validated&as_of={AS_OF}"),
+    )
+    .await;
+    assert_eq!(
+        row(&validated, "indicator-KPI-1")[5..],
+        ["50.0% (2025)", "–", "0.0%", "… Insufficient data"]
+    );
+    let validated_regional = page(&app, &format!("{PAGES}?basis=validated&as_of={AS_OF}")).await;
+    assert_eq!(row(&validated_regional, "indicator-KPI-1")[8], "✓ Achieved");
+
     // In 2026 Viet Nam has the baseline and one value: too few points for a trend.
     let early = page(&app, &format!("{PAGES}?scope=VNM&as_of=2026-12-31")).await;
     assert_eq!(
