@@ -206,6 +206,7 @@ struct FrameworkPage {
     rule: &'static str,
     rows: Vec<TreeLine>,
     activities: String,
+    indicators_href: String,
 }
 
 struct TreeLine {
@@ -327,6 +328,20 @@ pub async fn framework(
         rule: view.overall.rule.as_str(),
         rows,
         activities: activities_text(view.activities),
+        indicators_href: super::indicators::list_href(
+            &f.code,
+            &[
+                ("as_of", as_of_text.clone()),
+                (
+                    "scope",
+                    if scope == Scope::Asean {
+                        String::new()
+                    } else {
+                        scope.to_string()
+                    },
+                ),
+            ],
+        ),
         as_of: as_of_text,
         chrome,
     })
@@ -625,6 +640,9 @@ struct StatePageView {
     compare_href: String,
     record_href: Option<String>,
     grid_href: Option<String>,
+    indicators: Vec<super::indicators::StateIndicatorLine>,
+    regressing: Vec<super::indicators::StateIndicatorLine>,
+    indicators_href: String,
 }
 
 #[derive(Clone)]
@@ -731,6 +749,13 @@ pub async fn state(
         })
         .collect();
     let lagging = goals.iter().filter(|g| g.lagging).cloned().collect();
+    let indicators =
+        super::indicators::state_indicator_lines(&f.code, &code, &page.indicators, &as_of_text);
+    let regressing = indicators
+        .iter()
+        .filter(|i| i.regressing)
+        .cloned()
+        .collect();
     let own_scope = session.as_ref().is_some_and(|s| {
         matches!(s.user.role, Role::Admin | Role::Secretariat)
             || s.user.state.as_ref() == Some(&code)
@@ -790,6 +815,12 @@ pub async fn state(
             })
             .collect(),
         recent: page.recent.iter().map(ReportLine::of).collect(),
+        indicators,
+        regressing,
+        indicators_href: super::indicators::list_href(
+            &f.code,
+            &[("scope", code.to_string()), ("as_of", as_of_text.clone())],
+        ),
         compare_href: format!(
             "/compare{}",
             query_string(&[

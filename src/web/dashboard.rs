@@ -48,6 +48,8 @@ struct Panel {
     report_href: String,
     round: Option<RoundPanel>,
     rounds_href: String,
+    /// The indicators' class counts, for the framework in force only.
+    indicators: Option<super::indicators::DashboardIndicators>,
 }
 
 /// The framework's current reporting round: the latest one open on the date.
@@ -174,6 +176,9 @@ fn panel(p: FrameworkPanel, date: chrono::NaiveDate, basis: crate::domain::Basis
         awaiting: p.awaiting_validation,
         rounds_href: format!("/rounds/{}", segment(&fw.code)),
         round: None,
+        indicators: p.indicators.as_ref().map(|counts| {
+            super::indicators::DashboardIndicators::of(&fw.code, counts, as_of, basis)
+        }),
     }
 }
 

@@ -19,6 +19,7 @@ mod browse;
 mod compare;
 mod dashboard;
 mod desk;
+mod indicators;
 pub mod layout;
 mod locks;
 mod me;
@@ -53,6 +54,11 @@ pub fn routes() -> Router<AppState> {
         .route("/frameworks", get(browse::index))
         .route("/frameworks/{fw}", get(browse::framework))
         .route("/frameworks/{fw}/measures/{code}", get(browse::measure))
+        .route("/frameworks/{fw}/indicators", get(indicators::list))
+        .route(
+            "/frameworks/{fw}/indicators/{code}",
+            get(indicators::detail),
+        )
         .route("/rounds/{fw}", get(rounds::rounds))
         .route("/rounds/{fw}/{code}", get(rounds::round))
         .route("/states", get(browse::states))

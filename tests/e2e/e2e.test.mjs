@@ -461,6 +461,36 @@ test('reporting rounds: who has submitted on the dashboard, the round and its ma
   }
 });
 
+test('indicators: the dashboard class counts, the list filtered by scope and class, an indicator page, at 1280 and 390 px', async () => {
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
+    const tag = viewport.width < 500 ? '-phone' : '';
+    const page = await newPage(viewport);
+    await page.goto(`${BASE}/?as_of=2030-12-31`);
+    await page.getByRole('table', { name: /indicators by progress class/ }).waitFor();
+    await checkA11y(page, `dashboard indicator classes${tag}`);
+    await page.goto(`${BASE}/frameworks/${PLAN}/indicators?as_of=2030-12-31`);
+    await page.getByLabel('Figures for').selectOption('VNM');
+    await page.getByLabel('Class').selectOption('regressing');
+    await page.getByRole('button', { name: 'Show' }).click();
+    const list = page.getByRole('table', { name: /indicators in Viet Nam/ });
+    await list.waitFor();
+    const rows = await list.locator('tbody tr').allInnerTexts();
+    assert.ok(rows.length > 0, 'Viet Nam has regressing indicators in the demo as of 2030');
+    for (const r of rows) assert.match(r, /Regressing/);
+    await checkA11y(page, `indicator list${tag}`);
+    await shot(page, `indicators${tag}`);
+    await list.locator('tbody a').first().click();
+    await page.getByRole('heading', { level: 2, name: 'Class in every scope' }).waitFor();
+    await page.getByRole('heading', { level: 2, name: /Trend in Viet Nam/ }).waitFor();
+    await checkA11y(page, `indicator page${tag}`);
+    await shot(page, `indicator${tag}`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `the indicator page is ${overflow}px wider than the screen`);
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  }
+});
+
 test('no page is wider than a 390 px phone, the grid included', async () => {
   const page = await newPage({ width: 390, height: 844 });
   const pages = [
@@ -471,6 +501,11 @@ test('no page is wider than a 390 px phone, the grid included', async () => {
     `/frameworks/${PLAN}/measures/1.1.1?as_of=${DEMO_DATE}`,
     '/states',
     `/states/VNM?framework=${PLAN}&as_of=${DEMO_DATE}`,
+    `/states/VNM?framework=${PLAN}&as_of=2030-12-31`,
+    `/frameworks/${PLAN}/indicators?as_of=2030-12-31`,
+    `/frameworks/${PLAN}/indicators?scope=VNM&class=regressing&as_of=2030-12-31`,
+    `/frameworks/${PLAN}/indicators/DEMO-SG1-1?as_of=2030-12-31&trend=VNM`,
+    '/?as_of=2030-12-31',
     '/bodies',
     '/bodies/AMCA',
     `/rounds/${PLAN}`,

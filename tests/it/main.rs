@@ -23,6 +23,7 @@ mod governance;
 mod hardening;
 mod import_pages;
 mod indicator_api;
+mod indicator_pages;
 mod indicator_store;
 mod indicator_transfer;
 mod indicators;

@@ -32,6 +32,8 @@ pub struct FrameworkPanel {
     pub recent: Vec<StatusReport>,
     /// Reports waiting for the Secretariat's validation (up to 1,000 counted).
     pub awaiting_validation: usize,
+    /// The indicators' class counts, for the framework in force on the date only.
+    pub indicators: Option<super::IndicatorCounts>,
 }
 
 impl Tracker {
@@ -67,7 +69,17 @@ impl Tracker {
                 .report_ids_in_state(fw.id, crate::domain::ValidationState::Reported, None, 1_000)
                 .await?
                 .len();
+            let indicators = if fw.covers(as_of) {
+                Some(
+                    self.indicator_board(&fw.code, as_of, basis)
+                        .await?
+                        .class_counts(),
+                )
+            } else {
+                None
+            };
             frameworks.push(FrameworkPanel {
+                indicators,
                 framework: fw,
                 measure_count: summary.measure_count,
                 regional,

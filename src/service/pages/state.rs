@@ -33,6 +33,9 @@ pub struct StatePage {
     pub not_started: Vec<LaggingMeasure>,
     /// Its latest reports, the last recorded first.
     pub recent: Vec<StatusReport>,
+    /// The framework's indicators with their figures in every scope (empty when the state
+    /// does not participate on the date); the page shows the state's own.
+    pub indicators: Vec<super::IndicatorLine>,
 }
 
 #[derive(Debug, Clone)]
@@ -93,6 +96,7 @@ impl Tracker {
         let recent = self
             .latest_reports(&fw.code, Some(&Scope::State(code.clone())), RECENT_REPORTS)
             .await?;
+        let board = self.indicator_board(&fw.code, as_of, basis).await?;
         let state = self.figures_state(&fw).await?;
         let s = read(&state);
         let participants = participants_as_of(&s.participations, as_of);
@@ -110,10 +114,12 @@ impl Tracker {
             goals: Vec::new(),
             not_started: Vec::new(),
             recent,
+            indicators: Vec::new(),
         };
         if !page.participates {
             return Ok(page);
         }
+        page.indicators = board.lines;
         let at = At::on(as_of);
         let index = s.index(basis);
         let all = s
