@@ -44,8 +44,8 @@ pub use notifications::{
 pub use pages::{
     ActivityCount, BodyFramework, BodyPage, DESK_PAGE, Dashboard, DeskFilter, DeskRow,
     FocalFramework, FocalHome, FocalRound, FrameworkPanel, GoalLine, GridRow, GridView, HOME_LIST,
-    LaggingMeasure, LevelComparison, LevelRow, MeasurePage, ReviewDesk, StatePage, TreeRow,
-    TreeView,
+    LaggingMeasure, LevelComparison, LevelRow, MeasurePage, ObservationGrid, ObservationRow,
+    ReviewDesk, StatePage, TreeRow, TreeView,
 };
 pub use rounds::{
     AwaitingSubmission, DEFAULT_DUE_DAYS, DEFAULT_OPEN_DAYS, MAX_PLAN_DAYS, MatrixColumn,

@@ -22,6 +22,7 @@ mod desk;
 pub mod layout;
 mod locks;
 mod me;
+mod observations;
 mod record;
 mod reports;
 mod rounds;
@@ -61,6 +62,7 @@ pub fn routes() -> Router<AppState> {
         .route("/bodies/{code}", get(browse::body))
         .route("/review", get(desk::page).post(desk::decide))
         .route("/review/submissions", post(desk::decide_submission))
+        .route("/review/observations", post(desk::decide_observations))
         .route("/review/locks", get(locks::page))
         .route("/review/locks/{fw}", post(locks::create))
         .route("/review/locks/{fw}/{id}/release", post(locks::release))
@@ -69,6 +71,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/record/{fw}/grid",
             get(record::grid).post(record::submit_grid),
+        )
+        .route(
+            "/record/{fw}/observations",
+            get(observations::page).post(observations::submit),
         )
         .route("/compare", get(compare::page))
         .route("/compare/chart.svg", get(compare::chart))

@@ -19,6 +19,7 @@ mod framework;
 mod grid;
 mod me;
 mod measure;
+mod observations;
 mod state;
 
 use std::collections::{HashMap, HashSet};
@@ -37,6 +38,7 @@ pub use framework::{TreeRow, TreeView};
 pub use grid::{GridRow, GridView};
 pub use me::{FocalFramework, FocalHome, FocalRound, HOME_LIST};
 pub use measure::MeasurePage;
+pub use observations::{ObservationGrid, ObservationRow};
 pub use state::{GoalLine, LaggingMeasure, StatePage};
 
 /// How many of a framework's latest reports the dashboard lists.
