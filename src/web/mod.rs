@@ -1,7 +1,7 @@
 //! Web pages (server-rendered, askama templates compiled in, no JavaScript: the CSP forbids
 //! it): the dashboard, browsing (frameworks, measures, member states, sectoral bodies),
-//! recording (one status, or a grid of a state's measures), importing a status file (a dry run,
-//! then a confirmation) and exporting files, comparing states, downloading reports, and the
+//! recording (one status, a grid of a state's measures, or a year of its indicator values),
+//! importing a status file (a dry run, then a confirmation) and exporting files, comparing states, downloading reports, and the
 //! login, logout and account pages. The session cookie a login sets also lets a browser read a
 //! private server's API.
 //!
