@@ -66,7 +66,7 @@ impl ObservationRow {
 }
 
 /// How many observations awaiting validation the desk lists (newest first).
-const OBSERVATIONS_LISTED: u64 = 200;
+const OBSERVATIONS_LISTED: usize = 200;
 
 /// A round submission awaiting a decision, worded.
 struct SubmissionRow {
@@ -325,19 +325,8 @@ async fn desk_page(
         Ok(a) => a,
         Err(e) => return service_error(chrome, e),
     };
+    // Every waiting observation is read to count them; the newest are listed.
     let queue = match tracker
-        .observation_queue(
-            &desk.framework,
-            ValidationState::Reported,
-            filter.scope.clone(),
-            OBSERVATIONS_LISTED,
-        )
-        .await
-    {
-        Ok(q) => q,
-        Err(e) => return service_error(chrome, e),
-    };
-    let observations_total = match tracker
         .observation_queue(
             &desk.framework,
             ValidationState::Reported,
@@ -346,9 +335,10 @@ async fn desk_page(
         )
         .await
     {
-        Ok(q) => q.count,
+        Ok(q) => q,
         Err(e) => return service_error(chrome, e),
     };
+    let observations_total = queue.count;
     let states = match tracker.participants(&desk.framework, today()).await {
         Ok(p) => p.participants,
         Err(e) => return service_error(chrome, e),
@@ -430,6 +420,7 @@ async fn desk_page(
             observations: queue
                 .observations
                 .iter()
+                .take(OBSERVATIONS_LISTED)
                 .map(|o| ObservationRow::of(o, &posted))
                 .collect(),
             observations_total,

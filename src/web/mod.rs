@@ -1,9 +1,9 @@
 //! Web pages (server-rendered, askama templates compiled in, no JavaScript: the CSP forbids
 //! it): the dashboard, browsing (frameworks, measures, member states, sectoral bodies),
 //! recording (one status, a grid of a state's measures, or a year of its indicator values),
-//! importing a status file (a dry run, then a confirmation) and exporting files, comparing states, downloading reports, and the
-//! login, logout and account pages. The session cookie a login sets also lets a browser read a
-//! private server's API.
+//! importing a status file (a dry run, then a confirmation) and exporting files, comparing
+//! states, downloading reports, and the login, logout and account pages. The session cookie
+//! a login sets also lets a browser read a private server's API.
 //!
 //! Pages are thin like the API's handlers: parse the query or form, call the service (one use
 //! case, usually one of `src/service/pages/`), word the result for people (`layout`), render.
