@@ -108,6 +108,20 @@ async fn a_focal_point_enters_a_year_of_values_all_or_nothing_with_errors_on_the
     defined(&app, &t).await;
     let (cookie, csrf) = logged_in(&app, "vnm-grid", Role::FocalPoint, Some("VNM")).await;
 
+    // Linked from the record form and from the focal point's home.
+    for page in ["/record?framework=ascc-strategic-plan", "/me"] {
+        let html = app
+            .get_with_session(page, &cookie)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains(&format!("href=\"{GRID}?scope=VNM\"")),
+            "{page}: {html}"
+        );
+    }
+
     // The grid: Viet Nam's indicators for 2026, with KPI-1's target in force.
     let response = app
         .get_with_session(&format!("{GRID}?year=2026"), &cookie)
