@@ -13,14 +13,17 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::browse::{default_framework, visible};
 use super::layout::{
     Choice, Chrome, Pairs, ReportLine, Section, error_page, framework_choices, query_string,
-    render_with, service_error, state_name, when,
+    render_with, scope_name, service_error, state_name, when,
 };
 use super::record::posted_session;
 use super::{Peer, Session};
-use crate::domain::{Actor, Role, Scope, StateCode, SubmissionAction};
+use crate::domain::{
+    Actor, Observation, Role, Scope, StateCode, SubmissionAction, ValidationState,
+};
 use crate::edge::AppState;
 use crate::service::{
-    AwaitingSubmission, DeskFilter, ReviewDecision, ServiceError, SessionUser, Tracker, today,
+    AwaitingSubmission, DeskFilter, ObservationDecision, ReviewDecision, ServiceError, SessionUser,
+    Tracker, today,
 };
 
 /// A row of the desk: the waiting report and the one it replaces.
@@ -30,6 +33,40 @@ struct Row {
     in_force: bool,
     checked: bool,
 }
+
+/// An observation awaiting validation, worded.
+struct ObservationRow {
+    id: i64,
+    indicator: String,
+    scope_name: String,
+    year: i32,
+    value: String,
+    source: String,
+    note: String,
+    recorded: String,
+    recorded_by: String,
+    checked: bool,
+}
+
+impl ObservationRow {
+    fn of(o: &Observation, posted: &Posted) -> Self {
+        Self {
+            id: o.id,
+            indicator: o.indicator.clone(),
+            scope_name: scope_name(&o.scope),
+            year: o.year,
+            value: format!("{}", o.value),
+            source: o.source.clone().unwrap_or_default(),
+            note: o.note.clone().unwrap_or_default(),
+            recorded: when(o.recorded_at),
+            recorded_by: o.recorded_by.clone().unwrap_or_default(),
+            checked: posted.observation_ids.contains(&o.id),
+        }
+    }
+}
+
+/// How many observations awaiting validation the desk lists (newest first).
+const OBSERVATIONS_LISTED: usize = 200;
 
 /// A round submission awaiting a decision, worded.
 struct SubmissionRow {
@@ -132,6 +169,11 @@ struct DeskPage {
     next_href: String,
     rows: Vec<Row>,
     submissions: Vec<SubmissionRow>,
+    observations: Vec<ObservationRow>,
+    /// How many observations await validation (all of them, beyond those listed).
+    observations_total: usize,
+    observation_reason: String,
+    observation_evidence_checked: bool,
     scope_filter: String,
     reason: String,
     evidence_checked: bool,
@@ -219,6 +261,10 @@ struct Posted {
     evidence_checked: bool,
     /// A round submission's reason field and what was typed in it.
     submission_reason: Option<(String, String)>,
+    /// The observations ticked, the reason typed and the evidence box, for observations.
+    observation_ids: Vec<i64>,
+    observation_reason: String,
+    observation_evidence_checked: bool,
 }
 
 #[expect(
@@ -279,6 +325,20 @@ async fn desk_page(
         Ok(a) => a,
         Err(e) => return service_error(chrome, e),
     };
+    // Every waiting observation is read to count them; the newest are listed.
+    let queue = match tracker
+        .observation_queue(
+            &desk.framework,
+            ValidationState::Reported,
+            filter.scope.clone(),
+            u64::MAX >> 1,
+        )
+        .await
+    {
+        Ok(q) => q,
+        Err(e) => return service_error(chrome, e),
+    };
+    let observations_total = queue.count;
     let states = match tracker.participants(&desk.framework, today()).await {
         Ok(p) => p.participants,
         Err(e) => return service_error(chrome, e),
@@ -357,6 +417,15 @@ async fn desk_page(
                 .iter()
                 .map(|s| SubmissionRow::of(s, &posted))
                 .collect(),
+            observations: queue
+                .observations
+                .iter()
+                .take(OBSERVATIONS_LISTED)
+                .map(|o| ObservationRow::of(o, &posted))
+                .collect(),
+            observations_total,
+            observation_reason: posted.observation_reason.clone(),
+            observation_evidence_checked: posted.observation_evidence_checked,
             scope_filter: filters.state.clone(),
             reason: posted.reason,
             evidence_checked: posted.evidence_checked,
@@ -384,6 +453,16 @@ pub async fn page(
     let done = match (params.one("done"), params.one("count")) {
         (Some("validated"), Some(n)) => format!("{n} validated."),
         (Some("returned"), Some(n)) => format!("{n} returned to their focal points."),
+        (Some("observations-validated"), Some(n)) => {
+            format!(
+                "{n} observation{} validated.",
+                if n == "1" { "" } else { "s" }
+            )
+        }
+        (Some("observations-returned"), Some(n)) => format!(
+            "{n} observation{} returned to their focal points.",
+            if n == "1" { "" } else { "s" }
+        ),
         (Some(done @ ("round-accepted" | "round-returned")), _) => {
             let code = params.one("code").unwrap_or_default();
             let of = params
@@ -443,7 +522,7 @@ pub async fn decide(
         ids: ids.clone(),
         reason: form.one("reason").unwrap_or_default().to_owned(),
         evidence_checked: form.one("evidence_checked").is_some(),
-        submission_reason: None,
+        ..Posted::default()
     };
     if ids.is_empty() {
         errors.push(("reports".to_owned(), "Tick at least one report.".to_owned()));
@@ -707,5 +786,201 @@ fn submission_refusal(
         } else {
             "submissions".to_owned()
         }
+    })
+}
+
+/// `POST /review/observations`: `framework`, `obs` (repeated observation ids), `decision`
+/// (`validate` or `return`), `obs_evidence_checked`, `obs_reason`, and `state` (the desk's
+/// scope filter to come back to); each through `Tracker::decide_observation`, the API's own
+/// use case (same checks and audit).
+///
+/// Decisions: one observation is decided by ticking only it; several are decided in turn.
+/// Before deciding any, every ticked observation must still await validation (else 409 and
+/// nothing is decided), so that a stale desk does not half-apply a bulk; an observation
+/// decided by someone else between that check and its turn (a race of milliseconds) stops the
+/// bulk there, and the page says how many were decided before it.
+pub async fn decide_observations(
+    State(state): State<AppState>,
+    Peer(address): Peer,
+    Session(session): Session,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form = Pairs::parse(&String::from_utf8_lossy(&body));
+    let session = match posted_session(&headers, session, &form, "/review") {
+        Ok(s) => s,
+        Err(response) => return *response,
+    };
+    let chrome = Chrome::new(Section::Review, Some(&session));
+    let session = match reviewer(Some(session), &chrome, "/review") {
+        Ok(s) => s,
+        Err(response) => return *response,
+    };
+    let fw = form.one("framework").unwrap_or_default().to_owned();
+    let filters = Filters {
+        framework: (!fw.is_empty()).then(|| fw.clone()),
+        state: form.one("state").unwrap_or_default().to_owned(),
+        body: String::new(),
+        round: String::new(),
+        all: false,
+        page: 1,
+    };
+    let ids: Vec<i64> = form
+        .all("obs")
+        .iter()
+        .filter_map(|id| id.parse().ok())
+        .collect();
+    let posted = Posted {
+        observation_ids: ids.clone(),
+        observation_reason: form.one("obs_reason").unwrap_or_default().to_owned(),
+        observation_evidence_checked: form.one("obs_evidence_checked").is_some(),
+        ..Posted::default()
+    };
+    let mut errors: Vec<(String, String)> = Vec::new();
+    if ids.is_empty() {
+        errors.push((
+            "observations".to_owned(),
+            "Tick at least one observation.".to_owned(),
+        ));
+    }
+    let decision = match form.one("decision") {
+        Some("validate") => {
+            if !posted.observation_evidence_checked {
+                errors.push((
+                    "obs_evidence_checked".to_owned(),
+                    "Confirm that the source of every ticked observation was checked.".to_owned(),
+                ));
+            }
+            Some(ObservationDecision::Validate {
+                evidence_checked: posted.observation_evidence_checked,
+            })
+        }
+        Some("return") => {
+            if posted.observation_reason.trim().is_empty() {
+                errors.push((
+                    "obs_reason".to_owned(),
+                    "Say why the observations are returned: their focal points read it.".to_owned(),
+                ));
+            }
+            Some(ObservationDecision::Return {
+                reason: posted.observation_reason.clone(),
+            })
+        }
+        _ => {
+            errors.push((
+                "observations".to_owned(),
+                "Choose validate or return.".to_owned(),
+            ));
+            None
+        }
+    };
+    let (status, errors) = match (decision, errors.is_empty()) {
+        (Some(decision), true) => {
+            match decide_each(
+                &state.tracker,
+                &session,
+                address.clone(),
+                &fw,
+                &ids,
+                decision,
+            )
+            .await
+            {
+                Ok(done) => {
+                    let back = filters.query(&fw, 1);
+                    let sep = if back.contains('?') { '&' } else { '?' };
+                    return Redirect::to(&format!("{back}{sep}done={done}&count={}", ids.len()))
+                        .into_response();
+                }
+                Err(Ok(found)) => found,
+                Err(Err(other)) => return service_error(chrome, other),
+            }
+        }
+        (_, _) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+    };
+    desk_page(
+        &state.tracker,
+        chrome,
+        &session,
+        address,
+        &filters,
+        posted,
+        errors,
+        status,
+        String::new(),
+    )
+    .await
+}
+
+type Refusal = Result<(StatusCode, Vec<(String, String)>), ServiceError>;
+
+/// Decides every ticked observation in turn, once each is known to await validation; the
+/// `done` word for the desk's message.
+async fn decide_each(
+    tracker: &Tracker,
+    session: &SessionUser,
+    address: Option<String>,
+    fw: &str,
+    ids: &[i64],
+    decision: ObservationDecision,
+) -> Result<&'static str, Refusal> {
+    tracker
+        .admit_write(&session.user)
+        .map_err(observation_refusal)?;
+    let waiting = tracker
+        .observation_queue(fw, ValidationState::Reported, None, u64::MAX >> 1)
+        .await
+        .map_err(observation_refusal)?;
+    let stale: Vec<String> = ids
+        .iter()
+        .filter(|id| !waiting.observations.iter().any(|o| o.id == **id))
+        .map(ToString::to_string)
+        .collect();
+    if !stale.is_empty() {
+        return Err(Ok((
+            StatusCode::CONFLICT,
+            vec![(
+                "observations".to_owned(),
+                format!(
+                    "Observation{} {} no longer await{} validation (decided already, or unknown). Nothing was decided; the list below is as it stands now.",
+                    if stale.len() == 1 { "" } else { "s" },
+                    stale.join(", "),
+                    if stale.len() == 1 { "s" } else { "" }
+                ),
+            )],
+        )));
+    }
+    let actor = Actor::new(session.user.clone(), address);
+    let done = match decision {
+        ObservationDecision::Validate { .. } => "observations-validated",
+        ObservationDecision::Return { .. } => "observations-returned",
+    };
+    for (decided, id) in ids.iter().enumerate() {
+        if let Err(e) = tracker
+            .decide_observation(&actor, fw, *id, decision.clone())
+            .await
+        {
+            return Err(observation_refusal(e).map(|(status, mut messages)| {
+                if decided > 0 {
+                    for (_, m) in &mut messages {
+                        m.push_str(&format!(
+                            " The {decided} observation{} ticked before it were decided.",
+                            if decided == 1 { "" } else { "s" }
+                        ));
+                    }
+                }
+                (status, messages)
+            }));
+        }
+    }
+    Ok(done)
+}
+
+/// A refusal of `decide_observation` as messages next to the observations' fields.
+fn observation_refusal(e: ServiceError) -> Refusal {
+    refused(e, "observations", |field| match field {
+        "reason" => "obs_reason".to_owned(),
+        "evidence_checked" => "obs_evidence_checked".to_owned(),
+        _ => "observations".to_owned(),
     })
 }

@@ -104,6 +104,8 @@ struct MePage {
     state_code: String,
     frameworks: Vec<FrameworkView>,
     notices: Vec<NoticeView>,
+    /// The observation grid of each framework under way: (address, framework title).
+    indicator_links: Vec<(String, String)>,
     done: String,
     error: String,
 }
@@ -211,7 +213,7 @@ fn framework_view(f: FocalFramework) -> FrameworkView {
 fn page_of(
     chrome: Chrome,
     session: &SessionUser,
-    (home, notices): (FocalHome, Vec<Notice>),
+    (home, notices, indicator_links): Home,
     done: String,
     error: String,
 ) -> MePage {
@@ -223,20 +225,40 @@ fn page_of(
         state_code: state.to_string(),
         frameworks: home.frameworks.into_iter().map(framework_view).collect(),
         notices: notices.iter().map(notice_view).collect(),
+        indicator_links,
         done,
         error,
     }
 }
 
-/// The state's home and the account's latest notices.
+/// The state's home, the account's latest notices, and the observation grids it may open.
+type Home = (FocalHome, Vec<Notice>, Vec<(String, String)>);
+
+/// The state's home and the account's latest notices, and a link to the observation grid of
+/// every framework that has begun (the grid opens on the state and its default year).
 async fn home(
     state: &AppState,
     session: &SessionUser,
     code: &StateCode,
-) -> Result<(FocalHome, Vec<Notice>), ServiceError> {
+) -> Result<Home, ServiceError> {
     let home = state.tracker.focal_home(code).await?;
     let notices = state.tracker.notices_for(session, NOTICES).await?;
-    Ok((home, notices))
+    let today = crate::service::today();
+    let links = super::browse::visible(state.tracker.frameworks().await?)
+        .into_iter()
+        .filter(|f| f.framework.start_date <= today)
+        .map(|f| {
+            (
+                format!(
+                    "/record/{}/observations{}",
+                    super::layout::segment(&f.framework.code),
+                    super::layout::query_string(&[("scope", code.to_string())])
+                ),
+                f.framework.title,
+            )
+        })
+        .collect();
+    Ok((home, notices, links))
 }
 
 /// Where an account without a member state goes instead.

@@ -1,9 +1,9 @@
 //! Web pages (server-rendered, askama templates compiled in, no JavaScript: the CSP forbids
 //! it): the dashboard, browsing (frameworks, measures, member states, sectoral bodies),
-//! recording (one status, or a grid of a state's measures), importing a status file (a dry run,
-//! then a confirmation) and exporting files, comparing states, downloading reports, and the
-//! login, logout and account pages. The session cookie a login sets also lets a browser read a
-//! private server's API.
+//! recording (one status, a grid of a state's measures, or a year of its indicator values),
+//! importing a status file (a dry run, then a confirmation) and exporting files, comparing
+//! states, downloading reports, and the login, logout and account pages. The session cookie
+//! a login sets also lets a browser read a private server's API.
 //!
 //! Pages are thin like the API's handlers: parse the query or form, call the service (one use
 //! case, usually one of `src/service/pages/`), word the result for people (`layout`), render.
@@ -23,6 +23,7 @@ mod indicators;
 pub mod layout;
 mod locks;
 mod me;
+mod observations;
 mod record;
 mod reports;
 mod rounds;
@@ -67,6 +68,7 @@ pub fn routes() -> Router<AppState> {
         .route("/bodies/{code}", get(browse::body))
         .route("/review", get(desk::page).post(desk::decide))
         .route("/review/submissions", post(desk::decide_submission))
+        .route("/review/observations", post(desk::decide_observations))
         .route("/review/locks", get(locks::page))
         .route("/review/locks/{fw}", post(locks::create))
         .route("/review/locks/{fw}/{id}/release", post(locks::release))
@@ -75,6 +77,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/record/{fw}/grid",
             get(record::grid).post(record::submit_grid),
+        )
+        .route(
+            "/record/{fw}/observations",
+            get(observations::page).post(observations::submit),
         )
         .route("/compare", get(compare::page))
         .route("/compare/chart.svg", get(compare::chart))

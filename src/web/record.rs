@@ -30,7 +30,7 @@ use crate::edge::AppState;
 use crate::service::{Recorded, ServiceError, SessionUser, Tracker, today};
 
 /// Where a visitor without a session is sent: the login, and back here after it.
-fn to_login(uri: &Uri) -> Response {
+pub(super) fn to_login(uri: &Uri) -> Response {
     let next = uri
         .path_and_query()
         .map_or("/record", |p| p.as_str())
@@ -59,7 +59,7 @@ pub(super) fn posted_session(
     Ok(session)
 }
 
-fn viewer_page(chrome: Chrome) -> Response {
+pub(super) fn viewer_page(chrome: Chrome) -> Response {
     error_page(
         chrome,
         StatusCode::FORBIDDEN,
@@ -70,7 +70,7 @@ fn viewer_page(chrome: Chrome) -> Response {
 
 /// The scopes an account may record, as of today: its own state for a focal point; `ASEAN`
 /// and every participant for admins and the Secretariat.
-async fn scopes_for(
+pub(super) async fn scopes_for(
     tracker: &Tracker,
     user: &crate::domain::User,
     framework: &str,
@@ -94,7 +94,7 @@ async fn scopes_for(
     })
 }
 
-fn scope_choices(scopes: &[Scope], chosen: &str) -> Vec<Choice> {
+pub(super) fn scope_choices(scopes: &[Scope], chosen: &str) -> Vec<Choice> {
     let mut in_order: Vec<&Scope> = scopes.iter().collect();
     in_asean_order(&mut in_order, |s| s.state());
     in_order
@@ -232,6 +232,7 @@ struct RecordPage {
     summary: Vec<SummaryLine>,
     errors: Errors,
     grid_href: String,
+    observations_href: String,
 }
 
 impl RecordPage {
@@ -437,6 +438,11 @@ async fn record_page(
         grid_href: format!(
             "/record/{}/grid{}",
             segment(&framework.code),
+            query_string(&[("scope", chosen_scope.clone())])
+        ),
+        observations_href: format!(
+            "/record/{}/observations{}",
+            segment(&framework.code),
             query_string(&[("scope", chosen_scope)])
         ),
         chrome,
@@ -615,7 +621,7 @@ struct GridLine {
 }
 
 /// An HTML id fragment for a measure code (`1.1.2` → `1-1-2`).
-fn key(code: &str) -> String {
+pub(super) fn key(code: &str) -> String {
     code.chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect()
@@ -755,7 +761,7 @@ async fn grid_page(
 }
 
 /// The scope a grid is for: the one asked, else a focal point's own state, else `ASEAN`.
-fn grid_scope(asked: Option<&str>, session: &SessionUser) -> Result<Scope, String> {
+pub(super) fn grid_scope(asked: Option<&str>, session: &SessionUser) -> Result<Scope, String> {
     match asked {
         Some(text) => text.parse::<Scope>().map_err(|e| sentence(&e.0)),
         None => Ok(session

@@ -522,8 +522,11 @@ test('no page is wider than a 390 px phone, the grid included', async () => {
   };
   for (const path of pages) await check(path);
   await login(page, FOCAL);
-  for (const path of ['/record', `/record/${PLAN}/grid`, '/import', '/account', '/me']) await check(path);
+  for (const path of ['/record', `/record/${PLAN}/grid`, `/record/${PLAN}/observations`, '/import', '/account', '/me']) await check(path);
   await shot(page, 'grid-phone', { fullPage: false });
+  await page.goto(`${BASE}/record/${PLAN}/observations`);
+  await checkA11y(page, 'observation grid at 390 px');
+  await shot(page, 'observation-grid-phone', { fullPage: false });
   await page.context().close();
 });
 

@@ -28,6 +28,7 @@ mod indicator_store;
 mod indicator_transfer;
 mod indicators;
 mod notifications;
+mod observation_grid;
 mod openapi;
 mod recording;
 mod reference_data;

@@ -20,6 +20,7 @@ mod grid;
 mod indicators;
 mod me;
 mod measure;
+mod observations;
 mod state;
 
 use std::collections::{HashMap, HashSet};
@@ -39,6 +40,7 @@ pub use grid::{GridRow, GridView};
 pub use indicators::{IndicatorBoard, IndicatorCounts, IndicatorLine, IndicatorPage, NodeRef};
 pub use me::{FocalFramework, FocalHome, FocalRound, HOME_LIST};
 pub use measure::MeasurePage;
+pub use observations::{ObservationGrid, ObservationRow};
 pub use state::{GoalLine, LaggingMeasure, StatePage};
 
 /// How many of a framework's latest reports the dashboard lists.
