@@ -774,3 +774,60 @@ test('the review cycle in the browser: the officer returns a report, the focal p
   assert.deepEqual(desk.problems, []);
   await desk.context().close();
 });
+
+/** Cambodia's row of an indicator page's "class in every scope" table. */
+async function cambodiaClass(page, code) {
+  await page.goto(`${BASE}/frameworks/${PLAN}/indicators/${code}`);
+  const table = page.getByRole('table', { name: /in ASEAN and in each participating member state/ });
+  return table.locator('tr', { has: page.getByRole('link', { name: 'Cambodia' }) }).innerText();
+}
+
+test('a focal point enters a year of indicator values in the grid: a bad row refused with nothing stored, then the indicator page changes', async () => {
+  const page = await newPage();
+  await login(page, CAMBODIA);
+  const before = await cambodiaClass(page, 'DEMO-SG1-1');
+  assert.match(before, /79\.4% \(2026\)/, 'the demo value of 2026');
+  assert.match(before, /Insufficient data/);
+  const otherBefore = await cambodiaClass(page, 'DEMO-SG2-1');
+
+  // The grid of Cambodia's indicators for 2026, reached from "My tasks".
+  await page.goto(`${BASE}/me`);
+  await page.getByRole('link', { name: /^Enter Cambodia's indicator values: .*Strategic Plan/ }).click();
+  await page.getByRole('heading', { level: 1, name: 'Indicator values for 2026: Cambodia' }).waitFor();
+  await checkA11y(page, 'indicator values grid');
+  await page.getByLabel('New value of DEMO-SG1-1 for 2026, in %').fill('140');
+  await page.getByLabel('New value of DEMO-SG2-1 for 2026, in %').fill('52.5');
+  await page.getByLabel('Source of DEMO-SG2-1').fill('National statistics office, 2026 survey');
+  await page.getByRole('button', { name: 'Record the values for 2026' }).click();
+  const summary = page.getByRole('alert');
+  await summary.waitFor();
+  assert.match(await summary.innerText(), /Nothing was recorded/);
+  const bad = page.getByLabel('New value of DEMO-SG1-1 for 2026, in %');
+  assert.equal(await bad.getAttribute('aria-invalid'), 'true');
+  assert.equal(await bad.inputValue(), '140', 'the values typed are kept');
+  await checkA11y(page, 'indicator values grid, a bad row');
+  await shot(page, 'indicator-grid-error');
+  // Nothing of the refused form was stored: the other row's indicator is as it was.
+  const check = await newPage();
+  await login(check, CAMBODIA);
+  assert.equal(await cambodiaClass(check, 'DEMO-SG2-1'), otherBefore);
+  await check.context().close();
+
+  // Fixed: the target (93.1%) is met in 2026.
+  await bad.fill('95');
+  await page.getByRole('button', { name: 'Record the values for 2026' }).click();
+  await page.getByRole('status').filter({ hasText: 'Recorded 2 values for 2026' }).waitFor();
+  await shot(page, 'indicator-grid-recorded');
+
+  const after = await cambodiaClass(page, 'DEMO-SG1-1');
+  assert.match(after, /95\.0% \(2026\)/);
+  assert.match(after, /Achieved/);
+  assert.match(await cambodiaClass(page, 'DEMO-SG2-1'), /52\.5% \(2026\)/);
+  await shot(page, 'indicator-after-grid');
+  // The class in the list of Cambodia's indicators changed too.
+  await page.goto(`${BASE}/frameworks/${PLAN}/indicators?scope=KHM`);
+  const row = page.getByRole('table', { name: /indicators in Cambodia/ }).locator('tr', { has: page.getByRole('link', { name: 'DEMO-SG1-1' }) });
+  assert.match(await row.innerText(), /Achieved/);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
