@@ -12,6 +12,7 @@
 //!   class, as the status figures pool every (state, measure) cell: no class is invented for
 //!   the mean of states.
 
+use crate::domain::natural_order;
 use chrono::NaiveDate;
 
 use super::super::figures::read;
@@ -209,10 +210,11 @@ impl Tracker {
                 .unwrap_or(usize::MAX)
         };
         lines.sort_by(|a, b| {
-            (goal_position(a), natural(&a.indicator.code))
-                .cmp(&(goal_position(b), natural(&b.indicator.code)))
+            goal_position(a)
+                .cmp(&goal_position(b))
+                .then_with(|| natural_order(&a.indicator.code, &b.indicator.code))
         });
-        retired.sort_by(|a, b| a.code.cmp(&b.code));
+        retired.sort_by(|a, b| natural_order(&a.code, &b.code));
         Ok(IndicatorBoard {
             framework: fw.clone(),
             as_of,
@@ -252,34 +254,6 @@ impl Tracker {
             detail,
         })
     }
-}
-
-/// A code as a sort key that compares its runs of digits as numbers.
-fn natural(code: &str) -> Vec<(u64, String)> {
-    let mut key = Vec::new();
-    let mut digits = String::new();
-    let mut text = String::new();
-    for c in code.chars() {
-        if c.is_ascii_digit() {
-            if !text.is_empty() {
-                key.push((u64::MAX, std::mem::take(&mut text)));
-            }
-            digits.push(c);
-        } else {
-            if !digits.is_empty() {
-                key.push((digits.parse().unwrap_or(u64::MAX), String::new()));
-                digits.clear();
-            }
-            text.push(c);
-        }
-    }
-    if !text.is_empty() {
-        key.push((u64::MAX, text));
-    }
-    if !digits.is_empty() {
-        key.push((digits.parse().unwrap_or(u64::MAX), String::new()));
-    }
-    key
 }
 
 fn line_of(outline: &Outline, indicator: &Indicator, progress: IndicatorProgress) -> IndicatorLine {

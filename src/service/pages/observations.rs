@@ -87,7 +87,7 @@ impl Tracker {
             years.sort_unstable();
         }
         let data = self.indicator_data(&fw).await?;
-        let rows = data
+        let mut rows: Vec<ObservationRow> = data
             .records
             .iter()
             .zip(&data.indicators)
@@ -125,6 +125,7 @@ impl Tracker {
                 }
             })
             .collect();
+        rows.sort_by(|a, b| crate::domain::natural_order(&a.code, &b.code));
         Ok(ObservationGrid {
             framework: fw,
             scope: scope.clone(),
