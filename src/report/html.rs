@@ -863,7 +863,8 @@ fn indicator_tables(data: &ReviewData) -> Vec<PlainTable> {
     ];
     let indicators = PlainTable {
         caption: "Indicators: regional (ASEAN) figures, and the mean of the member states' \
-                  current statuses"
+                  current statuses (values in the unit named beside each indicator, with the \
+                  year)"
             .to_owned(),
         head: head.map(str::to_owned).to_vec(),
         numeric: vec![false, true, true, true, true, true, true, false, true],
@@ -875,12 +876,12 @@ fn indicator_tables(data: &ReviewData) -> Vec<PlainTable> {
                 let at = |p: Option<crate::engine::indicators::YearValue>| {
                     p.map_or_else(
                         || "–".to_owned(),
-                        |p| format!("{} ({})", i.value(p.value), p.year),
+                        |p| format!("{} ({})", i.number(p.value), p.year),
                     )
                 };
                 let m = &i.mean_of_states;
                 vec![
-                    format!("{} {}", i.code, i.title),
+                    format!("{} {} ({})", i.code, i.title, i.unit.trim()),
                     at(r.baseline),
                     at(r.target),
                     at(r.latest),
@@ -1262,12 +1263,13 @@ mod tests {
             "3 results-framework indicators are measured",
             "Indicator classes by goal",
             "Expected by 2027",
-            "<th scope=\"row\">SP-1 Households with broadband access</th>",
-            "<td class=\"num\">50.0% (2025)</td><td class=\"num\">80.0% (2030)</td>\
-             <td class=\"num\">55.0% (2027)</td><td class=\"num\">16.7%</td>\
+            "<th scope=\"row\">SP-1 Households with broadband access (%)</th>",
+            "<td class=\"num\">50.0 (2025)</td><td class=\"num\">80.0 (2030)</td>\
+             <td class=\"num\">55.0 (2027)</td><td class=\"num\">16.7%</td>\
              <td class=\"num\">40.0%</td><td class=\"num\">41.0%</td>\
              <td>Needs acceleration</td><td class=\"num\">55.0% (3 of 4)</td>",
-            "10.00 days (2025)",
+            "SP-2 Days to register a birth (days)",
+            "10.00 (2025)",
             "ACC needs acceleration",
             "weight w = year − b + 1",
             "anticipated_progress = (anticipated value − x0) / (x* − x0)",

@@ -172,7 +172,7 @@ pub struct IndicatorSection {
     pub scopes: Vec<Scope>,
     /// Per top-level node, in tree order (including those without an indicator).
     pub goals: Vec<GoalIndicators>,
-    /// Every indicator, in code order.
+    /// Every indicator, by goal, then in the natural order of the codes.
     pub indicators: Vec<IndicatorLine>,
 }
 
@@ -185,7 +185,8 @@ impl IndicatorSection {
     /// The section from each indicator's progress (computed by the engine for `scopes`: `ASEAN`
     /// first, then the participants) and the top-level node it is under. `goals` are the
     /// top-level nodes (code, title) in tree order; `as_of` gives the year of the goals'
-    /// `expected`. Indicators come out in code order.
+    /// `expected`. Indicators come out by goal (in tree order), then in the natural order of
+    /// their codes (`SG1-2` before `SG1-10`).
     pub fn build(
         goals: &[(String, String)],
         scopes: Vec<Scope>,
@@ -217,7 +218,8 @@ impl IndicatorSection {
                 mean_of_states: m.progress.mean_of_states,
             })
             .collect();
-        indicators.sort_by(|a, b| a.code.cmp(&b.code));
+        let goal_position = |goal: &str| goals.iter().position(|(code, _)| code == goal);
+        indicators.sort_by_cached_key(|i| (goal_position(&i.goal), natural_key(&i.code)));
         let year = as_of.year();
         let goals = goals
             .iter()
@@ -251,6 +253,29 @@ impl IndicatorSection {
             indicators,
         }
     }
+}
+
+/// A code's sort key in natural order: runs of digits compare as numbers.
+fn natural_key(code: &str) -> Vec<(bool, u64, String)> {
+    let mut key = Vec::new();
+    let mut chars = code.chars().peekable();
+    while let Some(&first) = chars.peek() {
+        let digits = first.is_ascii_digit();
+        let mut run = String::new();
+        while let Some(&c) = chars.peek() {
+            if c.is_ascii_digit() != digits {
+                break;
+            }
+            run.push(c);
+            chars.next();
+        }
+        key.push(if digits {
+            (true, run.parse().unwrap_or(u64::MAX), run)
+        } else {
+            (false, 0, run)
+        });
+    }
+    key
 }
 
 /// One indicator with its progress in every scope and the top-level node it is under: what
@@ -303,6 +328,12 @@ impl IndicatorLine {
     /// `value` with the indicator's decimals and unit: `53.0%`, `12.50 years`.
     pub fn value(&self, value: f64) -> String {
         indicator_value(value, self.decimals, &self.unit)
+    }
+
+    /// `value` with the indicator's decimals, without the unit (tables name the unit once,
+    /// beside the indicator's title).
+    pub fn number(&self, value: f64) -> String {
+        format!("{value:.prec$}", prec = usize::from(self.decimals))
     }
 }
 

@@ -165,12 +165,13 @@ pub(super) fn draw<DB: DrawingBackend>(
                 VALUE_SIZE,
                 |s| bold(s, &TEXT, HPos::Left, VPos::Center),
             )?;
+            // Titles keep one size, shortened with "…" rather than shrunk row by row.
             c.fitted_text(
                 &row.title,
                 (MARGIN + code_w + 8, y0 + cell_h / 2),
                 LABEL_WIDTH - code_w - 16,
                 VALUE_SIZE,
-                |s| style(s, &TEXT, HPos::Left, VPos::Center),
+                |_| style(VALUE_SIZE, &TEXT, HPos::Left, VPos::Center),
             )?;
         }
         for col in 0..cols {

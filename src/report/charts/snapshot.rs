@@ -204,7 +204,7 @@ pub(super) fn draw<DB: DrawingBackend>(
                 (start + 2.0 * width).round() as i32 + 4,
             );
             // A white edge keeps the mark visible over a bar of any colour.
-            c.line(&[(l, y), (r, y)], super::palette::BACKGROUND, 7)?;
+            c.line(&[(l, y), (r, y)], super::palette::BACKGROUND, 5)?;
             c.line(&[(l, y), (r, y)], INK, 3)?;
         }
     }

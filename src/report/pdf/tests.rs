@@ -45,10 +45,10 @@ fn the_pdf_has_real_text_with_the_title_date_and_figures() {
         "3 results-framework indicators are measured",
         "Indicator classes by goal",
         "Indicators: regional (ASEAN) figures",
-        "50.0% (2025)",
-        "55.0% (2027)",
+        "50.0 (2025)",
+        "55.0 (2027)",
         "Needs acceleration",
-        "10.00 days (2025)",
+        "10.00 (2025)",
         "weight w = year − b + 1",
     ] {
         let expected: String = expected.split_whitespace().collect();
