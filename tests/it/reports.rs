@@ -176,6 +176,63 @@ async fn the_report_command_writes_the_files_asked_for() {
     assert_eq!(stdout.lines().count(), 9, "one line per file written");
 }
 
+#[tokio::test]
+async fn the_charts_command_draws_the_indicator_charts_and_trends_from_a_reports_json() {
+    let app = TestApp::spawn_with_demo().await;
+    let out = tempfile::tempdir().unwrap();
+    let json = app
+        .get(&format!("{REPORT}?as_of=2030-12-31&format=json"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let data = out.path().join("review.json");
+    std::fs::write(&data, &json).unwrap();
+
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_blueprint-tracker"))
+        .args([
+            "charts",
+            "--format",
+            "svg",
+            "--indicator",
+            "DEMO-SG1-1",
+            "--data",
+        ])
+        .arg(&data)
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stem = "review-ascc-strategic-plan-2030-12-31";
+    let trend =
+        std::fs::read_to_string(out.path().join(format!("{stem}-trend-DEMO-SG1-1.svg"))).unwrap();
+    assert!(trend.contains("DEMO-SG1-1") && trend.contains("Class: "));
+    let matrix =
+        std::fs::read_to_string(out.path().join(format!("{stem}-indicator-classes.svg"))).unwrap();
+    assert!(matrix.contains("<title>Indicators: progress class by scope: 24 indicators"));
+    assert!(
+        out.path()
+            .join(format!("{stem}-indicator-snapshot.svg"))
+            .exists()
+    );
+
+    let unknown = std::process::Command::new(env!("CARGO_BIN_EXE_blueprint-tracker"))
+        .args(["charts", "--indicator", "NOPE", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no indicator `NOPE`"));
+}
+
 /// The snapshot test of the reports: the examples in `reports/examples/` (HTML with its inline
 /// SVG charts, PDF, CSV, JSON, PNG) are exactly what the code renders from the demo data.
 #[tokio::test]

@@ -333,6 +333,21 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
         i32::try_from(self.area.dim_in_pixel().1).unwrap_or(i32::MAX)
     }
 
+    /// How wide [`Canvas::legend`] draws `items`, in pixels (its last gap included).
+    pub(super) fn legend_width(&self, items: &[(&str, Swatch)]) -> Result<i32, ChartError> {
+        let label = style(LABEL_SIZE, &TEXT, HPos::Left, VPos::Center);
+        let mut width = 0;
+        for (name, swatch) in items {
+            let swatch_width = if matches!(swatch, Swatch::Fill(_)) {
+                22
+            } else {
+                28
+            };
+            width += swatch_width + 8 + self.measure(name, &label)? + 28;
+        }
+        Ok(width)
+    }
+
     /// The legend in one row under the subtitle, outside the plot so it never covers data.
     pub(super) fn legend(&self, items: &[(&str, Swatch)]) -> Result<(), ChartError> {
         let label = style(LABEL_SIZE, &TEXT, HPos::Left, VPos::Center);

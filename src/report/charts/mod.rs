@@ -725,6 +725,14 @@ mod tests {
         let svg = indicator_trend_svg(&trend("SP-2")).unwrap();
         assert!(svg.contains("lower is better"));
         assert!(svg.contains("Baseline 2025: 10.00 days"));
+        // A long unit: the legend names the years only, the values get a line of their own.
+        let mut long = trend("SP-2");
+        long.unit = "per 100,000 live births in the year".into();
+        let svg = indicator_trend_svg(&long).unwrap();
+        assert!(svg.contains("\nBaseline 2025\n"));
+        assert!(svg.contains(
+            "Baseline 2025: 10.00 per 100,000 live births in the year · Target 2030: 6.00 per"
+        ));
     }
 
     #[test]

@@ -20,7 +20,7 @@ use super::canvas::{
 use super::palette::{
     BLUE, INK, LABEL_SIZE, MUTED, RULE, TEXT, VALUE_SIZE, VERMILLION, bold, class_code, style,
 };
-use super::{ChartError, ChartFrame};
+use super::{ChartError, ChartFrame, WIDTH};
 use crate::domain::{Direction, Indicator, Scope};
 use crate::engine::indicators::{ScopeProgress, fitted_value};
 use crate::report::{ReviewData, class_label, indicator_value};
@@ -75,6 +75,11 @@ impl TrendChart {
     }
 }
 
+/// Legend items borrowed from owned labels.
+fn as_refs(items: &[(String, Swatch)]) -> Vec<(&str, Swatch)> {
+    items.iter().map(|(n, s)| (n.as_str(), *s)).collect()
+}
+
 /// The scope in words: `ASEAN (regional)`, `Viet Nam`.
 fn scope_name(scope: &Scope) -> String {
     match scope {
@@ -112,29 +117,42 @@ pub(super) fn draw<DB: DrawingBackend>(
             scope_name(&f.scope)
         ));
     };
-    c.legend(&[
-        ("Observed", Swatch::Line(BLUE, Dash::Solid, Marker::Circle)),
-        (
-            &format!(
-                "Baseline {}: {}",
-                baseline.year,
-                chart.value(baseline.value)
+    let baseline_label = format!(
+        "Baseline {}: {}",
+        baseline.year,
+        chart.value(baseline.value)
+    );
+    let target_label = format!("Target {}: {}", target.year, chart.value(target.value));
+    let legend = |baseline: &str, target: &str| {
+        vec![
+            (
+                "Observed".to_owned(),
+                Swatch::Line(BLUE, Dash::Solid, Marker::Circle),
             ),
-            Swatch::Point(INK, Marker::Square),
-        ),
-        (
-            &format!("Target {}: {}", target.year, chart.value(target.value)),
-            Swatch::Point(INK, Marker::Triangle),
-        ),
-        (
-            "Straight path",
-            Swatch::Line(RULE, Dash::Dotted, Marker::None),
-        ),
-        (
-            "Weighted trend",
-            Swatch::Line(VERMILLION, Dash::Dashed, Marker::None),
-        ),
-    ])?;
+            (baseline.to_owned(), Swatch::Point(INK, Marker::Square)),
+            (target.to_owned(), Swatch::Point(INK, Marker::Triangle)),
+            (
+                "Straight path".to_owned(),
+                Swatch::Line(RULE, Dash::Dotted, Marker::None),
+            ),
+            (
+                "Weighted trend".to_owned(),
+                Swatch::Line(VERMILLION, Dash::Dashed, Marker::None),
+            ),
+        ]
+    };
+    let full = legend(&baseline_label, &target_label);
+    // With long units the values do not fit in the legend: they go on the class line instead.
+    let fits = c.legend_width(&as_refs(&full))? - 28 <= WIDTH as i32 - 2 * MARGIN;
+    let shown = if fits {
+        full
+    } else {
+        legend(
+            &format!("Baseline {}", baseline.year),
+            &format!("Target {}", target.year),
+        )
+    };
+    c.legend(&as_refs(&shown))?;
 
     // The class line, between the legend and the plot: never over the data.
     let latest = f.latest.map_or_else(
@@ -143,21 +161,43 @@ pub(super) fn draw<DB: DrawingBackend>(
     );
     let class = format!("{}  [{}]", class_label(f.class), class_code(f.class));
     let class_style = bold(LABEL_SIZE, &TEXT, HPos::Left, VPos::Center);
-    let class_y = 122;
+    let class_y = 116;
     c.text(&format!("Class: {class}"), (MARGIN, class_y), &class_style)?;
     let class_w = c.measure(&format!("Class: {class}"), &class_style)?;
-    c.fitted_text(
-        &format!(
-            "Latest {latest} · current status {} · expected {} · anticipated progress {}",
-            percent(f.current_status),
-            percent(f.expected),
-            percent(f.anticipated_progress)
-        ),
-        (MARGIN + class_w + 24, class_y),
-        PLOT_RIGHT - MARGIN - class_w - 24,
-        VALUE_SIZE,
-        |s| style(s, &MUTED, HPos::Left, VPos::Center),
-    )?;
+    let shares = format!(
+        "current status {} · expected {} · anticipated progress {}",
+        percent(f.current_status),
+        percent(f.expected),
+        percent(f.anticipated_progress)
+    );
+    let muted = |s| style(s, &MUTED, HPos::Left, VPos::Center);
+    // With long units the values go on a line of their own under the class.
+    let top = if fits {
+        c.fitted_text(
+            &format!("Latest {latest} · {shares}"),
+            (MARGIN + class_w + 24, class_y),
+            PLOT_RIGHT - MARGIN - class_w - 24,
+            VALUE_SIZE,
+            muted,
+        )?;
+        150
+    } else {
+        c.fitted_text(
+            &shares,
+            (MARGIN + class_w + 24, class_y),
+            PLOT_RIGHT - MARGIN - class_w - 24,
+            VALUE_SIZE,
+            muted,
+        )?;
+        c.fitted_text(
+            &format!("{baseline_label} · {target_label} · latest {latest}"),
+            (MARGIN, class_y + 22),
+            PLOT_RIGHT - MARGIN,
+            VALUE_SIZE,
+            muted,
+        )?;
+        162
+    };
 
     // Years: from the baseline to the later of the target and the latest point.
     let first_year = baseline.year;
@@ -187,7 +227,6 @@ pub(super) fn draw<DB: DrawingBackend>(
     let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let pad = ((hi - lo) * 0.08).max(f64::EPSILON);
-    let top = 150;
     let (scale, ticks, step) = Scale::rounded(lo - pad, hi + pad, 6, top, PLOT_BOTTOM);
     let decimals = step_decimals(step);
     let labels: Vec<(f64, String)> = ticks
