@@ -772,7 +772,7 @@ fn indicators_text(data: &ReviewData) -> String {
         if n == 1 { " is" } else { "s are" },
         data.as_of,
         basis_word(data.basis),
-        crate::domain::IndicatorClass::ALL
+        super::charts::CLASS_ORDER
             .into_iter()
             .map(|c| format!(
                 "{} {}",
@@ -798,7 +798,6 @@ fn share(value: Option<f64>) -> String {
 
 /// The section's tables: classes per goal (regional), then one row per indicator.
 fn indicator_tables(data: &ReviewData) -> Vec<PlainTable> {
-    use crate::domain::IndicatorClass;
     let section = &data.indicators;
     if section.is_empty() {
         return Vec::new();
@@ -809,15 +808,7 @@ fn indicator_tables(data: &ReviewData) -> Vec<PlainTable> {
             .first()
             .map_or("top level", String::as_str),
     );
-    let classes = [
-        IndicatorClass::Achieved,
-        IndicatorClass::OnTrack,
-        IndicatorClass::NeedsAcceleration,
-        IndicatorClass::Stagnating,
-        IndicatorClass::Regressing,
-        IndicatorClass::InsufficientData,
-        IndicatorClass::NoTarget,
-    ];
+    let classes = super::charts::CLASS_ORDER;
     let mut head = vec![
         top.clone(),
         "Indicators".to_owned(),

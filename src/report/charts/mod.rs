@@ -54,7 +54,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::ReviewData;
 
 pub use matrix::{ClassMatrix, MatrixRow};
-pub use palette::class_code;
+pub use palette::{CLASS_ORDER, class_code};
 pub use snapshot::{SnapshotBar, SnapshotChart};
 pub use trend::TrendChart;
 
@@ -798,6 +798,23 @@ mod tests {
         });
         indicator_trend_svg(&chart).unwrap();
         indicator_trend_png(&chart).unwrap();
+    }
+
+    #[test]
+    fn the_snapshot_draws_the_series_it_is_given() {
+        let mut chart = SnapshotChart::of_review(&sample());
+        assert_eq!(
+            chart.bars[0].values[0].map(|v| (v * 1e6).round()),
+            Some(166_667.0)
+        );
+        assert_eq!(chart.bars[1].expected, Some((0.4 + 2.0 / 3.0) / 2.0));
+        chart.series = ["Viet Nam".into(), String::new()];
+        let svg = goal_snapshot_svg(&chart).unwrap();
+        assert!(svg.contains("Viet Nam") && svg.contains("Expected by 2027"));
+        assert!(!svg.contains("Mean of member states"));
+        goal_snapshot_png(&chart).unwrap();
+        chart.bars.clear();
+        assert!(goal_snapshot_svg(&chart).unwrap().contains("No data"));
     }
 
     #[test]

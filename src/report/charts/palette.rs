@@ -139,8 +139,8 @@ pub fn class_code(class: IndicatorClass) -> &'static str {
     }
 }
 
-/// The classes in the order charts list them: best outlook first.
-pub(super) const CLASS_ORDER: [IndicatorClass; 7] = [
+/// The classes in the order charts and tables list them: best outlook first.
+pub const CLASS_ORDER: [IndicatorClass; 7] = [
     IndicatorClass::Achieved,
     IndicatorClass::OnTrack,
     IndicatorClass::NeedsAcceleration,

@@ -4,6 +4,10 @@
 //! paths from baseline to target would be by the as-of year.
 //!
 //! The vertical scale is the share of the way from baseline to target (100 % = the target). It
+//! The two series are named by the caller ([`SnapshotChart::series`]): a report draws the
+//! regional figures beside the mean of states; a member state's page may draw the state's own
+//! figures beside them, or one series alone (an empty second name).
+//!
 //! runs down below 0 % only when a bar is negative (worse than the baseline), at most to
 //! −100 %; a bar further down is drawn to the edge, its label giving the value.
 
@@ -28,6 +32,9 @@ pub struct SnapshotChart {
     pub level: String,
     /// The year `expected` is for (the as-of year), named in the legend.
     pub year: i32,
+    /// The names of the two series in the legend, dark bar first: `Regional (ASEAN)`,
+    /// `Mean of member states`. An empty second name draws the first series alone.
+    pub series: [String; 2],
     /// One group of bars per node, in the order given.
     pub bars: Vec<SnapshotBar>,
 }
@@ -39,10 +46,10 @@ pub struct SnapshotBar {
     /// The node's code, printed under its bars.
     pub code: String,
     pub title: String,
-    /// The unweighted mean of the regional current statuses of its indicators.
-    pub regional: Option<f64>,
-    /// The unweighted mean of its indicators' `mean_of_states` current statuses.
-    pub mean_of_states: Option<f64>,
+    /// The mean current status in each series (in a report: the unweighted mean of the
+    /// regional current statuses of its indicators, then the unweighted mean of its
+    /// indicators' `mean_of_states` current statuses).
+    pub values: [Option<f64>; 2],
     /// Where the straight paths would be by the as-of year.
     pub expected: Option<f64>,
     /// How many indicators the node has (0: "no indicator" is printed).
@@ -62,6 +69,10 @@ impl SnapshotChart {
                 .cloned()
                 .unwrap_or_else(|| "top-level node".to_owned()),
             year: data.as_of.year(),
+            series: [
+                "Regional (ASEAN)".to_owned(),
+                "Mean of member states".to_owned(),
+            ],
             bars: data
                 .indicators
                 .goals
@@ -69,8 +80,7 @@ impl SnapshotChart {
                 .map(|g| SnapshotBar {
                     code: g.code.clone(),
                     title: g.title.clone(),
-                    regional: g.regional.mean_current_status,
-                    mean_of_states: g.mean_of_states,
+                    values: [g.regional.mean_current_status, g.mean_of_states],
                     expected: g.expected,
                     indicators: g.regional.indicators,
                 })
@@ -95,18 +105,22 @@ pub(super) fn draw<DB: DrawingBackend>(
     if chart.bars.iter().all(|b| b.indicators == 0) {
         return c.no_data(&format!("No data: no indicator under any {level}"));
     }
-    c.legend(&[
-        ("Regional (ASEAN)", Swatch::Fill(COMPLETION)),
-        ("Mean of member states", Swatch::Fill(IMPLEMENTATION)),
-        (
-            &format!("Expected by {}", chart.year),
-            Swatch::Line(INK, Dash::Solid, Marker::None),
-        ),
-    ])?;
+    let expected = format!("Expected by {}", chart.year);
+    let series = if chart.series[1].trim().is_empty() {
+        1
+    } else {
+        2
+    };
+    let mut legend = vec![(chart.series[0].as_str(), Swatch::Fill(COMPLETION))];
+    if series == 2 {
+        legend.push((chart.series[1].as_str(), Swatch::Fill(IMPLEMENTATION)));
+    }
+    legend.push((&expected, Swatch::Line(INK, Dash::Solid, Marker::None)));
+    c.legend(&legend)?;
     let lowest = chart
         .bars
         .iter()
-        .flat_map(|b| [b.regional, b.mean_of_states])
+        .flat_map(|b| b.values.into_iter().take(series))
         .flatten()
         .filter(|v| v.is_finite())
         .fold(0.0_f64, f64::min)
@@ -142,11 +156,11 @@ pub(super) fn draw<DB: DrawingBackend>(
     // Bar labels only when every one fits its bar.
     let bar_width = |i: usize| {
         let (x0, x1) = plot.slot(i, n);
-        (f64::from(x1 - x0) * 0.72 / 2.0).min(64.0)
+        (f64::from(x1 - x0) * 0.72 / series as f64).min(64.0)
     };
     let mut labels_fit = true;
     for (i, bar) in chart.bars.iter().enumerate() {
-        for value in [bar.regional, bar.mean_of_states].into_iter().flatten() {
+        for value in bar.values.into_iter().take(series).flatten() {
             if f64::from(c.measure(&format!("{:.0}%", value * 100.0), &label)?) > bar_width(i) + 2.0
             {
                 labels_fit = false;
@@ -156,7 +170,7 @@ pub(super) fn draw<DB: DrawingBackend>(
     for (i, bar) in chart.bars.iter().enumerate() {
         let (x0, x1) = plot.slot(i, n);
         let width = bar_width(i);
-        let start = f64::from(x0 + x1) / 2.0 - width;
+        let start = f64::from(x0 + x1) / 2.0 - width * series as f64 / 2.0;
         if bar.indicators == 0 {
             c.fitted_text(
                 "no indicator",
@@ -167,12 +181,12 @@ pub(super) fn draw<DB: DrawingBackend>(
             )?;
             continue;
         }
-        for (k, (value, color)) in [
-            (bar.regional, COMPLETION),
-            (bar.mean_of_states, IMPLEMENTATION),
-        ]
-        .into_iter()
-        .enumerate()
+        for (k, (value, color)) in bar
+            .values
+            .into_iter()
+            .zip([COMPLETION, IMPLEMENTATION])
+            .take(series)
+            .enumerate()
         {
             let left = (start + width * k as f64).round() as i32;
             let right = (start + width * (k + 1) as f64).round() as i32 - 2;
@@ -201,7 +215,7 @@ pub(super) fn draw<DB: DrawingBackend>(
             let y = scale.y(expected * 100.0);
             let (l, r) = (
                 start.round() as i32 - 6,
-                (start + 2.0 * width).round() as i32 + 4,
+                (start + series as f64 * width).round() as i32 + 4,
             );
             // A white edge keeps the mark visible over a bar of any colour.
             c.line(&[(l, y), (r, y)], super::palette::BACKGROUND, 5)?;
