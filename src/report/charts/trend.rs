@@ -252,9 +252,10 @@ pub(super) fn draw<DB: DrawingBackend>(
     // Year labels, thinned so they never touch.
     let label = style(LABEL_SIZE, &TEXT, HPos::Center, VPos::Top);
     let widest = c.measure("0000", &label)? + 12;
-    let every = (1..)
-        .find(|k| (x(first_year + k) - x(first_year)) >= widest)
-        .unwrap_or(1);
+    let years = last_year.saturating_sub(first_year).max(1);
+    let every = (1..=years)
+        .find(|k| (x(first_year.saturating_add(*k)) - x(first_year)) >= widest)
+        .unwrap_or(years);
     for year in (first_year..=last_year).step_by(usize::try_from(every).unwrap_or(1)) {
         c.line(
             &[(x(year), PLOT_BOTTOM), (x(year), PLOT_BOTTOM + 5)],
