@@ -190,6 +190,10 @@ pub struct ChartsArgs {
     /// png, svg, or both (comma-separated).
     #[arg(long, value_delimiter = ',', default_value = "png")]
     pub format: Vec<String>,
+    /// Also draw the regional trend chart of these indicators (codes, comma-separated; `all`
+    /// for every indicator in the report).
+    #[arg(long, value_delimiter = ',')]
+    pub indicator: Vec<String>,
     /// The folder to write into (created if missing).
     #[arg(long, default_value = ".")]
     pub out: std::path::PathBuf,
@@ -494,6 +498,9 @@ fn charts(args: &ChartsArgs) -> anyhow::Result<()> {
             anyhow::bail!("--format: charts are png or svg");
         }
         files.extend(bundle::render(&data, format, &svgs)?);
+        if !args.indicator.is_empty() {
+            files.extend(bundle::trend_files(&data, &args.indicator, format)?);
+        }
     }
     let mut out = std::io::stdout().lock();
     for path in write_files(&args.out, files)? {

@@ -15,6 +15,8 @@ pub enum RenderError {
     Report(#[from] ReportError),
     #[error("JSON: {0}")]
     Json(String),
+    #[error("the report has no indicator `{0}`")]
+    UnknownIndicator(String),
 }
 
 /// A format a report can be rendered in.
@@ -100,6 +102,65 @@ pub fn chart_svgs(data: &ReviewData) -> Result<Vec<(Chart, String)>, RenderError
             charts::svg(chart, data)
                 .map(|svg| (chart, svg))
                 .map_err(|e| RenderError::Chart(e.to_string()))
+        })
+        .collect()
+}
+
+/// The regional trend chart ([`charts::TrendChart::of_review`]) of each indicator in `codes`
+/// (`all`: every indicator of the report) as `format` (PNG or SVG), one file each, named
+/// `{stem}-trend-{code}.{png|svg}` (characters other than letters, digits, `-` and `_` in the
+/// code become `_`).
+///
+/// # Errors
+/// `UnknownIndicator` for a code the report does not have; a chart cannot be drawn.
+pub fn trend_files(
+    data: &ReviewData,
+    codes: &[String],
+    format: Format,
+) -> Result<Vec<ReportFile>, RenderError> {
+    let all = codes.iter().any(|c| c == "all");
+    let wanted: Vec<&str> = if all {
+        data.indicators
+            .indicators
+            .iter()
+            .map(|i| i.code.as_str())
+            .collect()
+    } else {
+        codes.iter().map(String::as_str).collect()
+    };
+    let stem = stem(data);
+    wanted
+        .into_iter()
+        .map(|code| {
+            let chart = charts::TrendChart::of_review(data, code)
+                .ok_or_else(|| RenderError::UnknownIndicator(code.to_owned()))?;
+            let (extension, bytes) = match format {
+                Format::Svg => (
+                    "svg",
+                    charts::indicator_trend_svg(&chart).map(String::into_bytes),
+                ),
+                _ => ("png", charts::indicator_trend_png(&chart)),
+            };
+            let bytes = bytes.map_err(|e| RenderError::Chart(e.to_string()))?;
+            let safe: String = code
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            Ok(ReportFile {
+                name: format!("{stem}-trend-{safe}.{extension}"),
+                media_type: if extension == "svg" {
+                    Format::Svg.media_type()
+                } else {
+                    Format::Png.media_type()
+                },
+                bytes,
+            })
         })
         .collect()
 }

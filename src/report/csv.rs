@@ -1,6 +1,10 @@
 //! The review report's figures as CSV, one row per figure, for spreadsheets and for checking
 //! the report by hand. Rates are fractions in [0, 1] with every digit (as in the API), empty
 //! where not defined; counts are exact. Formatting for people lives in [`super::html`].
+//!
+//! Decision (issue 17): the indicators' figures share the one table rather than a second CSV,
+//! in columns after the rates' ([`INDICATOR_COLUMNS`]), empty on the rate rows; and the rate
+//! columns are empty on the indicator rows.
 
 use super::ReviewData;
 use super::html::{ReportError, state_name};
@@ -26,20 +30,59 @@ pub const COLUMNS: [&str; 16] = [
     "progress_index",
 ];
 
+/// The indicator columns, after [`COLUMNS`]'s rate columns. Values keep every digit;
+/// `current_status`, `expected` and `anticipated_progress` are fractions (1 = the target).
+pub const INDICATOR_COLUMNS: [&str; 23] = [
+    "unit",
+    "direction",
+    "baseline_year",
+    "baseline_value",
+    "target_year",
+    "target_value",
+    "latest_year",
+    "latest_value",
+    "current_status",
+    "expected",
+    "anticipated_value",
+    "anticipated_progress",
+    "class",
+    "indicators",
+    "with_status",
+    "achieved",
+    "on_track",
+    "needs_acceleration",
+    "stagnating",
+    "regressing",
+    "insufficient_data",
+    "no_target",
+    "states",
+];
+
 /// Every figure of the report, one row each, in the report's order:
 /// - `overall`: the framework (code and title of the framework), regional;
 /// - `top`, `second`: each top-level and second-level node, regional;
 /// - `comparison`: each participating member state (rule `scope`), then `all_states`,
 ///   `mean_of_states` (no counts: the mean of rates; `measures` is empty and the title says
 ///   over how many states), `cells` and `regional`;
-/// - `timeline`: each date (in `code`), regional.
+/// - `timeline`: each date (in `code`), regional;
+/// - `indicator_goal`: each top-level node, rule `regional` (how many indicators, the mean
+///   current status over `with_status` of them, `expected` in the as-of year, the count of
+///   each class), then rule `mean_of_states` (the mean of its indicators' means of states,
+///   over `with_status` indicators);
+/// - `indicator`: each indicator, rule `regional` (every figure, the node it measures in
+///   `level`), then rule `mean_of_states` (`current_status` over `with_status` states of
+///   `states` participants);
+/// - `indicator_class`: each (indicator, scope), the scope in `level`, and its `class`.
+///
+/// The indicator columns ([`INDICATOR_COLUMNS`]) follow the rate columns on every row.
 ///
 /// # Errors
 /// Writing the CSV fails (a bug: it is written to memory).
 pub fn figures(data: &ReviewData) -> Result<String, ReportError> {
     let mut out = csv::Writer::from_writer(Vec::new());
     let csv = |e: csv::Error| ReportError::Csv(e.to_string());
-    out.write_record(COLUMNS).map_err(csv)?;
+    out.write_record(COLUMNS.iter().chain(&INDICATOR_COLUMNS))
+        .map_err(csv)?;
 
     let fw = &data.framework;
     let mut rows: Vec<[String; 16]> = Vec::new();
@@ -110,7 +153,12 @@ pub fn figures(data: &ReviewData) -> Result<String, ReportError> {
             &point.rate,
         ));
     }
+    let blank = || std::iter::repeat_n(String::new(), INDICATOR_COLUMNS.len());
     for row in rows {
+        out.write_record(row.into_iter().chain(blank()))
+            .map_err(csv)?;
+    }
+    for row in indicator_records(data) {
         out.write_record(row).map_err(csv)?;
     }
     let bytes = out
@@ -166,6 +214,107 @@ fn mean_record(m: &MeanRate) -> [String; 16] {
     ]
 }
 
+/// The indicator rows, every one [`COLUMNS`] + [`INDICATOR_COLUMNS`] wide.
+fn indicator_records(data: &ReviewData) -> Vec<Vec<String>> {
+    use crate::domain::IndicatorClass;
+    let section = &data.indicators;
+    let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let whole = |v: Option<i32>| v.map(|v| v.to_string()).unwrap_or_default();
+    // section, code, title, level, rule, then the rate columns left empty.
+    let lead = |section: &str, code: &str, title: &str, level: &str, rule: &str| {
+        let mut row = vec![
+            section.to_owned(),
+            code.to_owned(),
+            title.to_owned(),
+            level.to_owned(),
+            rule.to_owned(),
+        ];
+        row.resize(COLUMNS.len(), String::new());
+        row
+    };
+    let mut rows = Vec::new();
+    for g in &section.goals {
+        let mut row = lead("indicator_goal", &g.code, &g.title, "", "regional");
+        let mut extra = vec![String::new(); 8];
+        extra.extend([
+            number(g.regional.mean_current_status),
+            number(g.expected),
+            String::new(),
+            String::new(),
+            String::new(),
+            g.regional.indicators.to_string(),
+            g.regional.with_status.to_string(),
+        ]);
+        extra.extend(
+            [
+                IndicatorClass::Achieved,
+                IndicatorClass::OnTrack,
+                IndicatorClass::NeedsAcceleration,
+                IndicatorClass::Stagnating,
+                IndicatorClass::Regressing,
+                IndicatorClass::InsufficientData,
+                IndicatorClass::NoTarget,
+            ]
+            .map(|c| g.regional.classes.get(c).to_string()),
+        );
+        extra.push(String::new());
+        row.extend(extra);
+        rows.push(row);
+        let mut row = lead("indicator_goal", &g.code, &g.title, "", "mean_of_states");
+        let mut extra = vec![String::new(); INDICATOR_COLUMNS.len()];
+        extra[8] = number(g.mean_of_states);
+        extra[14] = g.with_mean_of_states.to_string();
+        row.extend(extra);
+        rows.push(row);
+    }
+    for i in &section.indicators {
+        let r = &i.regional;
+        let mut row = lead("indicator", &i.code, &i.title, &i.node, "regional");
+        let mut extra = vec![
+            i.unit.clone(),
+            i.direction.as_str().to_owned(),
+            whole(r.baseline.map(|p| p.year)),
+            number(r.baseline.map(|p| p.value)),
+            whole(r.target.map(|p| p.year)),
+            number(r.target.map(|p| p.value)),
+            whole(r.latest.map(|p| p.year)),
+            number(r.latest.map(|p| p.value)),
+            number(r.current_status),
+            number(r.expected),
+            number(r.anticipated_value),
+            number(r.anticipated_progress),
+            r.class.as_str().to_owned(),
+        ];
+        extra.resize(INDICATOR_COLUMNS.len(), String::new());
+        row.extend(extra);
+        rows.push(row);
+        let m = &i.mean_of_states;
+        let mut row = lead("indicator", &i.code, &i.title, &i.node, "mean_of_states");
+        let mut extra = vec![String::new(); INDICATOR_COLUMNS.len()];
+        extra[0] = i.unit.clone();
+        extra[1] = i.direction.as_str().to_owned();
+        extra[8] = number(m.current_status);
+        extra[14] = m.states.to_string();
+        extra[22] = m.participants.to_string();
+        row.extend(extra);
+        rows.push(row);
+    }
+    for i in &section.indicators {
+        for (scope, class) in section.scopes.iter().zip(&i.classes) {
+            let rule = match scope {
+                crate::domain::Scope::Asean => "regional",
+                crate::domain::Scope::State(_) => "scope",
+            };
+            let mut row = lead("indicator_class", &i.code, &i.title, scope.as_str(), rule);
+            let mut extra = vec![String::new(); INDICATOR_COLUMNS.len()];
+            extra[12] = class.as_str().to_owned();
+            row.extend(extra);
+            rows.push(row);
+        }
+    }
+    rows
+}
+
 /// A rate with every digit (Rust's shortest round-trip form, as in the JSON), or empty.
 fn fraction(rate: Option<f64>) -> String {
     rate.map(|r| r.to_string()).unwrap_or_default()
@@ -188,17 +337,65 @@ mod tests {
     fn the_csv_has_the_header_and_one_row_per_figure() {
         let text = figures(&sample()).unwrap();
         let header = text.lines().next().unwrap();
-        assert_eq!(header, COLUMNS.join(","));
+        assert_eq!(
+            header,
+            format!("{},{}", COLUMNS.join(","), INDICATOR_COLUMNS.join(","))
+        );
 
         let rows = table();
-        // overall + 3 goals + 5 objectives + 4 states + 4 cross-state rows + 8 quarters
-        assert_eq!(rows.len(), 1 + 3 + 5 + 4 + 4 + 8);
+        // overall + 3 goals + 5 objectives + 4 states + 4 cross-state rows + 8 quarters, then
+        // 2 rows per goal and per indicator, and 3 indicators × 5 scopes.
+        assert_eq!(rows.len(), 1 + 3 + 5 + 4 + 4 + 8 + 2 * 3 + 2 * 3 + 3 * 5);
         let sections: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
         assert_eq!(sections.iter().filter(|s| **s == "top").count(), 3);
         assert_eq!(sections.iter().filter(|s| **s == "second").count(), 5);
         assert_eq!(sections.iter().filter(|s| **s == "comparison").count(), 8);
         assert_eq!(sections.iter().filter(|s| **s == "timeline").count(), 8);
-        assert!(rows.iter().all(|r| r.len() == COLUMNS.len()));
+        assert!(
+            rows.iter()
+                .all(|r| r.len() == COLUMNS.len() + INDICATOR_COLUMNS.len())
+        );
+    }
+
+    #[test]
+    fn the_csv_rows_carry_the_indicator_figures() {
+        let rows = table();
+        let row = |section: &str, code: &str, rule: &str| {
+            rows.iter()
+                .find(|r| r[0] == section && r[1] == code && r[4] == rule)
+                .unwrap()
+                .clone()
+        };
+        let n = COLUMNS.len();
+        // DESIGN.md §2b's worked example.
+        let sp1 = row("indicator", "SP-1", "regional");
+        assert_eq!(sp1[3], "1.1");
+        assert!(sp1[5..n].iter().all(String::is_empty));
+        assert_eq!(
+            &sp1[n..n + 8],
+            ["%", "increase", "2025", "50", "2030", "80", "2027", "55"]
+        );
+        assert_eq!(sp1[n + 8], (5.0_f64 / 30.0).to_string());
+        assert_eq!(sp1[n + 9], "0.4");
+        let anticipated: f64 = sp1[n + 10].parse().unwrap();
+        assert!((anticipated - 62.3).abs() < 1e-9);
+        let progress: f64 = sp1[n + 11].parse().unwrap();
+        assert!((progress - 0.41).abs() < 1e-9);
+        assert_eq!(sp1[n + 12], "needs_acceleration");
+        let mean = row("indicator", "SP-1", "mean_of_states");
+        // IDN 15/20, THA met (capped at 1), TLS −2/20; VNM has no target.
+        assert_eq!(mean[n + 8], ((0.75 + 1.0 - 0.1) / 3.0_f64).to_string());
+        assert_eq!((mean[n + 14].as_str(), mean[n + 22].as_str()), ("3", "4"));
+        let sg2 = row("indicator_goal", "SG2", "regional");
+        assert_eq!(&sg2[n + 13..n + 15], ["2", "2"]);
+        // SP-2 2 of 5 years, SP-3 2 of 3 years, by 2027.
+        assert_eq!(sg2[n + 9], ((0.4 + 2.0 / 3.0) / 2.0_f64).to_string());
+        assert_eq!(sg2[n + 17], "2", "needs acceleration");
+        let tls = rows
+            .iter()
+            .find(|r| r[0] == "indicator_class" && r[1] == "SP-1" && r[3] == "TLS")
+            .unwrap();
+        assert_eq!(tls[n + 12], "regressing");
     }
 
     #[test]
@@ -212,7 +409,7 @@ mod tests {
         };
 
         assert_eq!(
-            row("overall", "ascc-strategic-plan"),
+            row("overall", "ascc-strategic-plan")[..16],
             [
                 "overall",
                 "ascc-strategic-plan",
@@ -249,11 +446,11 @@ mod tests {
                 "340"
             ]
         );
-        assert_eq!(&sg2[13..], ["0.75", "1", "0.85"]);
+        assert_eq!(&sg2[13..16], ["0.75", "1", "0.85"]);
         // Nothing applicable: the rates are empty, never 0.
         let empty = row("second", "3.2");
         assert_eq!(
-            &empty[5..],
+            &empty[5..16],
             ["0", "0", "0", "0", "0", "0", "0", "0", "", "", ""]
         );
         let tls = row("comparison", "TLS");

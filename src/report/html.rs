@@ -352,7 +352,10 @@ pub(crate) struct Report {
     pub not_started_intro: String,
     pub stale: Vec<MeasureRow>,
     pub stale_intro: String,
+    /// "Indicators": what the section says (or that there are none), then its tables: the
+    /// classes per goal, and the figures of each indicator.
     pub indicators: String,
+    pub indicator_tables: Vec<PlainTable>,
     /// "Reporting completeness": what the section says, and its tables (none without rounds).
     pub completeness_intro: String,
     pub completeness: Vec<PlainTable>,
@@ -547,7 +550,8 @@ impl Report {
                  up to {}: their figures may be out of date.",
                 data.as_of
             ),
-            indicators: indicators_text(data.indicators),
+            indicators: indicators_text(data),
+            indicator_tables: indicator_tables(data),
             completeness_intro,
             completeness,
             methods: methods(data),
@@ -572,6 +576,8 @@ fn place_figures(charts: &[(Chart, String)]) -> Vec<Figure> {
         Chart::Heatmap => (2, "heatmap"),
         Chart::Distribution => (3, "distribution"),
         Chart::Timeline => (4, "timeline"),
+        Chart::Snapshot => (5, "indicator-snapshot"),
+        Chart::Matrix => (6, "indicator-classes"),
     };
     let mut placed: Vec<_> = charts
         .iter()
@@ -747,17 +753,147 @@ fn summary(data: &ReviewData) -> Vec<String> {
     paragraphs
 }
 
-fn indicators_text(n: usize) -> String {
+fn indicators_text(data: &ReviewData) -> String {
+    let section = &data.indicators;
+    let n = section.indicators.len();
     if n == 0 {
-        "No results-framework indicators are recorded yet.".to_owned()
-    } else {
-        format!(
-            "{} results-framework indicator{} recorded; their progress classes are not part \
-             of this report's data.",
-            count(n as u64),
-            if n == 1 { " is" } else { "s are" }
-        )
+        return "No results-framework indicators are recorded yet.".to_owned();
     }
+    let year = data.as_of.format("%Y");
+    format!(
+        "{} results-framework indicator{} measured, as of {} on the {} basis. Figures are \
+         regional (ASEAN's own baseline, target and observations) and, beside them, the \
+         unweighted mean of the member states' current statuses (mean_of_states); the two \
+         are never mixed. Current status is the share of the way from baseline to target the \
+         latest value has come; expected is where a straight path would be by the latest \
+         year (by {year} in the chart); the class is that of the UN SDG Progress Chart, from \
+         the weighted trend (see Methods). In the class matrix, the codes stand for: {}.",
+        count(n as u64),
+        if n == 1 { " is" } else { "s are" },
+        data.as_of,
+        basis_word(data.basis),
+        super::charts::CLASS_ORDER
+            .into_iter()
+            .map(|c| format!(
+                "{} {}",
+                super::charts::class_code(c),
+                super::class_label(c).to_lowercase()
+            ))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+fn basis_word(basis: crate::domain::Basis) -> &'static str {
+    match basis {
+        crate::domain::Basis::Reported => "reported",
+        crate::domain::Basis::Validated => "validated",
+    }
+}
+
+/// A share of the way as a percentage with one decimal, "–" when undefined.
+fn share(value: Option<f64>) -> String {
+    percent_of(value.filter(|v| v.is_finite()))
+}
+
+/// The section's tables: classes per goal (regional), then one row per indicator.
+fn indicator_tables(data: &ReviewData) -> Vec<PlainTable> {
+    let section = &data.indicators;
+    if section.is_empty() {
+        return Vec::new();
+    }
+    let top = capitalised(
+        data.framework
+            .levels
+            .first()
+            .map_or("top level", String::as_str),
+    );
+    let classes = super::charts::CLASS_ORDER;
+    let mut head = vec![
+        top.clone(),
+        "Indicators".to_owned(),
+        "Mean status (ASEAN)".to_owned(),
+        "Mean of states".to_owned(),
+        format!("Expected by {}", data.as_of.format("%Y")),
+    ];
+    head.extend(classes.map(|c| super::charts::class_code(c).to_owned()));
+    let goals = PlainTable {
+        caption: format!(
+            "Indicator classes by {} (regional figures; mean current status as a share of \
+             the way from baseline to target)",
+            top.to_lowercase()
+        ),
+        numeric: (0..head.len()).map(|i| i > 0).collect(),
+        head,
+        rows: section
+            .goals
+            .iter()
+            .map(|g| {
+                let mut row = vec![
+                    format!("{} {}", g.code, g.title),
+                    count(g.regional.indicators),
+                    share(g.regional.mean_current_status),
+                    share(g.mean_of_states),
+                    share(g.expected),
+                ];
+                row.extend(classes.map(|c| count(g.regional.classes.get(c))));
+                row
+            })
+            .collect(),
+    };
+    let head = [
+        "Indicator",
+        "Baseline",
+        "Target",
+        "Latest",
+        "Current status",
+        "Expected",
+        "Anticipated progress",
+        "Class",
+        "Mean of states",
+    ];
+    let indicators = PlainTable {
+        caption: "Indicators: regional (ASEAN) figures, and the mean of the member states' \
+                  current statuses (values in the unit named beside each indicator, with the \
+                  year)"
+            .to_owned(),
+        head: head.map(str::to_owned).to_vec(),
+        numeric: vec![false, true, true, true, true, true, true, false, true],
+        rows: section
+            .indicators
+            .iter()
+            .map(|i| {
+                let r = &i.regional;
+                let at = |p: Option<crate::engine::indicators::YearValue>| {
+                    p.map_or_else(
+                        || "–".to_owned(),
+                        |p| format!("{} ({})", i.number(p.value), p.year),
+                    )
+                };
+                let m = &i.mean_of_states;
+                vec![
+                    format!("{} {} ({})", i.code, i.title, i.unit.trim()),
+                    at(r.baseline),
+                    at(r.target),
+                    at(r.latest),
+                    share(r.current_status),
+                    share(r.expected),
+                    share(r.anticipated_progress),
+                    super::class_label(r.class).to_owned(),
+                    match m.current_status {
+                        Some(_) => format!(
+                            "{} ({} of {})",
+                            share(m.current_status),
+                            m.states,
+                            m.participants
+                        ),
+                        None => "–".to_owned(),
+                    },
+                ]
+            })
+            .collect(),
+    };
+    vec![goals, indicators]
 }
 
 /// The methods note: the formulas and rules as README's "Figures" section states them.
@@ -886,11 +1022,65 @@ fn methods(data: &ReviewData) -> Vec<Definition> {
                 .to_owned(),
         ),
     ];
+    if !data.indicators.is_empty() {
+        out.extend(indicator_methods().map(|(term, text)| def(term, text.to_owned())));
+    }
     out.push(def(
         "Source",
         format!("{}.", data.source.trim_end_matches('.')),
     ));
     out
+}
+
+/// DESIGN.md §2b in words, for the methods note.
+fn indicator_methods() -> [(&'static str, &'static str); 6] {
+    [
+        (
+            "Indicator points",
+            "For one indicator in one scope, the target in force gives the baseline year b \
+             and value x0 and the target year T and value x*. The points are the baseline, \
+             then for every later year up to the report's year the observation recorded last \
+             (on the validated basis, the validated ones only); a year without one is a gap, \
+             never a zero. The latest point is (tL, xL).",
+        ),
+        (
+            "Current status",
+            "current_status = (xL − x0) / (x* − x0): the share of the way from baseline to \
+             target the latest value has come, capped at 1 when the target is met; undefined \
+             while the baseline is the only point. Negative means worse than the baseline.",
+        ),
+        (
+            "Expected",
+            "expected = (tL − b) / (T − b), between 0 and 1: where a straight path from \
+             baseline to target would be at the latest year. The goal snapshot's mark takes \
+             the report's year instead of the latest, averaged over the goal's indicators.",
+        ),
+        (
+            "Anticipated progress",
+            "With at least 3 points, a least-squares line is fitted through them with weight \
+             w = year − b + 1, so later years weigh more (ESCAP's method): ȳ = Σw·year / Σw, \
+             x̄ = Σw·x / Σw, slope = Σw(year − ȳ)(x − x̄) / Σw(year − ȳ)². Its value at T is \
+             the anticipated value x̄ + slope·(T − ȳ), and anticipated_progress = (anticipated \
+             value − x0) / (x* − x0), not capped.",
+        ),
+        (
+            "Class",
+            "The first that holds: achieved (the latest value meets the target: at or above \
+             it when higher is better, at or below it otherwise); insufficient data (fewer \
+             than 3 points); on track (anticipated progress at least 0.95); needs acceleration \
+             (at least 0.10); stagnating (at least 0); regressing (below 0). No target for the \
+             scope: no target, and every figure is undefined. The thresholds are those of the \
+             UN SDG Progress Chart.",
+        ),
+        (
+            "Indicator means",
+            "A goal's mean status is the unweighted mean of the current statuses of its \
+             indicators that have one, in one scope. mean_of_states for an indicator is the \
+             unweighted mean of the participating member states' current statuses (ESCAP's \
+             simple average: no state weighs more than another); for a goal, the mean of its \
+             indicators' means. Regional figures are ASEAN's own and never enter these means.",
+        ),
+    ]
 }
 
 fn rate_row(kind: RowKind, code: &str, label: &str, rate: &Rate) -> RateRow {
@@ -1061,10 +1251,27 @@ mod tests {
             "implementation_rate = (ongoing + completed) / applicable.",
             "progress_index = progress_points / (applicable × 100)",
             "the one recorded last",
-            "No results-framework indicators are recorded yet.",
+            "3 results-framework indicators are measured",
+            "Indicator classes by goal",
+            "Expected by 2027",
+            "<th scope=\"row\">SP-1 Households with broadband access (%)</th>",
+            "<td class=\"num\">50.0 (2025)</td><td class=\"num\">80.0 (2030)</td>\
+             <td class=\"num\">55.0 (2027)</td><td class=\"num\">16.7%</td>\
+             <td class=\"num\">40.0%</td><td class=\"num\">41.0%</td>\
+             <td>Needs acceleration</td><td class=\"num\">55.0% (3 of 4)</td>",
+            "SP-2 Days to register a birth (days)",
+            "10.00 (2025)",
+            "ACC needs acceleration",
+            "weight w = year − b + 1",
+            "anticipated_progress = (anticipated value − x0) / (x* − x0)",
         ] {
             assert!(html.contains(expected), "{expected:?} missing");
         }
+        let mut none = sample();
+        none.indicators = crate::report::IndicatorSection::default();
+        let html = render(&none, &[]).unwrap();
+        assert!(html.contains("No results-framework indicators are recorded yet."));
+        assert!(!html.contains("Indicator classes by goal"));
     }
 
     #[test]

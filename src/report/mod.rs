@@ -15,7 +15,8 @@ pub(crate) mod sample;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Basis, Scope, StateCode, Status};
+use crate::domain::{Basis, Direction, IndicatorClass, Scope, StateCode, Status, is_percent_unit};
+use crate::engine::indicators::{IndicatorRollup, MeanStatus, ScopeProgress};
 use crate::engine::{Comparison, NodeRate, Point, Rate};
 
 /// The framework a report is about.
@@ -87,8 +88,10 @@ pub struct ReviewData {
     pub not_started: Vec<MeasureLine>,
     /// Measures with no report in any scope effective in the 12 months up to the date.
     pub stale: Vec<MeasureLine>,
-    /// How many results-framework indicators are recorded (none yet: the section says so).
-    pub indicators: usize,
+    /// The results-framework indicators: per top-level node and per indicator (empty when
+    /// none is defined; the section then says so).
+    #[serde(default)]
+    pub indicators: IndicatorSection,
     /// The reporting rounds whose statuses are as of the date or earlier, in period order,
     /// each participant's standing as known at the report's instant (its `known_at`, else
     /// when it was generated); coverage for the latest only.
@@ -149,5 +152,214 @@ impl ReviewData {
     /// The scope of the regional figures.
     pub fn regional_scope() -> Scope {
         Scope::Asean
+    }
+}
+
+/// The review report's "Indicators" section (DESIGN.md §2b, §4): the figures of every
+/// indicator of the framework that is not retired, as of the report's date and on its basis.
+///
+/// Decisions where the issue is silent:
+/// - a goal's `mean_of_states` is the unweighted mean, over the goal's indicators that have
+///   one, of each indicator's `mean_of_states` current status (a mean of means: every
+///   indicator weighs the same, as every state does within one);
+/// - a goal's `expected` is the unweighted mean, over its indicators with a regional target,
+///   of where the straight path from baseline to target is in the as-of year
+///   ([`crate::engine::indicators::expected_in`]) — the line the snapshot's bars are read
+///   against; an indicator's own `expected` (in its row) is at its latest year instead.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorSection {
+    /// The class matrix's columns: `ASEAN`, then the participants as of the date.
+    pub scopes: Vec<Scope>,
+    /// Per top-level node, in tree order (including those without an indicator).
+    pub goals: Vec<GoalIndicators>,
+    /// Every indicator, by goal, then in the natural order of the codes.
+    pub indicators: Vec<IndicatorLine>,
+}
+
+impl IndicatorSection {
+    /// Whether the framework has no indicator to report.
+    pub fn is_empty(&self) -> bool {
+        self.indicators.is_empty()
+    }
+
+    /// The section from each indicator's progress (computed by the engine for `scopes`: `ASEAN`
+    /// first, then the participants) and the top-level node it is under. `goals` are the
+    /// top-level nodes (code, title) in tree order; `as_of` gives the year of the goals'
+    /// `expected`. Indicators come out by goal (in tree order), then in the natural order of
+    /// their codes (`SG1-2` before `SG1-10`).
+    pub fn build(
+        goals: &[(String, String)],
+        scopes: Vec<Scope>,
+        as_of: NaiveDate,
+        measured: Vec<MeasuredIndicator>,
+    ) -> Self {
+        use chrono::Datelike;
+        let mut indicators: Vec<IndicatorLine> = measured
+            .into_iter()
+            .map(|m| IndicatorLine {
+                classes: scopes
+                    .iter()
+                    .map(|scope| {
+                        m.progress
+                            .scopes
+                            .iter()
+                            .find(|s| &s.scope == scope)
+                            .map_or(IndicatorClass::NoTarget, |s| s.class)
+                    })
+                    .collect(),
+                code: m.indicator.code,
+                title: m.indicator.title,
+                unit: m.indicator.unit,
+                decimals: m.indicator.decimals,
+                direction: m.indicator.direction,
+                node: m.indicator.node,
+                goal: m.goal,
+                regional: m.progress.regional,
+                mean_of_states: m.progress.mean_of_states,
+            })
+            .collect();
+        let goal_position = |goal: &str| goals.iter().position(|(code, _)| code == goal);
+        indicators.sort_by_cached_key(|i| (goal_position(&i.goal), natural_key(&i.code)));
+        let year = as_of.year();
+        let goals = goals
+            .iter()
+            .map(|(code, title)| {
+                let under: Vec<&IndicatorLine> =
+                    indicators.iter().filter(|i| &i.goal == code).collect();
+                let (mean_of_states, with_mean_of_states) = crate::engine::indicators::mean_of(
+                    under.iter().filter_map(|i| i.mean_of_states.current_status),
+                );
+                let (expected, _) =
+                    crate::engine::indicators::mean_of(under.iter().filter_map(|i| {
+                        let (b, t) = (i.regional.baseline?, i.regional.target?);
+                        crate::engine::indicators::expected_in(b.year, t.year, year)
+                    }));
+                GoalIndicators {
+                    code: code.clone(),
+                    title: title.clone(),
+                    regional: IndicatorRollup::of(
+                        crate::engine::Rule::Regional,
+                        under.iter().map(|i| &i.regional),
+                    ),
+                    mean_of_states,
+                    with_mean_of_states,
+                    expected,
+                }
+            })
+            .collect();
+        Self {
+            scopes,
+            goals,
+            indicators,
+        }
+    }
+}
+
+/// A code's sort key in natural order: runs of digits compare as numbers.
+fn natural_key(code: &str) -> Vec<(bool, u64, String)> {
+    let mut key = Vec::new();
+    let mut chars = code.chars().peekable();
+    while let Some(&first) = chars.peek() {
+        let digits = first.is_ascii_digit();
+        let mut run = String::new();
+        while let Some(&c) = chars.peek() {
+            if c.is_ascii_digit() != digits {
+                break;
+            }
+            run.push(c);
+            chars.next();
+        }
+        key.push(if digits {
+            (true, run.parse().unwrap_or(u64::MAX), run)
+        } else {
+            (false, 0, run)
+        });
+    }
+    key
+}
+
+/// One indicator with its progress in every scope and the top-level node it is under: what
+/// [`IndicatorSection::build`] is made from.
+#[derive(Debug, Clone)]
+pub struct MeasuredIndicator {
+    pub indicator: crate::domain::Indicator,
+    /// The code of the top-level node its node is under.
+    pub goal: String,
+    pub progress: crate::engine::indicators::IndicatorProgress,
+}
+
+/// The indicators under one top-level node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GoalIndicators {
+    pub code: String,
+    pub title: String,
+    /// Regional (`ASEAN`) figures: how many indicators, their mean current status and the
+    /// count of each class.
+    pub regional: IndicatorRollup,
+    /// The mean over the node's indicators of their `mean_of_states` current status.
+    pub mean_of_states: Option<f64>,
+    /// How many indicators that mean is taken over.
+    pub with_mean_of_states: u64,
+    /// Where the straight paths from baseline to target are in the as-of year (mean over the
+    /// indicators with a regional target), clamped to [0, 1].
+    pub expected: Option<f64>,
+}
+
+/// One indicator's row: what it measures and its figures, regional and across states.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorLine {
+    pub code: String,
+    pub title: String,
+    pub unit: String,
+    pub decimals: u8,
+    pub direction: Direction,
+    /// The node it measures, and the top-level node that node is under.
+    pub node: String,
+    pub goal: String,
+    /// Scope `ASEAN`'s own figures (its points included, for the trend chart).
+    pub regional: ScopeProgress,
+    /// The unweighted mean of the participants' current statuses.
+    pub mean_of_states: MeanStatus,
+    /// The class in each scope of [`IndicatorSection::scopes`], in that order.
+    pub classes: Vec<IndicatorClass>,
+}
+
+impl IndicatorLine {
+    /// `value` with the indicator's decimals and unit: `53.0%`, `12.50 years`.
+    pub fn value(&self, value: f64) -> String {
+        indicator_value(value, self.decimals, &self.unit)
+    }
+
+    /// `value` with the indicator's decimals, without the unit (tables name the unit once,
+    /// beside the indicator's title).
+    pub fn number(&self, value: f64) -> String {
+        format!("{value:.prec$}", prec = usize::from(self.decimals))
+    }
+}
+
+/// An indicator's value with `decimals` decimals and its unit: `53.0%` for a percentage,
+/// `12.50 years` otherwise (a unit after a space).
+pub fn indicator_value(value: f64, decimals: u8, unit: &str) -> String {
+    let number = format!("{value:.prec$}", prec = usize::from(decimals));
+    let unit = unit.trim();
+    if is_percent_unit(unit) {
+        format!("{number}%")
+    } else if unit.is_empty() {
+        number
+    } else {
+        format!("{number} {unit}")
+    }
+}
+
+/// A class in words for people: `Needs acceleration`.
+pub fn class_label(class: IndicatorClass) -> &'static str {
+    match class {
+        IndicatorClass::Achieved => "Achieved",
+        IndicatorClass::InsufficientData => "Insufficient data",
+        IndicatorClass::OnTrack => "On track",
+        IndicatorClass::NeedsAcceleration => "Needs acceleration",
+        IndicatorClass::Stagnating => "Stagnating",
+        IndicatorClass::Regressing => "Regressing",
+        IndicatorClass::NoTarget => "No target",
     }
 }

@@ -2,8 +2,15 @@
 
 use chrono::{Days, NaiveDate};
 
-use super::{CoverageLine, FrameworkInfo, HeatRow, MeasureLine, ReviewData, RoundReport, SubRow};
-use crate::domain::{StateCode, Status};
+use super::{
+    CoverageLine, FrameworkInfo, HeatRow, IndicatorSection, MeasureLine, MeasuredIndicator,
+    ReviewData, RoundReport, SubRow,
+};
+use crate::domain::{
+    Basis, Direction, Indicator, Observation, Scope, StateCode, Status, Target, Validation,
+};
+use crate::engine::At;
+use crate::engine::indicators::{IndicatorAt, indicator_progress};
 use crate::engine::{Comparison, MeanRate, NodeRate, Point, Rule, StateRate, Tally};
 
 fn tally(completed: u64, ongoing: u64, not_started: u64, not_applicable: u64) -> Tally {
@@ -155,7 +162,7 @@ pub fn sample() -> ReviewData {
             states_not_started: vec![state("TLS")],
             last_report: Some(d("2026-06-30")),
         }],
-        indicators: 0,
+        indicators: indicators(&states, d("2027-12-31")),
         rounds: vec![
             RoundReport {
                 code: "2027-Q3".into(),
@@ -232,4 +239,146 @@ pub fn sample() -> ReviewData {
         basis: crate::domain::Basis::Reported,
         other_basis: None,
     }
+}
+
+/// Three indicators, computed by the engine as of `as_of` (points up to 2027):
+/// - `SP-1` (SG1, %, increase): ASEAN is DESIGN.md §2b's worked example (baseline 2025 50,
+///   target 2030 80, 53 in 2026, 55 in 2027: current status 0.1667, expected 0.4, anticipated
+///   value 62.3, anticipated progress 0.41, `needs_acceleration`); IDN rises fast, THA has met
+///   its target, TLS falls, VNM has no target;
+/// - `SP-2` (SG2, days, 2 decimals, decrease): ASEAN improves slowly; IDN has one point only,
+///   VNM worsens;
+/// - `SP-3` (SG2, programmes, 0 decimals, increase): ASEAN only, ahead of its path.
+///
+/// SG3 has none.
+fn indicators(states: &[&str], as_of: NaiveDate) -> IndicatorSection {
+    let at: chrono::DateTime<chrono::Utc> = "2027-12-31T00:00:00Z".parse().unwrap_or_default();
+    let indicator =
+        |code: &str, title: &str, unit: &str, direction, decimals, node: &str| Indicator {
+            id: 0,
+            code: code.into(),
+            title: title.into(),
+            unit: unit.into(),
+            direction,
+            decimals,
+            node: node.into(),
+            source: None,
+            note: None,
+            retired: false,
+        };
+    let scope = |s: &str| {
+        if s == "ASEAN" {
+            Scope::Asean
+        } else {
+            Scope::State(state(s))
+        }
+    };
+    let mut targets = Vec::new();
+    let mut observations = Vec::new();
+    let mut target = |code: &str, s: &str, b: (i32, f64), t: (i32, f64)| {
+        targets.push(Target {
+            id: targets.len() as i64,
+            indicator: code.into(),
+            scope: scope(s),
+            baseline_year: b.0,
+            baseline_value: b.1,
+            target_year: t.0,
+            target_value: t.1,
+            note: None,
+            recorded_by: None,
+            recorded_at: at,
+        });
+    };
+    target("SP-1", "ASEAN", (2025, 50.0), (2030, 80.0));
+    target("SP-1", "IDN", (2025, 40.0), (2030, 60.0));
+    target("SP-1", "THA", (2025, 70.0), (2030, 75.0));
+    target("SP-1", "TLS", (2025, 20.0), (2030, 40.0));
+    target("SP-2", "ASEAN", (2025, 10.0), (2030, 6.0));
+    target("SP-2", "IDN", (2025, 12.0), (2030, 8.0));
+    target("SP-2", "VNM", (2025, 9.0), (2030, 5.0));
+    target("SP-3", "ASEAN", (2025, 2.0), (2028, 10.0));
+    let mut observe = |code: &str, s: &str, year: i32, value: f64| {
+        observations.push(Observation {
+            id: observations.len() as i64,
+            indicator: code.into(),
+            scope: scope(s),
+            year,
+            value,
+            source: None,
+            note: None,
+            recorded_by: None,
+            recorded_at: at,
+            validation: Validation::REPORTED,
+        });
+    };
+    for (code, s, year, value) in [
+        ("SP-1", "ASEAN", 2026, 53.0),
+        ("SP-1", "ASEAN", 2027, 55.0),
+        ("SP-1", "IDN", 2026, 48.0),
+        ("SP-1", "IDN", 2027, 55.0),
+        ("SP-1", "THA", 2026, 76.0),
+        ("SP-1", "TLS", 2026, 19.0),
+        ("SP-1", "TLS", 2027, 18.0),
+        ("SP-2", "ASEAN", 2026, 9.5),
+        ("SP-2", "ASEAN", 2027, 9.25),
+        ("SP-2", "IDN", 2027, 11.5),
+        ("SP-2", "VNM", 2026, 9.1),
+        ("SP-2", "VNM", 2027, 9.3),
+        ("SP-3", "ASEAN", 2026, 4.0),
+        ("SP-3", "ASEAN", 2027, 7.0),
+    ] {
+        observe(code, s, year, value);
+    }
+    let participants: Vec<StateCode> = states.iter().map(|s| state(s)).collect();
+    let when = IndicatorAt {
+        at: At {
+            as_of,
+            known_at: None,
+        },
+        basis: Basis::Reported,
+    };
+    let measured = [
+        indicator(
+            "SP-1",
+            "Households with broadband access",
+            "%",
+            Direction::Increase,
+            1,
+            "1.1",
+        ),
+        indicator(
+            "SP-2",
+            "Days to register a birth",
+            "days",
+            Direction::Decrease,
+            2,
+            "2.1",
+        ),
+        indicator(
+            "SP-3",
+            "Regional social protection programmes",
+            "programmes",
+            Direction::Increase,
+            0,
+            "SG2",
+        ),
+    ]
+    .into_iter()
+    .map(|i| MeasuredIndicator {
+        goal: if i.code == "SP-1" { "SG1" } else { "SG2" }.into(),
+        progress: indicator_progress(&i, &participants, &targets, &observations, when),
+        indicator: i,
+    })
+    .collect();
+    let goals: Vec<(String, String)> = [
+        ("SG1", "People-centred community"),
+        ("SG2", "Caring community"),
+        ("SG3", "Demographic bonus"),
+    ]
+    .map(|(c, t)| (c.to_owned(), t.to_owned()))
+    .to_vec();
+    let scopes = std::iter::once(Scope::Asean)
+        .chain(participants.into_iter().map(Scope::State))
+        .collect();
+    IndicatorSection::build(&goals, scopes, as_of, measured)
 }

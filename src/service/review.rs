@@ -7,12 +7,13 @@ use super::figures::read;
 use super::{ServiceError, ServiceResult, Tracker};
 use crate::demo;
 use crate::domain::{Basis, Scope, Status, participants_as_of};
+use crate::engine::indicators::{IndicatorAt, indicator_progress};
 use crate::engine::{self, At, Every};
 use crate::report::bundle::{self, Format, RenderError, ReportFile};
 use crate::report::charts::{self, Chart};
 use crate::report::{
-    BasisFigures, CoverageLine, FrameworkInfo, HeatRow, MeasureLine, ReviewData, RoundReport,
-    SubRow,
+    BasisFigures, CoverageLine, FrameworkInfo, HeatRow, IndicatorSection, MeasureLine,
+    MeasuredIndicator, ReviewData, RoundReport, SubRow,
 };
 
 /// A report is "stale" for a measure with no report effective in this many months up to the
@@ -27,7 +28,8 @@ impl Tracker {
     /// timeline and measure lists are regional (`ASEAN`), the national picture being the
     /// comparison and the heat map; "measures not started" are those not started regionally,
     /// each with the participants where it is not started either; the timeline takes quarter
-    /// ends from the framework's start to the date.
+    /// ends from the framework's start to the date; the indicators section takes every
+    /// indicator that is not retired, with the report's date, instant and basis.
     ///
     /// # Errors
     /// `UnknownFramework`, or the store fails.
@@ -52,6 +54,7 @@ impl Tracker {
             .collect();
         let mut logs = self.store.round_submissions(fw.id, &rounds).await?;
         let round_participations = self.store.participations(fw.id).await?;
+        let indicator_data = self.indicator_data(&fw).await?;
         let state = self.figures_state(&fw).await?;
         let s = read(&state);
         let index = s.index(basis);
@@ -141,6 +144,40 @@ impl Tracker {
         let scopes: Vec<Scope> = std::iter::once(Scope::Asean)
             .chain(participants.iter().cloned().map(Scope::State))
             .collect();
+        let indicators = {
+            let when = IndicatorAt { at, basis };
+            // The top-level node an indicator's node is under (itself when it is one).
+            let goal_of = |node: &str| {
+                let mut i = s.outline.find(node)?;
+                while let Some(parent) = s.outline.nodes.get(i)?.parent {
+                    i = parent;
+                }
+                Some(s.outline.nodes.get(i)?.code.clone())
+            };
+            let measured = indicator_data
+                .records
+                .iter()
+                .zip(&indicator_data.indicators)
+                .filter(|(record, _)| !record.retired)
+                .map(|(record, indicator)| MeasuredIndicator {
+                    indicator: indicator.clone(),
+                    goal: goal_of(&indicator.node).unwrap_or_default(),
+                    progress: indicator_progress(
+                        indicator,
+                        &participants,
+                        indicator_data.targets_of(record.id),
+                        indicator_data.observations_of(record.id),
+                        when,
+                    ),
+                })
+                .collect();
+            let goals: Vec<(String, String)> = top
+                .nodes
+                .iter()
+                .map(|n| (n.code.clone(), n.title.clone()))
+                .collect();
+            IndicatorSection::build(&goals, scopes.clone(), as_of, measured)
+        };
         let stale_since = as_of
             .checked_sub_months(Months::new(STALE_AFTER_MONTHS))
             .unwrap_or(NaiveDate::MIN);
@@ -264,7 +301,7 @@ impl Tracker {
             timeline,
             not_started,
             stale,
-            indicators: 0,
+            indicators,
             rounds: round_reports,
             basis,
             other_basis,

@@ -1,6 +1,7 @@
 //! Review reports over HTTP and from the CLI: the formats, their content, and bad parameters.
 
-use serde_json::Value;
+use reqwest::Method;
+use serde_json::{Value, json};
 
 use crate::support::{TestApp, assert_problem};
 
@@ -24,7 +25,7 @@ async fn the_report_is_served_in_each_format_with_its_media_type() {
     assert_eq!(html.headers()["content-type"], "text/html; charset=utf-8");
     let html = html.text().await.unwrap();
     assert!(html.contains("ASEAN Socio-Cultural Community Strategic Plan"));
-    assert_eq!(html.matches("<svg").count(), 5, "five inline charts");
+    assert_eq!(html.matches("<svg").count(), 7, "seven inline charts");
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     assert!(
         pdf.headers()["content-disposition"]
@@ -78,7 +79,15 @@ async fn the_pdf_states_the_summary_figures_as_text() {
 #[tokio::test]
 async fn every_chart_is_served_as_svg_and_png() {
     let app = TestApp::spawn_with_demo().await;
-    for name in ["rates", "comparison", "distribution", "timeline", "heatmap"] {
+    for name in [
+        "rates",
+        "comparison",
+        "distribution",
+        "timeline",
+        "heatmap",
+        "indicator-snapshot",
+        "indicator-classes",
+    ] {
         let base = format!("/api/v1/frameworks/ascc-blueprint-2025/charts/{name}");
 
         let svg = app.get(&format!("{base}.svg?as_of=2025-12-31")).await;
@@ -155,6 +164,8 @@ async fn the_report_command_writes_the_files_asked_for() {
             format!("{stem}-comparison.png"),
             format!("{stem}-distribution.png"),
             format!("{stem}-heatmap.png"),
+            format!("{stem}-indicator-classes.png"),
+            format!("{stem}-indicator-snapshot.png"),
             format!("{stem}-rates.png"),
             format!("{stem}-timeline.png"),
             format!("{stem}.html"),
@@ -162,7 +173,64 @@ async fn the_report_command_writes_the_files_asked_for() {
         ]
     );
     let stdout = String::from_utf8(output.stdout).unwrap();
-    assert_eq!(stdout.lines().count(), 7, "one line per file written");
+    assert_eq!(stdout.lines().count(), 9, "one line per file written");
+}
+
+#[tokio::test]
+async fn the_charts_command_draws_the_indicator_charts_and_trends_from_a_reports_json() {
+    let app = TestApp::spawn_with_demo().await;
+    let out = tempfile::tempdir().unwrap();
+    let json = app
+        .get(&format!("{REPORT}?as_of=2030-12-31&format=json"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let data = out.path().join("review.json");
+    std::fs::write(&data, &json).unwrap();
+
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_blueprint-tracker"))
+        .args([
+            "charts",
+            "--format",
+            "svg",
+            "--indicator",
+            "DEMO-SG1-1",
+            "--data",
+        ])
+        .arg(&data)
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stem = "review-ascc-strategic-plan-2030-12-31";
+    let trend =
+        std::fs::read_to_string(out.path().join(format!("{stem}-trend-DEMO-SG1-1.svg"))).unwrap();
+    assert!(trend.contains("DEMO-SG1-1") && trend.contains("Class: "));
+    let matrix =
+        std::fs::read_to_string(out.path().join(format!("{stem}-indicator-classes.svg"))).unwrap();
+    assert!(matrix.contains("<title>Indicators: progress class by scope: 24 indicators"));
+    assert!(
+        out.path()
+            .join(format!("{stem}-indicator-snapshot.svg"))
+            .exists()
+    );
+
+    let unknown = std::process::Command::new(env!("CARGO_BIN_EXE_blueprint-tracker"))
+        .args(["charts", "--indicator", "NOPE", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no indicator `NOPE`"));
 }
 
 /// The snapshot test of the reports: the examples in `reports/examples/` (HTML with its inline
@@ -207,6 +275,133 @@ async fn the_committed_examples_are_what_the_code_renders() {
             new == old,
             "{} drifted from what the code renders: run reports/regenerate.sh and commit",
             name.to_string_lossy()
+        );
+    }
+}
+
+fn close(actual: &Value, expected: f64) {
+    let actual = actual.as_f64().unwrap_or(f64::NAN);
+    assert!(
+        (actual - expected).abs() < 1e-9,
+        "{actual} is not {expected}"
+    );
+}
+
+/// DESIGN.md §2b's worked example as ASEAN's figures (baseline 2025 50, target 2030 80, 53 in
+/// 2026, 55 in 2027), and Viet Nam at 56 then 62 towards the same target.
+#[tokio::test]
+async fn the_report_has_the_indicators_section_with_the_worked_example_figures() {
+    let app = TestApp::spawn().await;
+    let t = app.tokens().await;
+    let sp = "/api/v1/frameworks/ascc-strategic-plan";
+    let post = |token: String, path: &'static str, body: Value| {
+        let app = &app;
+        async move {
+            let response = app
+                .send(
+                    Method::POST,
+                    &format!("{sp}{path}"),
+                    Some(&token),
+                    Some(&body),
+                )
+                .await;
+            assert_eq!(response.status(), 201, "POST {path} {body}");
+        }
+    };
+    post(
+        t.secretariat.clone(),
+        "/indicators",
+        json!({"code": "KPI-1", "title": "Households with broadband access", "unit": "%",
+               "direction": "increase", "node": "1.1.2", "decimals": 1}),
+    )
+    .await;
+    for (token, scope) in [(&t.secretariat, "ASEAN"), (&t.vnm, "VNM")] {
+        post(
+            token.clone(),
+            "/indicators/KPI-1/targets",
+            json!({"scope": scope, "baseline_year": 2025, "baseline_value": 50.0,
+                   "target_year": 2030, "target_value": 80.0}),
+        )
+        .await;
+    }
+    let observe = |scope: &str, year: i32, value: f64| json!({"indicator": "KPI-1", "scope": scope, "year": year, "value": value});
+    post(
+        t.secretariat.clone(),
+        "/observations",
+        json!({"observations": [observe("ASEAN", 2026, 53.0), observe("ASEAN", 2027, 55.0)]}),
+    )
+    .await;
+    post(
+        t.vnm.clone(),
+        "/observations",
+        json!({"observations": [observe("VNM", 2026, 56.0), observe("VNM", 2027, 62.0)]}),
+    )
+    .await;
+
+    let data: Value = app
+        .get_json(&format!("{REPORT}?as_of=2027-12-31&format=json"))
+        .await;
+    let html = app
+        .get(&format!("{REPORT}?as_of=2027-12-31"))
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    let section = &data["indicators"];
+    assert_eq!(section["scopes"][0], "ASEAN");
+    let line = &section["indicators"][0];
+    assert_eq!(section["indicators"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        (&line["code"], &line["node"]),
+        (&json!("KPI-1"), &json!("1.1.2"))
+    );
+    let r = &line["regional"];
+    assert_eq!(r["baseline"], json!({"year": 2025, "value": 50.0}));
+    assert_eq!(r["target"], json!({"year": 2030, "value": 80.0}));
+    assert_eq!(r["latest"], json!({"year": 2027, "value": 55.0}));
+    close(&r["current_status"], 5.0 / 30.0);
+    close(&r["expected"], 0.4);
+    close(&r["anticipated_value"], 62.3);
+    close(&r["anticipated_progress"], 12.3 / 30.0);
+    assert_eq!(r["class"], "needs_acceleration");
+    // Viet Nam: (62 − 50) / 30 = 0.4, the only state with a current status.
+    close(&line["mean_of_states"]["current_status"], 0.4);
+    assert_eq!(line["mean_of_states"]["states"], 1);
+    let scopes = section["scopes"].as_array().unwrap();
+    let vnm = scopes.iter().position(|s| s == "VNM").unwrap();
+    // VNM's fit: weights 1, 2, 3 over 50, 56, 62 — a straight line, 6 a year: 80 by 2030.
+    assert_eq!(line["classes"][vnm], "on_track");
+    assert_eq!(line["classes"][0], "needs_acceleration");
+    let goal = section["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["regional"]["indicators"] == 1)
+        .unwrap();
+    assert_eq!(line["goal"], goal["code"]);
+    close(&goal["regional"]["mean_current_status"], 5.0 / 30.0);
+    close(&goal["mean_of_states"], 0.4);
+    close(&goal["expected"], 0.4);
+    assert_eq!(goal["regional"]["classes"]["needs_acceleration"], 1);
+
+    for expected in [
+        "1 results-framework indicator is measured",
+        "KPI-1 Households with broadband access (%)",
+        "<td class=\"num\">50.0 (2025)</td><td class=\"num\">80.0 (2030)</td>\
+         <td class=\"num\">55.0 (2027)</td><td class=\"num\">16.7%</td>\
+         <td class=\"num\">40.0%</td><td class=\"num\">41.0%</td>\
+         <td>Needs acceleration</td><td class=\"num\">40.0% (1 of ",
+        "Indicators: current status against expected",
+        "Indicators: progress class by scope",
+    ] {
+        let row = html
+            .find("<th scope=\"row\">KPI-1")
+            .map_or("", |i| &html[i..]);
+        assert!(
+            html.contains(expected),
+            "the HTML has {expected}; its row: {}",
+            row.chars().take(600).collect::<String>()
         );
     }
 }

@@ -29,11 +29,11 @@ mod scenarios;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use rollup::{
-    ClassCounts, IndicatorRollup, IndicatorRollups, MeanStatus, NodeIndicators, mean_of_states,
-    rollup_by_node,
+    ClassCounts, IndicatorRollup, IndicatorRollups, MeanStatus, NodeIndicators, mean_of,
+    mean_of_states, rollup_by_node,
 };
 
 use super::index::At;
@@ -54,7 +54,7 @@ pub const NEEDS_ACCELERATION: f64 = 0.10;
 pub const STAGNATING: f64 = 0.0;
 
 /// A value in a year: a baseline, a target, a point.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct YearValue {
     pub year: i32,
     pub value: f64,
@@ -69,7 +69,7 @@ pub struct IndicatorAt {
 }
 
 /// One indicator's figures in one scope (DESIGN.md §2b, §3b).
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ScopeProgress {
     pub scope: Scope,
     /// `regional` for `ASEAN`, `scope` for a member state.
@@ -256,6 +256,22 @@ pub fn anticipated_value(
     finite(mean_value + slope * (offset(target_year) - mean_year))
 }
 
+/// Where the straight path from a baseline in `baseline_year` to a target in `target_year` is
+/// in `year`, as a share of the way: `(year − b) / (T − b)` clamped to [0, 1] (DESIGN.md §2b's
+/// `expected`, which takes the latest year; the goal snapshot takes the as-of year). `None`
+/// when `T ≤ b`.
+pub fn expected_in(baseline_year: i32, target_year: i32, year: i32) -> Option<f64> {
+    let span = f64::from(target_year) - f64::from(baseline_year);
+    (span > 0.0).then(|| ((f64::from(year) - f64::from(baseline_year)) / span).clamp(0.0, 1.0))
+}
+
+/// The weighted fit of [`anticipated_value`] at any `year` (the trend chart draws it from the
+/// baseline year to the target year): the same line, evaluated elsewhere. `None` as for
+/// [`anticipated_value`].
+pub fn fitted_value(points: &[YearValue], baseline_year: i32, year: i32) -> Option<f64> {
+    anticipated_value(points, baseline_year, year)
+}
+
 /// The class of DESIGN.md §2b for a scope with a target: the first that holds of `achieved`
 /// (met), `insufficient_data` (fewer than three points), `on_track` (anticipated progress
 /// ≥ 0.95), `needs_acceleration` (≥ 0.10), `stagnating` (≥ 0), `regressing` (< 0).
@@ -359,5 +375,29 @@ pub fn indicator_progress(
         mean_of_states: mean_of_states(&scopes, participants),
         scopes,
         regional,
+    }
+}
+
+#[cfg(test)]
+mod line_tests {
+    use super::*;
+
+    #[test]
+    fn the_fit_at_the_target_year_is_the_anticipated_value_of_the_worked_example() {
+        let points = [(2025, 50.0), (2026, 53.0), (2027, 55.0)]
+            .map(|(year, value)| YearValue { year, value });
+        let at_target = fitted_value(&points, 2025, 2030).unwrap();
+        assert!((at_target - 62.3).abs() < 1e-9);
+        assert_eq!(anticipated_value(&points, 2025, 2030), Some(at_target));
+        // The line at ȳ is x̄: 53.5 at 2026.333…, so 52.7 at 2026 (slope 2.4).
+        assert!((fitted_value(&points, 2025, 2026).unwrap() - 52.7).abs() < 1e-9);
+    }
+
+    #[test]
+    fn expected_in_a_year_is_the_share_of_the_way_clamped() {
+        assert_eq!(expected_in(2025, 2030, 2027), Some(0.4));
+        assert_eq!(expected_in(2025, 2030, 2024), Some(0.0));
+        assert_eq!(expected_in(2025, 2030, 2035), Some(1.0));
+        assert_eq!(expected_in(2030, 2030, 2030), None);
     }
 }

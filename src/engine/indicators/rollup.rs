@@ -3,14 +3,14 @@
 //! of the participants' current statuses (`mean_of_states`, ESCAP's simple average), which the
 //! regional figures stand beside and never enter.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::ScopeProgress;
 use crate::domain::{IndicatorClass, Scope, StateCode};
 use crate::engine::{Outline, Rule};
 
 /// How many indicators are in each class.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ClassCounts {
     pub achieved: u64,
     pub insufficient_data: u64,
@@ -53,7 +53,7 @@ impl ClassCounts {
 
 /// The indicators of a set in one scope: how many, the mean of their current statuses over
 /// those that have one, and how many are in each class.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct IndicatorRollup {
     /// `regional` for `ASEAN`, `scope` for a member state.
     pub rule: Rule,
@@ -142,7 +142,7 @@ pub fn rollup_by_node(
 }
 
 /// The unweighted mean of the participants' current statuses (`mean_of_states`).
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MeanStatus {
     pub rule: Rule,
     /// `null` when no participant has a current status.
@@ -191,4 +191,10 @@ fn mean(values: &[f64]) -> (Option<f64>, u64) {
     let count = values.len() as u64;
     let mean = (count > 0).then(|| values.iter().sum::<f64>() / values.len() as f64);
     (mean.filter(|m| m.is_finite()), count)
+}
+
+/// The unweighted mean of `values` and how many there are; `None` for none (and never NaN or
+/// infinity). For means over indicators, e.g. a goal's mean of their `mean_of_states`.
+pub fn mean_of(values: impl IntoIterator<Item = f64>) -> (Option<f64>, u64) {
+    mean(&values.into_iter().collect::<Vec<_>>())
 }

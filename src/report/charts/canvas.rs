@@ -9,7 +9,7 @@ use super::palette::{
     FOOTER_SIZE, GRID, LABEL_SIZE, MUTED, NEUTRAL, OUTLINE, RULE, SMALLEST_SIZE, SUBTITLE_SIZE,
     TEXT, TITLE_SIZE, VALUE_SIZE, bold, style,
 };
-use super::{Chart, ChartError, HEIGHT, ReviewData, WIDTH, drawing};
+use super::{Chart, ChartError, ChartFrame, ReviewData, WIDTH, drawing};
 
 // ---------------------------------------------------------------------------------------------
 // Layout (pixels)
@@ -19,10 +19,11 @@ pub(super) const TITLE_Y: i32 = 16;
 pub(super) const SUBTITLE_Y: i32 = 50;
 pub(super) const LEGEND_Y: i32 = 88;
 pub(super) const PLOT_TOP: i32 = 122;
-pub(super) const PLOT_BOTTOM: i32 = HEIGHT as i32 - 108;
+pub(super) const PLOT_BOTTOM: i32 = super::HEIGHT as i32 - 108;
 pub(super) const PLOT_LEFT: i32 = 100;
 pub(super) const PLOT_RIGHT: i32 = WIDTH as i32 - MARGIN;
-pub(super) const FOOTER_RULE_Y: i32 = HEIGHT as i32 - 44;
+/// The footer's rule sits this far above the canvas's bottom edge.
+pub(super) const FOOTER_HEIGHT: i32 = 44;
 
 /// The plotting rectangle and its vertical scale (0 at the bottom).
 #[derive(Debug, Clone, Copy)]
@@ -73,6 +74,8 @@ impl Plot {
 pub(super) enum Swatch {
     Fill(RGBColor),
     Line(RGBColor, Dash, Marker),
+    /// A marker alone (a baseline, a target).
+    Point(RGBColor, Marker),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -305,14 +308,44 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
         data: &ReviewData,
         subtitle: &str,
     ) -> Result<(), ChartError> {
+        self.furniture_titled(chart.title(), subtitle, &ChartFrame::of(data))
+    }
+
+    /// Title, subtitle and footer with any title (the indicator charts name their indicator).
+    pub(super) fn furniture_titled(
+        &self,
+        title: &str,
+        subtitle: &str,
+        frame: &ChartFrame,
+    ) -> Result<(), ChartError> {
         let width = WIDTH as i32 - 2 * MARGIN;
-        self.fitted_text(chart.title(), (MARGIN, TITLE_Y), width, TITLE_SIZE, |s| {
+        self.fitted_text(title, (MARGIN, TITLE_Y), width, TITLE_SIZE, |s| {
             bold(s, &TEXT, HPos::Left, VPos::Top)
         })?;
         self.fitted_text(subtitle, (MARGIN, SUBTITLE_Y), width, SUBTITLE_SIZE, |s| {
             style(s, &MUTED, HPos::Left, VPos::Top)
         })?;
-        self.footer(data)
+        self.footer(frame)
+    }
+
+    /// The canvas's height in pixels (the class matrix grows with its rows).
+    pub(super) fn height(&self) -> i32 {
+        i32::try_from(self.area.dim_in_pixel().1).unwrap_or(i32::MAX)
+    }
+
+    /// How wide [`Canvas::legend`] draws `items`, in pixels (its last gap included).
+    pub(super) fn legend_width(&self, items: &[(&str, Swatch)]) -> Result<i32, ChartError> {
+        let label = style(LABEL_SIZE, &TEXT, HPos::Left, VPos::Center);
+        let mut width = 0;
+        for (name, swatch) in items {
+            let swatch_width = if matches!(swatch, Swatch::Fill(_)) {
+                22
+            } else {
+                28
+            };
+            width += swatch_width + 8 + self.measure(name, &label)? + 28;
+        }
+        Ok(width)
     }
 
     /// The legend in one row under the subtitle, outside the plot so it never covers data.
@@ -330,6 +363,7 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
                     self.path(&[(x, y), (x + 28, y)], color, 3, dash)?;
                     self.marker((x + 14, y), marker, color, 5)?;
                 }
+                Swatch::Point(color, marker) => self.marker((x + 14, y), marker, color, 6)?,
             }
             let swatch_width = if matches!(swatch, Swatch::Fill(_)) {
                 22
@@ -344,13 +378,11 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
     }
 
     /// As-of date and source under a thin rule, on one line or, if too long, two.
-    pub(super) fn footer(&self, data: &ReviewData) -> Result<(), ChartError> {
+    pub(super) fn footer(&self, data: &ChartFrame) -> Result<(), ChartError> {
         let width = WIDTH as i32 - 2 * MARGIN;
+        let rule_y = self.height() - FOOTER_HEIGHT;
         self.line(
-            &[
-                (MARGIN, FOOTER_RULE_Y),
-                (WIDTH as i32 - MARGIN, FOOTER_RULE_Y),
-            ],
+            &[(MARGIN, rule_y), (WIDTH as i32 - MARGIN, rule_y)],
             GRID,
             1,
         )?;
@@ -365,24 +397,14 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
         let one_line = format!("{as_of}. {source}");
         let footer = |s| style(s, &MUTED, HPos::Left, VPos::Top);
         if self.measure(&one_line, &footer(FOOTER_SIZE))? <= width {
-            self.text(
-                &one_line,
-                (MARGIN, FOOTER_RULE_Y + 12),
-                &footer(FOOTER_SIZE),
-            )
+            self.text(&one_line, (MARGIN, rule_y + 12), &footer(FOOTER_SIZE))
         } else {
             self.text(
                 &format!("{as_of}."),
-                (MARGIN, FOOTER_RULE_Y + 5),
+                (MARGIN, rule_y + 5),
                 &footer(FOOTER_SIZE),
             )?;
-            self.fitted_text(
-                &source,
-                (MARGIN, FOOTER_RULE_Y + 22),
-                width,
-                FOOTER_SIZE,
-                footer,
-            )
+            self.fitted_text(&source, (MARGIN, rule_y + 22), width, FOOTER_SIZE, footer)
         }
     }
 
@@ -522,6 +544,107 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
         }
         Ok(())
     }
+}
+
+/// A linear vertical scale: `lo` at pixel row `bottom`, `hi` at `top`; values outside are
+/// drawn at the edge (never outside the plot).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Scale {
+    pub(super) lo: f64,
+    pub(super) hi: f64,
+    pub(super) top: i32,
+    pub(super) bottom: i32,
+}
+
+impl Scale {
+    pub(super) fn y(&self, value: f64) -> i32 {
+        let span = self.hi - self.lo;
+        let share = if span > 0.0 && value.is_finite() {
+            ((value - self.lo) / span).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        self.bottom - (share * f64::from(self.bottom - self.top)).round() as i32
+    }
+
+    /// Round ticks (1, 2, 2.5 or 5 × 10ⁿ apart) covering `[lo, hi]`, about `count` of them,
+    /// with the scale widened to the outer ticks; the ticks and their step.
+    pub(super) fn rounded(
+        lo: f64,
+        hi: f64,
+        count: usize,
+        top: i32,
+        bottom: i32,
+    ) -> (Self, Vec<f64>, f64) {
+        let (lo, hi) = if lo.is_finite() && hi.is_finite() {
+            (lo.min(hi), lo.max(hi))
+        } else {
+            (0.0, 1.0)
+        };
+        let (lo, hi) = if hi - lo > 0.0 {
+            (lo, hi)
+        } else {
+            (lo - 1.0, hi + 1.0)
+        };
+        let raw = (hi - lo) / count.max(1) as f64;
+        let magnitude = 10f64.powf(raw.log10().floor());
+        let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+            .into_iter()
+            .map(|m| m * magnitude)
+            .find(|s| *s >= raw)
+            .unwrap_or(10.0 * magnitude);
+        let first = (lo / step).floor();
+        let last = (hi / step).ceil();
+        let ticks: Vec<f64> = (0..=((last - first) as i64).clamp(1, 100))
+            .map(|k| (first + k as f64) * step)
+            .collect();
+        let scale = Self {
+            lo: first * step,
+            hi: ticks.last().copied().unwrap_or(hi),
+            top,
+            bottom,
+        };
+        (scale, ticks, step)
+    }
+}
+
+/// How many decimals tick labels `step` apart need (0 for whole steps, at most 4).
+pub(super) fn step_decimals(step: f64) -> usize {
+    (0..4)
+        .find(|&d| {
+            let scaled = step * 10f64.powi(d as i32);
+            (scaled - scaled.round()).abs() < 1e-6
+        })
+        .unwrap_or(4)
+}
+
+/// Horizontal grid lines with labels at `ticks` on a [`Scale`] between `left` and `right`.
+pub(super) fn scale_grid<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    scale: &Scale,
+    (left, right): (i32, i32),
+    ticks: &[(f64, String)],
+) -> Result<(), ChartError> {
+    for (value, text) in ticks {
+        let y = scale.y(*value);
+        c.line(&[(left, y), (right, y)], GRID, 1)?;
+        c.fitted_text(text, (left - 8, y), left - MARGIN - 30, LABEL_SIZE, |s| {
+            style(s, &TEXT, HPos::Right, VPos::Center)
+        })?;
+    }
+    Ok(())
+}
+
+/// The vertical axis title, rotated, left of the plot.
+pub(super) fn vertical_title<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    title: &str,
+    (top, bottom): (i32, i32),
+) -> Result<(), ChartError> {
+    let (text, title_style) = c.fitted(title, bottom - top + 40, LABEL_SIZE, |s| {
+        style(s, &TEXT, HPos::Center, VPos::Center).transform(FontTransform::Rotate270)
+    })?;
+    c.text(&text, (MARGIN - 2, (top + bottom) / 2), &title_style)
 }
 
 /// Ticks every 20 % from 0 to 100 %.

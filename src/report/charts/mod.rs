@@ -1,6 +1,21 @@
-//! The review report's five charts (DESIGN.md §4), drawn with plotters from a [`ReviewData`]
+//! The review report's charts (DESIGN.md §4), drawn with plotters from a [`ReviewData`]
 //! as SVG (web, HTML, PDF) or PNG. Only drawing belongs here: the figures come computed in
 //! the data, and nothing is read from a file, a database or the clock.
+//!
+//! The three indicator charts (issue 17) also stand alone, for the web pages to draw outside a
+//! report, each from its own input that carries what the furniture needs ([`ChartFrame`]):
+//! - [`indicator_trend_svg`] / [`indicator_trend_png`] from a [`TrendChart`]: one indicator in
+//!   one scope — its points, baseline and target, the straight expected path, the weighted fit
+//!   extended (dashed) to the target year, and the class;
+//! - [`goal_snapshot_svg`] / [`goal_snapshot_png`] from a [`SnapshotChart`]: per node, the mean
+//!   current status (regional, and the mean of states) as bars against the `expected` mark;
+//! - [`class_matrix_svg`] / [`class_matrix_png`] from a [`ClassMatrix`]: indicators × scopes,
+//!   each cell's class by colour **and** a short code ([`class_code`]), so that it reads in
+//!   greyscale and to a screen reader. Its height grows with its rows ([`ClassMatrix::size`]).
+//!
+//! A report's [`Chart::Snapshot`] and [`Chart::Matrix`] are these charts built from
+//! [`ReviewData::indicators`] ([`SnapshotChart::of_review`], [`ClassMatrix::of_review`]);
+//! [`TrendChart::of_review`] gives a regional trend chart for any indicator of a report.
 //!
 //! Every chart has a title, a subtitle naming the framework and the rule behind the figures,
 //! a legend where there are several series, axis titles with units, and a footer with the
@@ -21,18 +36,51 @@ mod canvas;
 mod comparison;
 mod distribution;
 mod heatmap;
+mod matrix;
 mod palette;
 mod png_encoding;
 mod rates;
+mod snapshot;
 mod timeline;
+mod trend;
 
 use std::sync::OnceLock;
 
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 
+use chrono::{DateTime, NaiveDate, Utc};
+
 use super::ReviewData;
+
+pub use matrix::{ClassMatrix, MatrixRow};
+pub use palette::{CLASS_ORDER, class_code};
+pub use snapshot::{SnapshotBar, SnapshotChart};
+pub use trend::TrendChart;
+
+/// What every chart prints around its plot besides its title: the framework's title (in the
+/// subtitle), and in the footer the as-of date, the known-at instant if any and the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartFrame {
+    /// The framework's title: `ASCC Strategic Plan 2026–2030`.
+    pub framework: String,
+    pub as_of: NaiveDate,
+    pub known_at: Option<DateTime<Utc>>,
+    /// Where the figures come from: `status reports recorded in blueprint-tracker`.
+    pub source: String,
+}
+
+impl ChartFrame {
+    /// The frame of a review report's charts.
+    pub fn of(data: &ReviewData) -> Self {
+        Self {
+            framework: data.framework.title.clone(),
+            as_of: data.as_of,
+            known_at: data.known_at,
+            source: data.source.clone(),
+        }
+    }
+}
 
 /// One of the review report's charts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -48,15 +96,21 @@ pub enum Chart {
     Timeline,
     /// Member state × top-level node completion.
     Heatmap,
+    /// Per top-level node, the indicators' mean current status against the expected mark.
+    Snapshot,
+    /// Indicators × scopes, each cell the indicator's class.
+    Matrix,
 }
 
 impl Chart {
-    pub const ALL: [Chart; 5] = [
+    pub const ALL: [Chart; 7] = [
         Chart::Rates,
         Chart::Comparison,
         Chart::Distribution,
         Chart::Timeline,
         Chart::Heatmap,
+        Chart::Snapshot,
+        Chart::Matrix,
     ];
 
     /// The chart's name in URLs and file names.
@@ -67,6 +121,8 @@ impl Chart {
             Chart::Distribution => "distribution",
             Chart::Timeline => "timeline",
             Chart::Heatmap => "heatmap",
+            Chart::Snapshot => "indicator-snapshot",
+            Chart::Matrix => "indicator-classes",
         }
     }
 
@@ -83,6 +139,17 @@ impl Chart {
             Chart::Distribution => "Status of the strategic measures",
             Chart::Timeline => "Completion, implementation and progress over time",
             Chart::Heatmap => "Completion by member state",
+            Chart::Snapshot => "Indicators: current status against expected",
+            Chart::Matrix => "Indicators: progress class by scope",
+        }
+    }
+
+    /// The chart's size in pixels for `data`: [`WIDTH`] × [`HEIGHT`], except the class
+    /// matrix, whose height grows with the number of indicators.
+    pub fn size(self, data: &ReviewData) -> (u32, u32) {
+        match self {
+            Chart::Matrix => ClassMatrix::of_review(data).size(),
+            _ => (WIDTH, HEIGHT),
         }
     }
 }
@@ -107,35 +174,146 @@ pub const HEIGHT: u32 = 560;
 /// # Errors
 /// The font cannot be registered, or plotters reports a drawing error.
 pub fn svg(chart: Chart, data: &ReviewData) -> Result<String, ChartError> {
+    match chart {
+        Chart::Snapshot => goal_snapshot_svg(&SnapshotChart::of_review(data)),
+        Chart::Matrix => class_matrix_svg(&ClassMatrix::of_review(data)),
+        _ => render_svg((WIDTH, HEIGHT), |canvas| draw(chart, data, canvas)),
+    }
+}
+
+/// `chart` of `data` as PNG-encoded bytes (8-bit RGB, [`Chart::size`]).
+///
+/// # Errors
+/// The font cannot be registered, plotters reports a drawing error, or encoding fails.
+pub fn png(chart: Chart, data: &ReviewData) -> Result<Vec<u8>, ChartError> {
+    match chart {
+        Chart::Snapshot => goal_snapshot_png(&SnapshotChart::of_review(data)),
+        Chart::Matrix => class_matrix_png(&ClassMatrix::of_review(data)),
+        _ => render_png((WIDTH, HEIGHT), |canvas| draw(chart, data, canvas)),
+    }
+}
+
+/// The trend of one indicator in one scope as an SVG document ([`WIDTH`] × [`HEIGHT`]).
+/// Without a target in the scope, the chart says "No data".
+///
+/// # Errors
+/// The font cannot be registered, or plotters reports a drawing error.
+pub fn indicator_trend_svg(chart: &TrendChart) -> Result<String, ChartError> {
+    render_svg((WIDTH, HEIGHT), |canvas| trend::draw(canvas, chart))
+}
+
+/// [`indicator_trend_svg`] as PNG bytes.
+///
+/// # Errors
+/// As [`indicator_trend_svg`], or encoding fails.
+pub fn indicator_trend_png(chart: &TrendChart) -> Result<Vec<u8>, ChartError> {
+    render_png((WIDTH, HEIGHT), |canvas| trend::draw(canvas, chart))
+}
+
+/// The goal snapshot as an SVG document ([`WIDTH`] × [`HEIGHT`]). Without bars, "No data".
+///
+/// # Errors
+/// The font cannot be registered, or plotters reports a drawing error.
+pub fn goal_snapshot_svg(chart: &SnapshotChart) -> Result<String, ChartError> {
+    render_svg((WIDTH, HEIGHT), |canvas| snapshot::draw(canvas, chart))
+}
+
+/// [`goal_snapshot_svg`] as PNG bytes.
+///
+/// # Errors
+/// As [`goal_snapshot_svg`], or encoding fails.
+pub fn goal_snapshot_png(chart: &SnapshotChart) -> Result<Vec<u8>, ChartError> {
+    render_png((WIDTH, HEIGHT), |canvas| snapshot::draw(canvas, chart))
+}
+
+/// The class matrix as an SVG document ([`WIDTH`] wide, [`ClassMatrix::size`] high). Each
+/// cell's class is a fill colour and a text code; the SVG starts with a `<title>` naming the
+/// chart. Without rows or scopes, "No data".
+///
+/// # Errors
+/// The font cannot be registered, or plotters reports a drawing error.
+pub fn class_matrix_svg(chart: &ClassMatrix) -> Result<String, ChartError> {
+    let svg = render_svg(chart.size(), |canvas| matrix::draw(canvas, chart))?;
+    Ok(with_svg_title(svg, &chart.accessible_title()))
+}
+
+/// [`class_matrix_svg`] as PNG bytes.
+///
+/// # Errors
+/// As [`class_matrix_svg`], or encoding fails.
+pub fn class_matrix_png(chart: &ClassMatrix) -> Result<Vec<u8>, ChartError> {
+    render_png(chart.size(), |canvas| matrix::draw(canvas, chart))
+}
+
+/// `svg` with a `<title>` as the root's first child (what screen readers announce).
+fn with_svg_title(svg: String, title: &str) -> String {
+    let Some(end) = svg.find('>') else {
+        return svg;
+    };
+    let escaped = title
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    format!(
+        "{}<title>{escaped}</title>{}",
+        &svg[..=end],
+        &svg[end + 1..]
+    )
+}
+
+/// Draws with `paint` on a white SVG canvas of `size`.
+fn render_svg<F>(size: (u32, u32), paint: F) -> Result<String, ChartError>
+where
+    F: for<'a, 'b> Fn(&canvas::Canvas<'a, SVGBackend<'b>>) -> Result<(), ChartError>,
+{
     register_fonts()?;
     let mut out = String::new();
     {
-        let root = SVGBackend::with_string(&mut out, (WIDTH, HEIGHT)).into_drawing_area();
-        draw(chart, data, &root)?;
+        let root = SVGBackend::with_string(&mut out, size).into_drawing_area();
+        root.fill(&palette::BACKGROUND).map_err(drawing)?;
+        paint(&canvas::Canvas { area: &root })?;
         root.present().map_err(drawing)?;
     }
     Ok(out)
 }
 
-/// `chart` of `data` as PNG-encoded bytes (8-bit RGB, [`WIDTH`] × [`HEIGHT`]).
-///
-/// # Errors
-/// The font cannot be registered, plotters reports a drawing error, or encoding fails.
-pub fn png(chart: Chart, data: &ReviewData) -> Result<Vec<u8>, ChartError> {
-    let pixels = rgb(chart, data)?;
-    Ok(png_encoding::encode_rgb(WIDTH, HEIGHT, &pixels)?)
+/// Draws with `paint` on a white bitmap of `size` and encodes it as PNG.
+fn render_png<F>(size: (u32, u32), paint: F) -> Result<Vec<u8>, ChartError>
+where
+    F: for<'a, 'b> Fn(&canvas::Canvas<'a, BitMapBackend<'b>>) -> Result<(), ChartError>,
+{
+    let pixels = render_rgb(size, paint)?;
+    Ok(png_encoding::encode_rgb(size.0, size.1, &pixels)?)
 }
 
-/// `chart` of `data` drawn into an RGB buffer (3 bytes per pixel, rows top to bottom).
-fn rgb(chart: Chart, data: &ReviewData) -> Result<Vec<u8>, ChartError> {
+/// Draws with `paint` into an RGB buffer (3 bytes per pixel, rows top to bottom).
+fn render_rgb<F>(size: (u32, u32), paint: F) -> Result<Vec<u8>, ChartError>
+where
+    F: for<'a, 'b> Fn(&canvas::Canvas<'a, BitMapBackend<'b>>) -> Result<(), ChartError>,
+{
     register_fonts()?;
-    let mut pixels = vec![0_u8; WIDTH as usize * HEIGHT as usize * 3];
+    let mut pixels = vec![0_u8; size.0 as usize * size.1 as usize * 3];
     {
-        let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
-        draw(chart, data, &root)?;
+        let root = BitMapBackend::with_buffer(&mut pixels, size).into_drawing_area();
+        root.fill(&palette::BACKGROUND).map_err(drawing)?;
+        paint(&canvas::Canvas { area: &root })?;
         root.present().map_err(drawing)?;
     }
     Ok(pixels)
+}
+
+/// `chart` of `data` drawn into an RGB buffer (what [`png`] encodes; for the tests).
+#[cfg(test)]
+fn rgb(chart: Chart, data: &ReviewData) -> Result<Vec<u8>, ChartError> {
+    match chart {
+        Chart::Snapshot => render_rgb(chart.size(data), |c| {
+            snapshot::draw(c, &SnapshotChart::of_review(data))
+        }),
+        Chart::Matrix => render_rgb(chart.size(data), |c| {
+            matrix::draw(c, &ClassMatrix::of_review(data))
+        }),
+        _ => render_rgb((WIDTH, HEIGHT), |canvas| draw(chart, data, canvas)),
+    }
 }
 
 /// The font family every text uses: plotters looks the registered faces up by this name, and
@@ -167,16 +345,16 @@ fn drawing(error: impl std::fmt::Display) -> ChartError {
 fn draw<DB: DrawingBackend>(
     chart: Chart,
     data: &ReviewData,
-    root: &DrawingArea<DB, Shift>,
+    canvas: &canvas::Canvas<DB>,
 ) -> Result<(), ChartError> {
-    root.fill(&palette::BACKGROUND).map_err(drawing)?;
-    let canvas = canvas::Canvas { area: root };
     match chart {
-        Chart::Rates => rates::rates(&canvas, data),
-        Chart::Comparison => comparison::comparison(&canvas, data),
-        Chart::Distribution => distribution::distribution(&canvas, data),
-        Chart::Timeline => timeline::timeline(&canvas, data),
-        Chart::Heatmap => heatmap::heatmap(&canvas, data),
+        Chart::Rates => rates::rates(canvas, data),
+        Chart::Comparison => comparison::comparison(canvas, data),
+        Chart::Distribution => distribution::distribution(canvas, data),
+        Chart::Timeline => timeline::timeline(canvas, data),
+        Chart::Heatmap => heatmap::heatmap(canvas, data),
+        Chart::Snapshot => snapshot::draw(canvas, &SnapshotChart::of_review(data)),
+        Chart::Matrix => matrix::draw(canvas, &ClassMatrix::of_review(data)),
     }
 }
 
@@ -189,6 +367,7 @@ mod tests {
 
     fn empty() -> ReviewData {
         let mut data = sample();
+        data.indicators = crate::report::IndicatorSection::default();
         data.top.clear();
         data.second.clear();
         data.comparison.states.clear();
@@ -273,7 +452,7 @@ mod tests {
     #[test]
     fn every_chart_renders_as_svg_with_title_date_source_and_labels() {
         let data = sample();
-        let expected: [(Chart, &[&str]); 5] = [
+        let expected: [(Chart, &[&str]); 7] = [
             (
                 Chart::Rates,
                 &["SG1", "SG2", "SG3", "Completion rate", "Goal", "%"],
@@ -311,6 +490,35 @@ mod tests {
             (
                 Chart::Heatmap,
                 &["IDN", "VNM", "SG2", "10.0%", "–", "Member state"],
+            ),
+            (
+                Chart::Snapshot,
+                &[
+                    "SG1",
+                    "SG3",
+                    "Regional (ASEAN)",
+                    "Mean of member states",
+                    "Expected by 2027",
+                    "no indicator",
+                    "17%",
+                ],
+            ),
+            (
+                Chart::Matrix,
+                &[
+                    "ASEAN",
+                    "IDN",
+                    "VNM",
+                    "SP-1",
+                    "SP-3",
+                    "ACH",
+                    "ACC",
+                    "REG",
+                    "INS",
+                    "NT",
+                    "Needs acceleration",
+                    "<title>",
+                ],
             ),
         ];
         for (chart, labels) in expected {
@@ -350,8 +558,9 @@ mod tests {
             // Signature, then IHDR as the first chunk with the canvas size.
             assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
             assert_eq!(&png[12..16], b"IHDR");
-            assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), WIDTH);
-            assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), HEIGHT);
+            let (width, height) = chart.size(&data);
+            assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), width);
+            assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), height);
             // Drawn content cannot compress as well as a blank canvas.
             assert!(
                 png.len() > 2 * blank.len(),
@@ -361,7 +570,7 @@ mod tests {
             );
             // It decodes (CRCs, zlib, filters) to exactly the pixels plotters drew...
             let (w, h, pixels) = png_encoding::tests::decode(&png);
-            assert_eq!((w, h), (WIDTH, HEIGHT));
+            assert_eq!((w, h), chart.size(&data));
             assert_eq!(pixels, rgb(chart, &data).unwrap(), "{}", chart.name());
             // ...which are not blank: text, bars, lines in several colours.
             let not_white = pixels
@@ -373,6 +582,7 @@ mod tests {
             // The first series' colour (the heat map: a 50 % cell) is really there.
             let series = match chart {
                 Chart::Heatmap => viridis(0.5),
+                Chart::Matrix => class_color(crate::domain::IndicatorClass::Regressing),
                 _ => COMPLETION,
             };
             assert!(
@@ -452,6 +662,24 @@ mod tests {
             .collect();
         data.comparison.regional.completion_rate = Some(f64::NAN);
         data.comparison.mean_of_states.completion_rate = Some(2.5);
+        let goal = data.indicators.goals[0].clone();
+        data.indicators.goals = (0..400)
+            .map(|i| crate::report::GoalIndicators {
+                code: format!("G{i}"),
+                mean_of_states: Some(if i % 2 == 0 { -40.0 } else { f64::NAN }),
+                ..goal.clone()
+            })
+            .collect();
+        let line = data.indicators.indicators[0].clone();
+        data.indicators.indicators = vec![line; 300];
+        data.indicators.scopes = data
+            .indicators
+            .scopes
+            .iter()
+            .cycle()
+            .take(60)
+            .cloned()
+            .collect();
         for chart in Chart::ALL {
             let svg = svg(chart, &data).unwrap();
             assert!(
@@ -461,6 +689,167 @@ mod tests {
             );
             png(chart, &data).unwrap();
         }
+    }
+
+    fn trend(code: &str) -> TrendChart {
+        TrendChart::of_review(&sample(), code).unwrap()
+    }
+
+    #[test]
+    fn the_trend_chart_marks_baseline_target_path_fit_and_class() {
+        // SP-1 in ASEAN is DESIGN.md §2b's worked example.
+        let svg = indicator_trend_svg(&trend("SP-1")).unwrap();
+        for label in [
+            "SP-1 Households with broadband access",
+            "ASEAN (regional), in %",
+            "higher is better",
+            "Baseline 2025: 50.0%",
+            "Target 2030: 80.0%",
+            "Straight path",
+            "Weighted trend",
+            "Class: Needs acceleration  [ACC]",
+            "Latest 55.0% (2027)",
+            "current status 16.7%",
+            "expected 40.0%",
+            "anticipated progress 41.0%",
+            "2025",
+            "2030",
+            "Value (%)",
+            "As of 2027-12-31",
+            "sample data for tests",
+        ] {
+            assert!(svg.contains(label), "{label}");
+        }
+        assert_eq!(svg, indicator_trend_svg(&trend("SP-1")).unwrap());
+        // A decreasing indicator in days with two decimals.
+        let svg = indicator_trend_svg(&trend("SP-2")).unwrap();
+        assert!(svg.contains("lower is better"));
+        assert!(svg.contains("Baseline 2025: 10.00 days"));
+        // A long unit: the legend names the years only, the values get a line of their own.
+        let mut long = trend("SP-2");
+        long.unit = "per 100,000 live births in the year".into();
+        let svg = indicator_trend_svg(&long).unwrap();
+        assert!(svg.contains("\nBaseline 2025\n"));
+        assert!(svg.contains(
+            "Baseline 2025: 10.00 per 100,000 live births in the year · Target 2030: 6.00 per"
+        ));
+    }
+
+    #[test]
+    fn the_trend_chart_renders_as_png_and_says_when_there_is_no_target() {
+        let png = indicator_trend_png(&trend("SP-1")).unwrap();
+        let (w, h, pixels) = png_encoding::tests::decode(&png);
+        assert_eq!((w, h), (WIDTH, HEIGHT));
+        assert!(
+            pixels
+                .chunks_exact(3)
+                .any(|p| p == [palette::BLUE.0, palette::BLUE.1, palette::BLUE.2])
+        );
+        assert!(
+            pixels
+                .chunks_exact(3)
+                .any(|p| p == [VERMILLION.0, VERMILLION.1, VERMILLION.2]),
+            "the fit is drawn"
+        );
+
+        let mut none = trend("SP-1");
+        none.figures = crate::engine::indicators::ScopeProgress {
+            baseline: None,
+            target: None,
+            latest: None,
+            points: Vec::new(),
+            class: crate::domain::IndicatorClass::NoTarget,
+            ..none.figures
+        };
+        let svg = indicator_trend_svg(&none).unwrap();
+        assert!(svg.contains("No data: no target is set for ASEAN"));
+        assert!(svg.contains("As of 2027-12-31"));
+        indicator_trend_png(&none).unwrap();
+    }
+
+    #[test]
+    fn the_trend_chart_renders_extreme_figures() {
+        use crate::engine::indicators::YearValue;
+        let mut chart = trend("SP-1");
+        // One point only, far outside the target, in a year long after it.
+        chart.figures.points = vec![
+            YearValue {
+                year: 2025,
+                value: 50.0,
+            },
+            YearValue {
+                year: 2090,
+                value: -1.0e12,
+            },
+        ];
+        chart.figures.anticipated_value = Some(f64::INFINITY);
+        chart.figures.current_status = Some(f64::NAN);
+        chart.unit = "a remarkably long unit name ".repeat(6);
+        let svg = indicator_trend_svg(&chart).unwrap();
+        assert!(svg.contains("Value (a remarkably long unit"));
+        indicator_trend_png(&chart).unwrap();
+        // Many points, all equal.
+        chart.figures.points = (2025..2400)
+            .map(|year| YearValue { year, value: 50.0 })
+            .collect();
+        chart.figures.target = Some(YearValue {
+            year: 2030,
+            value: 50.0,
+        });
+        indicator_trend_svg(&chart).unwrap();
+        indicator_trend_png(&chart).unwrap();
+    }
+
+    #[test]
+    fn the_snapshot_draws_the_series_it_is_given() {
+        let mut chart = SnapshotChart::of_review(&sample());
+        assert_eq!(
+            chart.bars[0].values[0].map(|v| (v * 1e6).round()),
+            Some(166_667.0)
+        );
+        assert_eq!(chart.bars[1].expected, Some((0.4 + 2.0 / 3.0) / 2.0));
+        chart.series = ["Viet Nam".into(), String::new()];
+        let svg = goal_snapshot_svg(&chart).unwrap();
+        assert!(svg.contains("Viet Nam") && svg.contains("Expected by 2027"));
+        assert!(!svg.contains("Mean of member states"));
+        goal_snapshot_png(&chart).unwrap();
+        chart.bars.clear();
+        assert!(goal_snapshot_svg(&chart).unwrap().contains("No data"));
+    }
+
+    #[test]
+    fn the_class_matrix_names_every_class_in_text_and_grows_with_its_rows() {
+        let data = sample();
+        let matrix = ClassMatrix::of_review(&data);
+        let svg = class_matrix_svg(&matrix).unwrap();
+        // The SVG's accessible name comes first.
+        assert!(svg.contains(
+            "<title>Indicators: progress class by scope: 3 indicators in 5 scopes, ACH = Achieved"
+        ));
+        // SP-1: ASEAN needs acceleration, THA achieved, TLS regressing, VNM no target.
+        assert_eq!(
+            data.indicators.indicators[0].classes,
+            [
+                crate::domain::IndicatorClass::NeedsAcceleration,
+                crate::domain::IndicatorClass::OnTrack,
+                crate::domain::IndicatorClass::Achieved,
+                crate::domain::IndicatorClass::Regressing,
+                crate::domain::IndicatorClass::NoTarget,
+            ]
+        );
+        for code in ["ACC", "ON", "ACH", "REG", "NT", "INS"] {
+            assert!(svg.contains(&format!("\n{code}\n")), "{code}");
+        }
+        assert_eq!(matrix.size(), (WIDTH, matrix::MIN_HEIGHT));
+        let mut many = matrix.clone();
+        many.rows = many.rows.iter().cycle().take(40).cloned().collect();
+        let (_, tall) = many.size();
+        assert!(tall > HEIGHT, "{tall}");
+        let (w, h, _) = png_encoding::tests::decode(&class_matrix_png(&many).unwrap());
+        assert_eq!((w, h), (WIDTH, tall));
+        many.rows = many.rows.iter().cycle().take(5000).cloned().collect();
+        assert_eq!(many.size(), (WIDTH, matrix::MAX_HEIGHT));
+        class_matrix_png(&many).unwrap();
     }
 
     #[test]
@@ -501,6 +890,19 @@ mod tests {
             std::fs::write(
                 dir.join(format!("{name}-crowded.png")),
                 png(chart, &crowded).unwrap(),
+            )
+            .unwrap();
+        }
+        for code in ["SP-1", "SP-2", "SP-3"] {
+            let chart = TrendChart::of_review(&data, code).unwrap();
+            std::fs::write(
+                dir.join(format!("trend-{code}.png")),
+                indicator_trend_png(&chart).unwrap(),
+            )
+            .unwrap();
+            std::fs::write(
+                dir.join(format!("trend-{code}.svg")),
+                indicator_trend_svg(&chart).unwrap(),
             )
             .unwrap();
         }

@@ -6,6 +6,7 @@ use plotters::style::FontStyle;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::FAMILY;
+use crate::domain::IndicatorClass;
 
 // ---------------------------------------------------------------------------------------------
 // Colours
@@ -99,3 +100,52 @@ pub(super) fn bold(size: f64, color: &'static RGBColor, h: HPos, v: VPos) -> Tex
         .color(color)
         .pos(Pos::new(h, v))
 }
+
+// ---------------------------------------------------------------------------------------------
+// Indicator classes
+
+/// Okabe–Ito colours used for the classes only.
+pub(super) const BLUISH_GREEN: RGBColor = RGBColor(0, 158, 115); // L* 57
+pub(super) const ORANGE: RGBColor = RGBColor(230, 159, 0); // L* 72
+pub(super) const VERMILLION: RGBColor = RGBColor(213, 94, 0); // L* 56
+
+/// The colour of an indicator class: blue for achieved, green for on track, yellow, orange and
+/// vermillion as the outlook worsens, light grey for too little data, white for no target.
+/// Colour is never the only cue: every cell and legend entry also carries [`class_code`].
+pub(super) fn class_color(class: IndicatorClass) -> RGBColor {
+    match class {
+        IndicatorClass::Achieved => BLUE,
+        IndicatorClass::OnTrack => BLUISH_GREEN,
+        IndicatorClass::NeedsAcceleration => YELLOW,
+        IndicatorClass::Stagnating => ORANGE,
+        IndicatorClass::Regressing => VERMILLION,
+        IndicatorClass::InsufficientData => MISSING,
+        IndicatorClass::NoTarget => BACKGROUND,
+    }
+}
+
+/// The short code printed in a class's cells and in the legend, so that the class reads in
+/// greyscale and to a screen reader (the SVG's text): `ACH`, `ON`, `ACC`, `STG`, `REG`, `INS`,
+/// `NT`.
+pub fn class_code(class: IndicatorClass) -> &'static str {
+    match class {
+        IndicatorClass::Achieved => "ACH",
+        IndicatorClass::OnTrack => "ON",
+        IndicatorClass::NeedsAcceleration => "ACC",
+        IndicatorClass::Stagnating => "STG",
+        IndicatorClass::Regressing => "REG",
+        IndicatorClass::InsufficientData => "INS",
+        IndicatorClass::NoTarget => "NT",
+    }
+}
+
+/// The classes in the order charts and tables list them: best outlook first.
+pub const CLASS_ORDER: [IndicatorClass; 7] = [
+    IndicatorClass::Achieved,
+    IndicatorClass::OnTrack,
+    IndicatorClass::NeedsAcceleration,
+    IndicatorClass::Stagnating,
+    IndicatorClass::Regressing,
+    IndicatorClass::InsufficientData,
+    IndicatorClass::NoTarget,
+];

@@ -1,6 +1,7 @@
 //! The report's content, section by section, laid out with [`super::layout`].
 
 use super::*;
+use crate::report::html::PlainTable;
 
 impl<'a> Layout<'a> {
     // -----------------------------------------------------------------------------------------
@@ -203,38 +204,52 @@ impl<'a> Layout<'a> {
                 "completeness" => {
                     self.intro(&r.completeness_intro);
                     for t in &r.completeness {
-                        let columns: Vec<Column> = t
-                            .head
-                            .iter()
-                            .zip(&t.numeric)
-                            .enumerate()
-                            .map(|(i, (h, &numeric))| {
-                                if numeric {
-                                    Column::num(h)
-                                } else if i == 0 {
-                                    Column::flex(h)
-                                } else {
-                                    Column::left(h)
-                                }
-                            })
-                            .collect();
-                        let rows: Vec<Row> = t
-                            .rows
-                            .iter()
-                            .map(|cells| Row {
-                                style: RowStyle::Normal,
-                                cells: cells.iter().map(|c| c.as_str().into()).collect(),
-                            })
-                            .collect();
-                        self.table(&t.caption, &columns, &rows);
+                        self.plain_table(t);
                     }
                 }
-                "indicators" => self.paragraph(&r.indicators, Face::Regular, BODY, INK, 0.0),
+                "indicators" => {
+                    self.intro(&r.indicators);
+                    self.place_figure(r, "indicator-snapshot")?;
+                    for (i, t) in r.indicator_tables.iter().enumerate() {
+                        if i == 1 {
+                            self.place_figure(r, "indicator-classes")?;
+                        }
+                        self.plain_table(t);
+                    }
+                }
                 "methods" => self.methods(r),
                 _ => {}
             }
         }
         Ok(())
+    }
+
+    /// A table of text cells: the first column flexible, numbers right-aligned.
+    pub(super) fn plain_table(&mut self, t: &PlainTable) {
+        let columns: Vec<Column> = t
+            .head
+            .iter()
+            .zip(&t.numeric)
+            .enumerate()
+            .map(|(i, (h, &numeric))| {
+                if numeric {
+                    Column::num(h)
+                } else if i == 0 {
+                    Column::flex(h)
+                } else {
+                    Column::left(h)
+                }
+            })
+            .collect();
+        let rows: Vec<Row> = t
+            .rows
+            .iter()
+            .map(|cells| Row {
+                style: RowStyle::Normal,
+                cells: cells.iter().map(|c| c.as_str().into()).collect(),
+            })
+            .collect();
+        self.table(&t.caption, &columns, &rows);
     }
 
     pub(super) fn intro(&mut self, text: &str) {

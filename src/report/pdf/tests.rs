@@ -42,7 +42,14 @@ fn the_pdf_has_real_text_with_the_title_date_and_figures() {
         "58.3% (700 of 1,200 progress points)",
         "34.8% (16 of 46 applicable cells)",
         "completion_rate = completed / applicable.",
-        "No results-framework indicators are recorded yet.",
+        "3 results-framework indicators are measured",
+        "Indicator classes by goal",
+        "Indicators: regional (ASEAN) figures",
+        "50.0 (2025)",
+        "55.0 (2027)",
+        "Needs acceleration",
+        "10.00 (2025)",
+        "weight w = year − b + 1",
     ] {
         let expected: String = expected.split_whitespace().collect();
         assert!(

@@ -179,7 +179,7 @@ impl Tracker {
             timeline: Vec::new(),
             not_started: Vec::new(),
             stale: Vec::new(),
-            indicators: 0,
+            indicators: Default::default(),
             rounds: Vec::new(),
             basis: comparison.basis,
             other_basis: None,
