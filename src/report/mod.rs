@@ -219,7 +219,11 @@ impl IndicatorSection {
             })
             .collect();
         let goal_position = |goal: &str| goals.iter().position(|(code, _)| code == goal);
-        indicators.sort_by_cached_key(|i| (goal_position(&i.goal), natural_key(&i.code)));
+        indicators.sort_by(|a, b| {
+            goal_position(&a.goal)
+                .cmp(&goal_position(&b.goal))
+                .then_with(|| crate::domain::natural_order(&a.code, &b.code))
+        });
         let year = as_of.year();
         let goals = goals
             .iter()
@@ -253,29 +257,6 @@ impl IndicatorSection {
             indicators,
         }
     }
-}
-
-/// A code's sort key in natural order: runs of digits compare as numbers.
-fn natural_key(code: &str) -> Vec<(bool, u64, String)> {
-    let mut key = Vec::new();
-    let mut chars = code.chars().peekable();
-    while let Some(&first) = chars.peek() {
-        let digits = first.is_ascii_digit();
-        let mut run = String::new();
-        while let Some(&c) = chars.peek() {
-            if c.is_ascii_digit() != digits {
-                break;
-            }
-            run.push(c);
-            chars.next();
-        }
-        key.push(if digits {
-            (true, run.parse().unwrap_or(u64::MAX), run)
-        } else {
-            (false, 0, run)
-        });
-    }
-    key
 }
 
 /// One indicator with its progress in every scope and the top-level node it is under: what

@@ -44,9 +44,9 @@ pub use notifications::{
 pub use pages::{
     ActivityCount, BodyFramework, BodyPage, DESK_PAGE, Dashboard, DeskFilter, DeskRow,
     FocalFramework, FocalHome, FocalRound, FrameworkPanel, GoalLine, GridRow, GridView, HOME_LIST,
-    IndicatorBoard, IndicatorCounts, IndicatorLine, IndicatorPage, LaggingMeasure, LevelComparison,
-    LevelRow, MeasurePage, NodeRef, ObservationGrid, ObservationRow, ReviewDesk, StatePage,
-    TreeRow, TreeView,
+    IndicatorBoard, IndicatorChart, IndicatorCounts, IndicatorLine, IndicatorPage, LaggingMeasure,
+    LevelComparison, LevelRow, MeasurePage, NodeRef, ObservationGrid, ObservationRow, ReviewDesk,
+    StatePage, TreeRow, TreeView,
 };
 pub use rounds::{
     AwaitingSubmission, DEFAULT_DUE_DAYS, DEFAULT_OPEN_DAYS, MAX_PLAN_DAYS, MatrixColumn,

@@ -144,40 +144,18 @@ impl Tracker {
         let scopes: Vec<Scope> = std::iter::once(Scope::Asean)
             .chain(participants.iter().cloned().map(Scope::State))
             .collect();
-        let indicators = {
-            let when = IndicatorAt { at, basis };
-            // The top-level node an indicator's node is under (itself when it is one).
-            let goal_of = |node: &str| {
-                let mut i = s.outline.find(node)?;
-                while let Some(parent) = s.outline.nodes.get(i)?.parent {
-                    i = parent;
-                }
-                Some(s.outline.nodes.get(i)?.code.clone())
-            };
-            let measured = indicator_data
-                .records
-                .iter()
-                .zip(&indicator_data.indicators)
-                .filter(|(record, _)| !record.retired)
-                .map(|(record, indicator)| MeasuredIndicator {
-                    indicator: indicator.clone(),
-                    goal: goal_of(&indicator.node).unwrap_or_default(),
-                    progress: indicator_progress(
-                        indicator,
-                        &participants,
-                        indicator_data.targets_of(record.id),
-                        indicator_data.observations_of(record.id),
-                        when,
-                    ),
-                })
-                .collect();
-            let goals: Vec<(String, String)> = top
-                .nodes
-                .iter()
-                .map(|n| (n.code.clone(), n.title.clone()))
-                .collect();
-            IndicatorSection::build(&goals, scopes.clone(), as_of, measured)
-        };
+        let goals: Vec<(String, String)> = top
+            .nodes
+            .iter()
+            .map(|n| (n.code.clone(), n.title.clone()))
+            .collect();
+        let indicators = indicator_section(
+            &s.outline,
+            &goals,
+            &participants,
+            &indicator_data,
+            IndicatorAt { at, basis },
+        );
         let stale_since = as_of
             .checked_sub_months(Months::new(STALE_AFTER_MONTHS))
             .unwrap_or(NaiveDate::MIN);
@@ -321,6 +299,94 @@ impl Tracker {
         } else {
             "status reports recorded in blueprint-tracker".to_owned()
         })
+    }
+}
+
+/// The indicators section of `participants` (`ASEAN` first) under `goals` (the top-level
+/// nodes, code and title, in tree order): every indicator that is not retired, as of `when`.
+fn indicator_section(
+    outline: &engine::Outline,
+    goals: &[(String, String)],
+    participants: &[crate::domain::StateCode],
+    data: &super::indicator_cache::IndicatorData,
+    when: IndicatorAt,
+) -> IndicatorSection {
+    let scopes: Vec<Scope> = std::iter::once(Scope::Asean)
+        .chain(participants.iter().cloned().map(Scope::State))
+        .collect();
+    // The top-level node an indicator's node is under (itself when it is one).
+    let goal_of = |node: &str| {
+        let mut i = outline.find(node)?;
+        while let Some(parent) = outline.nodes.get(i)?.parent {
+            i = parent;
+        }
+        Some(outline.nodes.get(i)?.code.clone())
+    };
+    let measured = data
+        .records
+        .iter()
+        .zip(&data.indicators)
+        .filter(|(record, _)| !record.retired)
+        .map(|(record, indicator)| MeasuredIndicator {
+            indicator: indicator.clone(),
+            goal: goal_of(&indicator.node).unwrap_or_default(),
+            progress: indicator_progress(
+                indicator,
+                participants,
+                data.targets_of(record.id),
+                data.observations_of(record.id),
+                when,
+            ),
+        })
+        .collect();
+    IndicatorSection::build(goals, scopes, when.at.as_of, measured)
+}
+
+impl Tracker {
+    /// A framework's indicators section as of a date on a basis (what the review report's
+    /// "Indicators" section holds), with the frame its charts print: the pages' goal snapshot
+    /// and class matrix.
+    ///
+    /// # Errors
+    /// `UnknownFramework`; the store fails.
+    pub async fn indicator_section(
+        &self,
+        framework: &str,
+        as_of: NaiveDate,
+        basis: Basis,
+    ) -> ServiceResult<(IndicatorSection, crate::report::charts::ChartFrame, String)> {
+        let fw = self.framework(framework).await?;
+        let source = self.source_line(&fw.code).await?;
+        let data = self.indicator_data(&fw).await?;
+        let state = self.figures_state(&fw).await?;
+        let s = read(&state);
+        let participants = participants_as_of(&s.participations, as_of);
+        let goals: Vec<(String, String)> = s
+            .outline
+            .nodes
+            .iter()
+            .filter(|n| n.parent.is_none())
+            .map(|n| (n.code.clone(), n.title.clone()))
+            .collect();
+        let at = At {
+            as_of,
+            known_at: None,
+        };
+        let section = indicator_section(
+            &s.outline,
+            &goals,
+            &participants,
+            &data,
+            IndicatorAt { at, basis },
+        );
+        let frame = crate::report::charts::ChartFrame {
+            framework: fw.title.clone(),
+            as_of,
+            known_at: None,
+            source,
+        };
+        let level = fw.levels.first().cloned().unwrap_or_default();
+        Ok((section, frame, level))
     }
 }
 

@@ -20,7 +20,7 @@
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use super::Session;
 use super::browse::as_of_param;
@@ -33,8 +33,9 @@ use crate::domain::{
     Basis, Direction, IndicatorClass, Observation, Scope, StateCode, is_percent_unit,
 };
 use crate::edge::AppState;
+use crate::edge::Problem;
 use crate::engine::indicators::{ClassCounts, ScopeProgress};
-use crate::service::{IndicatorCounts, IndicatorLine, today};
+use crate::service::{IndicatorChart, IndicatorCounts, IndicatorLine, today};
 
 // ---------------------------------------------------------------------------------------------
 // Wording shared with the dashboard and the member-state page
@@ -240,7 +241,19 @@ impl DashboardIndicators {
                 framework,
                 &[("as_of", as_of.to_owned()), ("basis", basis_param(basis))],
             ),
-            snapshot: None,
+            snapshot: Some(ChartSlot {
+                src: format!(
+                    "/frameworks/{}/indicator-snapshot.svg{}",
+                    segment(framework),
+                    query_string(&[("as_of", as_of.to_owned()), ("basis", basis_param(basis))])
+                ),
+                alt: "Bar chart: for each goal, the mean current status of its indicators — \
+                      regional (ASEAN) and the mean of the member states — as a share of the way \
+                      from baseline to target, against the share expected by the as-of year. The \
+                      list of indicators gives every figure."
+                    .to_owned(),
+                caption: format!("Indicators: current status against expected, as of {as_of}."),
+            }),
         }
     }
 }
@@ -331,6 +344,8 @@ struct ListPage {
     rows: Vec<ListRow>,
     retired: Vec<(String, String, String)>,
     legend: Vec<(ClassBadge, &'static str)>,
+    /// The class matrix: every indicator in ASEAN and in each participant.
+    matrix: Option<ChartSlot>,
 }
 
 struct ListRow {
@@ -508,6 +523,22 @@ pub async fn list(
             .into_iter()
             .map(|c| (ClassBadge::of(c), class_meaning(c)))
             .collect(),
+        matrix: (!board.lines.is_empty()).then(|| ChartSlot {
+            src: format!(
+                "/frameworks/{}/indicator-classes.svg{}",
+                segment(&f.code),
+                query_string(&[("as_of", as_of_text.clone()), ("basis", basis_param(basis))])
+            ),
+            alt: "A grid of every indicator (rows) in ASEAN and each participating member state \
+                  (columns), each cell the indicator's progress class as a colour and a \
+                  three-letter code (ACH achieved, ON on track, ACC needs acceleration, STG \
+                  stagnating, REG regressing, INS insufficient data, NT no target). The list \
+                  above, with “Figures for” set to a state, gives the same classes as text."
+                .to_owned(),
+            caption: format!(
+                "Class of every indicator in ASEAN and in each member state, as of {as_of_text}."
+            ),
+        }),
         as_of: as_of_text,
         chrome,
     })
@@ -826,6 +857,27 @@ pub async fn detail(
         })
         .collect();
 
+    let trend_chart = trend_figures
+        .filter(|s| s.target.is_some())
+        .map(|_| ChartSlot {
+            src: format!(
+                "/frameworks/{}/indicators/{}/trend.svg{}",
+                segment(&f.code),
+                segment(&i.code),
+                query_string(&[
+                    ("scope", trend.to_string()),
+                    ("as_of", as_of_text.clone()),
+                    ("basis", basis_param(basis)),
+                ])
+            ),
+            alt: format!(
+                "Line chart of {} in {trend_name}: the baseline, each year's value, the target, \
+                     the straight path from baseline to target and the trend of the values \
+                     extended to the target year. The table below lists the points.",
+                i.code
+            ),
+            caption: format!("{} in {trend_name}, as of {as_of_text}.", i.code),
+        });
     let node = line.node.as_ref();
     render(&IndicatorView {
         fw_href: format!(
@@ -871,7 +923,7 @@ pub async fn detail(
         trend_name,
         trend_points,
         trend_summary,
-        trend_chart: None,
+        trend_chart,
         classes,
         mean_text,
         scope_tables,
@@ -884,6 +936,91 @@ pub async fn detail(
         as_of: as_of_text,
         chrome,
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The charts (SVG), drawn by the review report's chart code
+
+/// The `as_of` (today by default) and `basis` of a chart's address, or a 400 problem.
+fn chart_params(
+    params: &Pairs,
+) -> Result<(chrono::NaiveDate, crate::domain::Basis), Box<Response>> {
+    let as_of = params
+        .date("as_of")
+        .map(|d| d.unwrap_or_else(today))
+        .map_err(|message| Box::new(Problem::bad_query("as_of", message).into_response()))?;
+    Ok((as_of, params.basis()))
+}
+
+fn svg_response(result: Result<String, crate::service::ServiceError>) -> Response {
+    match result {
+        Ok(svg) => ([(axum::http::header::CONTENT_TYPE, "image/svg+xml")], svg).into_response(),
+        Err(e) => Problem::from(e).into_response(),
+    }
+}
+
+/// `GET /frameworks/{fw}/indicator-snapshot.svg?as_of=&basis=`: per goal, the indicators'
+/// mean current status (regional and mean of states) against where they should be by now.
+pub async fn snapshot_svg(
+    State(state): State<AppState>,
+    Path(fw): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let params = Pairs::parse(query.as_deref().unwrap_or_default());
+    let (as_of, basis) = match chart_params(&params) {
+        Ok(p) => p,
+        Err(response) => return *response,
+    };
+    svg_response(
+        state
+            .tracker
+            .indicator_chart_svg(&fw, IndicatorChart::Snapshot, as_of, basis)
+            .await,
+    )
+}
+
+/// `GET /frameworks/{fw}/indicator-classes.svg?as_of=&basis=`: the class matrix, indicators ×
+/// ASEAN and the participants.
+pub async fn classes_svg(
+    State(state): State<AppState>,
+    Path(fw): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let params = Pairs::parse(query.as_deref().unwrap_or_default());
+    let (as_of, basis) = match chart_params(&params) {
+        Ok(p) => p,
+        Err(response) => return *response,
+    };
+    svg_response(
+        state
+            .tracker
+            .indicator_chart_svg(&fw, IndicatorChart::Classes, as_of, basis)
+            .await,
+    )
+}
+
+/// `GET /frameworks/{fw}/indicators/{code}/trend.svg?scope=&as_of=&basis=`: one indicator's
+/// trend in one scope (`ASEAN` by default).
+pub async fn trend_svg(
+    State(state): State<AppState>,
+    Path((fw, code)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let params = Pairs::parse(query.as_deref().unwrap_or_default());
+    let (as_of, basis) = match chart_params(&params) {
+        Ok(p) => p,
+        Err(response) => return *response,
+    };
+    let scope = match params.one("scope").map(str::parse::<Scope>).transpose() {
+        Ok(s) => s.unwrap_or(Scope::Asean),
+        Err(e) => return Problem::bad_query("scope", e.0).into_response(),
+    };
+    svg_response(
+        state
+            .tracker
+            .indicator_trend_svg(&fw, &code, &scope, as_of, basis)
+            .await,
+    )
 }
 
 #[cfg(test)]

@@ -57,6 +57,18 @@ pub fn routes() -> Router<AppState> {
         .route("/frameworks/{fw}/measures/{code}", get(browse::measure))
         .route("/frameworks/{fw}/indicators", get(indicators::list))
         .route(
+            "/frameworks/{fw}/indicator-snapshot.svg",
+            get(indicators::snapshot_svg),
+        )
+        .route(
+            "/frameworks/{fw}/indicator-classes.svg",
+            get(indicators::classes_svg),
+        )
+        .route(
+            "/frameworks/{fw}/indicators/{code}/trend.svg",
+            get(indicators::trend_svg),
+        )
+        .route(
             "/frameworks/{fw}/indicators/{code}",
             get(indicators::detail),
         )

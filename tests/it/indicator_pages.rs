@@ -378,3 +378,89 @@ async fn the_demo_shows_every_class_in_2030_and_only_the_early_ones_in_2026() {
     let dashboard = page(&app, "/?as_of=2030-12-31").await;
     assert!(dashboard.contains("The 24 indicators by progress class"));
 }
+
+/// The raw answer of a chart's address: its status, media type and body.
+async fn chart(app: &TestApp, path: &str) -> (u16, String, String) {
+    let response = app.get(path).await;
+    let status = response.status().as_u16();
+    let media = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    (status, media, response.text().await.expect("a body"))
+}
+
+#[tokio::test]
+async fn the_pages_show_the_snapshot_the_class_matrix_and_the_trend_drawn_from_the_figures() {
+    let (app, _) = seeded().await;
+    let fw = "/frameworks/ascc-strategic-plan";
+
+    // The dashboard's goal snapshot.
+    let dashboard = page(&app, &format!("/?as_of={AS_OF}")).await;
+    let snapshot = format!("{fw}/indicator-snapshot.svg?as_of={AS_OF}");
+    assert!(
+        dashboard.contains(&format!("src=\"{snapshot}\"")),
+        "{dashboard}"
+    );
+    let (status, media, svg) = chart(&app, &snapshot).await;
+    assert_eq!((status, media.as_str()), (200, "image/svg+xml"));
+    for text in [
+        "Indicators: current status against expected",
+        "Expected by 2027",
+        "SG1",
+        "SG12",
+        "Mean of member states",
+    ] {
+        assert!(svg.contains(text), "snapshot: {text}");
+    }
+
+    // The list's class matrix: ASEAN met KPI-1's target; Viet Nam needs to accelerate on it
+    // and regresses on KPI-2, which has no regional target.
+    let list = page(&app, &format!("{PAGES}?as_of={AS_OF}")).await;
+    let matrix = format!("{fw}/indicator-classes.svg?as_of={AS_OF}");
+    assert!(list.contains(&format!("src=\"{matrix}\"")));
+    let (status, media, svg) = chart(&app, &matrix).await;
+    assert_eq!((status, media.as_str()), (200, "image/svg+xml"));
+    for text in ["KPI-1", "KPI-2", "ASEAN", "VNM", "ACH", "ACC", "NT"] {
+        assert!(svg.contains(&format!(">\n{text}\n<")), "matrix: {text}");
+    }
+
+    // Viet Nam's trend of KPI-1 on the indicator page.
+    let detail = page(&app, &format!("{PAGES}/KPI-1?as_of={AS_OF}&trend=VNM")).await;
+    let trend = format!("{PAGES}/KPI-1/trend.svg?scope=VNM&as_of={AS_OF}");
+    // (the `&` of the address is escaped in the page's attribute)
+    assert!(
+        detail.contains(&format!("src=\"{}\"", trend.replace('&', "&#38;"))),
+        "{detail}"
+    );
+    let (status, media, svg) = chart(&app, &trend).await;
+    assert_eq!((status, media.as_str()), (200, "image/svg+xml"));
+    for text in [
+        "KPI-1 Households with broadband access",
+        "Viet Nam",
+        "Baseline 2025: 50.0%",
+        "Target 2030: 80.0%",
+        "Needs acceleration",
+    ] {
+        assert!(svg.contains(text), "trend: {text}");
+    }
+    // Without a regional target there is no trend to draw, and no chart on the page.
+    let no_target = page(&app, &format!("{PAGES}/KPI-2?as_of={AS_OF}")).await;
+    assert!(!no_target.contains("trend.svg"));
+
+    // Bad addresses are problems, not pictures.
+    let (status, media, _) = chart(
+        &app,
+        &format!("{fw}/indicator-snapshot.svg?as_of=31/12/2027"),
+    )
+    .await;
+    assert_eq!((status, media.as_str()), (400, "application/problem+json"));
+    let (status, _, _) = chart(&app, &format!("{PAGES}/NOPE/trend.svg")).await;
+    assert_eq!(status, 404);
+    let (status, _, _) = chart(&app, &format!("{PAGES}/KPI-1/trend.svg?scope=XYZ")).await;
+    assert_eq!(status, 404, "no such participant");
+    let (status, _, _) = chart(&app, &format!("{PAGES}/KPI-1/trend.svg?scope=asean-ish")).await;
+    assert_eq!(status, 400);
+}

@@ -57,11 +57,15 @@ pub struct MatrixRow {
 impl ClassMatrix {
     /// The matrix of a review report's indicators.
     pub fn of_review(data: &ReviewData) -> Self {
+        Self::of_section(ChartFrame::of(data), &data.indicators)
+    }
+
+    /// The matrix of an indicators section (a report's, or one computed for a page).
+    pub fn of_section(frame: ChartFrame, section: &crate::report::IndicatorSection) -> Self {
         Self {
-            frame: ChartFrame::of(data),
-            scopes: data.indicators.scopes.clone(),
-            rows: data
-                .indicators
+            frame,
+            scopes: section.scopes.clone(),
+            rows: section
                 .indicators
                 .iter()
                 .map(|i| MatrixRow {

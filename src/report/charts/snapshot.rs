@@ -59,22 +59,37 @@ pub struct SnapshotBar {
 impl SnapshotChart {
     /// The snapshot of a review report's indicators, one group per top-level node.
     pub fn of_review(data: &ReviewData) -> Self {
+        let level = data
+            .framework
+            .levels
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "top-level node".to_owned());
+        Self::of_section(super::ChartFrame::of(data), &level, &data.indicators)
+    }
+
+    /// The snapshot of an indicators section (a report's, or one computed for a page), one
+    /// group per top-level node named `level`, expected as of the frame's year.
+    pub fn of_section(
+        frame: super::ChartFrame,
+        level: &str,
+        section: &crate::report::IndicatorSection,
+    ) -> Self {
         use chrono::Datelike;
+        let level = if level.trim().is_empty() {
+            "top-level node"
+        } else {
+            level
+        };
         Self {
-            frame: super::ChartFrame::of(data),
-            level: data
-                .framework
-                .levels
-                .first()
-                .cloned()
-                .unwrap_or_else(|| "top-level node".to_owned()),
-            year: data.as_of.year(),
+            year: frame.as_of.year(),
+            frame,
+            level: level.to_owned(),
             series: [
                 "Regional (ASEAN)".to_owned(),
                 "Mean of member states".to_owned(),
             ],
-            bars: data
-                .indicators
+            bars: section
                 .goals
                 .iter()
                 .map(|g| SnapshotBar {

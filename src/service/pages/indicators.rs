@@ -265,3 +265,74 @@ fn line_of(outline: &Outline, indicator: &Indicator, progress: IndicatorProgress
         progress,
     }
 }
+
+/// Which of a framework's indicator charts a page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndicatorChart {
+    /// Per goal, the mean current status against the expected line.
+    Snapshot,
+    /// Indicators × scopes, the class in each cell.
+    Classes,
+}
+
+impl Tracker {
+    /// A framework's goal snapshot or class matrix as SVG, as of `as_of` on `basis` (the
+    /// review report's charts, for the pages).
+    ///
+    /// # Errors
+    /// `UnknownFramework`; the store fails; drawing fails (`Internal`).
+    pub async fn indicator_chart_svg(
+        &self,
+        framework: &str,
+        chart: IndicatorChart,
+        as_of: NaiveDate,
+        basis: Basis,
+    ) -> ServiceResult<String> {
+        use crate::report::charts::{
+            ClassMatrix, SnapshotChart, class_matrix_svg, goal_snapshot_svg,
+        };
+        let (section, frame, level) = self.indicator_section(framework, as_of, basis).await?;
+        let frame = indicator_frame(frame);
+        match chart {
+            IndicatorChart::Snapshot => {
+                goal_snapshot_svg(&SnapshotChart::of_section(frame, &level, &section))
+            }
+            IndicatorChart::Classes => class_matrix_svg(&ClassMatrix::of_section(frame, &section)),
+        }
+        .map_err(|e| super::super::ServiceError::Internal(format!("indicator chart: {e}")))
+    }
+
+    /// One indicator's trend in `scope` as SVG, as of `as_of` on `basis`.
+    ///
+    /// # Errors
+    /// `UnknownFramework`; `NotFound` for an unknown indicator or a scope without figures (not
+    /// a participant on the date); the store fails; drawing fails (`Internal`).
+    pub async fn indicator_trend_svg(
+        &self,
+        framework: &str,
+        code: &str,
+        scope: &crate::domain::Scope,
+        as_of: NaiveDate,
+        basis: Basis,
+    ) -> ServiceResult<String> {
+        use crate::report::charts::{TrendChart, indicator_trend_svg};
+        let page = self.indicator_page(framework, code, as_of, basis).await?;
+        let Some(figures) = page.line.in_scope(scope).cloned() else {
+            return Err(super::super::ServiceError::NotFound(format!(
+                "{scope} has no figures for `{code}` in `{framework}` on {as_of}: it does not take part then"
+            )));
+        };
+        let (_, frame, _) = self.indicator_section(framework, as_of, basis).await?;
+        let chart = TrendChart::new(indicator_frame(frame), &page.line.indicator, figures);
+        indicator_trend_svg(&chart)
+            .map_err(|e| super::super::ServiceError::Internal(format!("indicator chart: {e}")))
+    }
+}
+
+/// The frame of an indicator chart: its source names indicator values, not status reports.
+fn indicator_frame(
+    mut frame: crate::report::charts::ChartFrame,
+) -> crate::report::charts::ChartFrame {
+    frame.source = frame.source.replace("status reports", "indicator values");
+    frame
+}

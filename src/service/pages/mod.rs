@@ -37,7 +37,9 @@ pub use dashboard::{Dashboard, FrameworkPanel};
 pub use desk::{DESK_PAGE, DeskFilter, DeskRow, ReviewDesk};
 pub use framework::{TreeRow, TreeView};
 pub use grid::{GridRow, GridView};
-pub use indicators::{IndicatorBoard, IndicatorCounts, IndicatorLine, IndicatorPage, NodeRef};
+pub use indicators::{
+    IndicatorBoard, IndicatorChart, IndicatorCounts, IndicatorLine, IndicatorPage, NodeRef,
+};
 pub use me::{FocalFramework, FocalHome, FocalRound, HOME_LIST};
 pub use measure::MeasurePage;
 pub use observations::{ObservationGrid, ObservationRow};
