@@ -959,14 +959,14 @@ fn svg_response(result: Result<String, crate::service::ServiceError>) -> Respons
     }
 }
 
-/// `GET /frameworks/{fw}/indicator-snapshot.svg?as_of=&basis=`: per goal, the indicators'
-/// mean current status (regional and mean of states) against where they should be by now.
-pub async fn snapshot_svg(
-    State(state): State<AppState>,
-    Path(fw): Path<String>,
-    RawQuery(query): RawQuery,
+/// One of a framework's indicator charts as of `as_of` on `basis`.
+async fn framework_chart(
+    state: &AppState,
+    fw: &str,
+    query: Option<&str>,
+    chart: IndicatorChart,
 ) -> Response {
-    let params = Pairs::parse(query.as_deref().unwrap_or_default());
+    let params = Pairs::parse(query.unwrap_or_default());
     let (as_of, basis) = match chart_params(&params) {
         Ok(p) => p,
         Err(response) => return *response,
@@ -974,9 +974,19 @@ pub async fn snapshot_svg(
     svg_response(
         state
             .tracker
-            .indicator_chart_svg(&fw, IndicatorChart::Snapshot, as_of, basis)
+            .indicator_chart_svg(fw, chart, as_of, basis)
             .await,
     )
+}
+
+/// `GET /frameworks/{fw}/indicator-snapshot.svg?as_of=&basis=`: per goal, the indicators'
+/// mean current status (regional and mean of states) against where they should be by now.
+pub async fn snapshot_svg(
+    State(state): State<AppState>,
+    Path(fw): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    framework_chart(&state, &fw, query.as_deref(), IndicatorChart::Snapshot).await
 }
 
 /// `GET /frameworks/{fw}/indicator-classes.svg?as_of=&basis=`: the class matrix, indicators ×
@@ -986,17 +996,7 @@ pub async fn classes_svg(
     Path(fw): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let params = Pairs::parse(query.as_deref().unwrap_or_default());
-    let (as_of, basis) = match chart_params(&params) {
-        Ok(p) => p,
-        Err(response) => return *response,
-    };
-    svg_response(
-        state
-            .tracker
-            .indicator_chart_svg(&fw, IndicatorChart::Classes, as_of, basis)
-            .await,
-    )
+    framework_chart(&state, &fw, query.as_deref(), IndicatorChart::Classes).await
 }
 
 /// `GET /frameworks/{fw}/indicators/{code}/trend.svg?scope=&as_of=&basis=`: one indicator's
