@@ -160,7 +160,7 @@ test('the dashboard shows every framework with figures, counts, rules and recent
   assert.match(text, /Recently recorded/);
   assert.match(await page.locator('main').innerText(), /Illustrative demo data/);
   // The chart is drawn by the server and loads.
-  const chart = plan.locator('figure img');
+  const chart = plan.locator('figure img').first();
   await chart.scrollIntoViewIfNeeded();
   assert.ok(await imageLoads(chart), 'the comparison chart loads');
   assert.deepEqual(page.problems, []);
@@ -379,7 +379,10 @@ test('downloading a review report (PDF and CSV) from the reports page', async ()
     page.getByRole('button', { name: 'Download the report' }).click(),
   ]);
   assert.equal(pdf.suggestedFilename(), `review-${PLAN}-${DEMO_DATE}.pdf`);
-  assert.equal(readFileSync(await pdf.path()).subarray(0, 5).toString(), '%PDF-');
+  const pdfBytes = readFileSync(await pdf.path());
+  assert.equal(pdfBytes.subarray(0, 5).toString(), '%PDF-');
+  // The report's outline (bookmarks) lists the indicators section.
+  assert.match(pdfBytes.toString('latin1'), /\/Title\(\d+\s+Indicators\)/, 'the PDF has an Indicators section');
   await page.goto(`${BASE}/reports?framework=${PLAN}&as_of=${DEMO_DATE}`);
   await page.getByRole('radio', { name: /^CSV/ }).check();
   const [csv] = await Promise.all([
@@ -467,6 +470,9 @@ test('indicators: the dashboard class counts, the list filtered by scope and cla
     const page = await newPage(viewport);
     await page.goto(`${BASE}/?as_of=2030-12-31`);
     await page.getByRole('table', { name: /indicators by progress class/ }).waitFor();
+    const snapshot = page.locator('img[src*="indicator-snapshot.svg"]');
+    await snapshot.scrollIntoViewIfNeeded();
+    assert.ok(await imageLoads(snapshot), 'the goal snapshot chart loads');
     await checkA11y(page, `dashboard indicator classes${tag}`);
     await page.goto(`${BASE}/frameworks/${PLAN}/indicators?as_of=2030-12-31`);
     await page.getByLabel('Figures for').selectOption('VNM');
@@ -477,11 +483,17 @@ test('indicators: the dashboard class counts, the list filtered by scope and cla
     const rows = await list.locator('tbody tr').allInnerTexts();
     assert.ok(rows.length > 0, 'Viet Nam has regressing indicators in the demo as of 2030');
     for (const r of rows) assert.match(r, /Regressing/);
+    const matrix = page.locator('img[src*="indicator-classes.svg"]');
+    await matrix.scrollIntoViewIfNeeded();
+    assert.ok(await imageLoads(matrix), 'the class matrix loads');
     await checkA11y(page, `indicator list${tag}`);
     await shot(page, `indicators${tag}`);
     await list.locator('tbody a').first().click();
     await page.getByRole('heading', { level: 2, name: 'Class in every scope' }).waitFor();
     await page.getByRole('heading', { level: 2, name: /Trend in Viet Nam/ }).waitFor();
+    const trend = page.locator('img[src*="trend.svg"]');
+    await trend.scrollIntoViewIfNeeded();
+    assert.ok(await imageLoads(trend), 'the trend chart loads');
     await checkA11y(page, `indicator page${tag}`);
     await shot(page, `indicator${tag}`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -789,6 +801,12 @@ test('a focal point enters a year of indicator values in the grid: a bad row ref
   assert.match(before, /79\.4% \(2026\)/, 'the demo value of 2026');
   assert.match(before, /Insufficient data/);
   const otherBefore = await cambodiaClass(page, 'DEMO-SG2-1');
+  // The class matrix (every indicator × ASEAN and each state) as drawn: count its "achieved" cells.
+  const achievedCells = async () => {
+    const svg = await (await page.request.get(`${BASE}/frameworks/${PLAN}/indicator-classes.svg`)).text();
+    return svg.split('>\nACH\n<').length - 1;
+  };
+  const achievedBefore = await achievedCells();
 
   // The grid of Cambodia's indicators for 2026, reached from "My tasks".
   await page.goto(`${BASE}/me`);
@@ -824,6 +842,12 @@ test('a focal point enters a year of indicator values in the grid: a bad row ref
   assert.match(after, /Achieved/);
   assert.match(await cambodiaClass(page, 'DEMO-SG2-1'), /52\.5% \(2026\)/);
   await shot(page, 'indicator-after-grid');
+  assert.equal(await achievedCells(), achievedBefore + 1, "the class matrix shows Cambodia's new achieved cell");
+  await page.goto(`${BASE}/frameworks/${PLAN}/indicators`);
+  const matrix = page.locator('img[src*="indicator-classes.svg"]');
+  await matrix.scrollIntoViewIfNeeded();
+  assert.ok(await imageLoads(matrix));
+  await shot(page, 'indicators-after-grid');
   // The class in the list of Cambodia's indicators changed too.
   await page.goto(`${BASE}/frameworks/${PLAN}/indicators?scope=KHM`);
   const row = page.getByRole('table', { name: /indicators in Cambodia/ }).locator('tr', { has: page.getByRole('link', { name: 'DEMO-SG1-1' }) });
