@@ -38,7 +38,7 @@ pub enum ReportError {
 /// # Errors
 /// The template fails to render (a bug).
 pub fn render(data: &ReviewData, charts: &[(Chart, String)]) -> Result<String, ReportError> {
-    let report = Report::new(data, charts);
+    let report = Report::new(data, charts).with_trends(data)?;
     Ok(ReviewPage { r: &report }.render()?)
 }
 
@@ -52,6 +52,11 @@ impl ReviewPage<'_> {
     /// The figure drawn in `place`, if its chart was given.
     fn figure(&self, place: &str) -> Option<&Figure> {
         self.r.figures.iter().find(|f| f.place == place)
+    }
+
+    /// Every figure drawn in `place`, in order.
+    fn figures_at(&self, place: &str) -> Vec<&Figure> {
+        self.r.figures.iter().filter(|f| f.place == place).collect()
     }
 }
 
@@ -366,6 +371,37 @@ pub(crate) struct Report {
 }
 
 impl Report {
+    /// The report with the regional trend charts of the indicators furthest behind their
+    /// straight path ([`TRENDS_IN_REPORT`] at most), numbered after the other figures, placed
+    /// in the indicators section (`indicator-trend`).
+    ///
+    /// # Errors
+    /// A trend chart cannot be drawn.
+    pub(crate) fn with_trends(mut self, data: &ReviewData) -> Result<Self, ReportError> {
+        let first = self.figures.len() + 1;
+        for (k, code) in furthest_behind(data).into_iter().enumerate() {
+            let Some(chart) = super::charts::TrendChart::of_review(data, &code) else {
+                continue;
+            };
+            let svg =
+                super::charts::indicator_trend_svg(&chart).map_err(|e| ReportError::Chart {
+                    chart: format!("trend-{code}"),
+                    message: e.to_string(),
+                })?;
+            let number = first + k;
+            let title = format!("{code} {}: trend in ASEAN's own figures", chart.title);
+            self.figures.push(Figure {
+                place: "indicator-trend",
+                number,
+                caption: format!("Figure {number}. {title}."),
+                title,
+                svg,
+                name: format!("trend-{code}"),
+            });
+        }
+        Ok(self)
+    }
+
     pub(crate) fn new(data: &ReviewData, charts: &[(Chart, String)]) -> Self {
         let fw = &data.framework;
         let level = |i: usize, fallback: &str| {
@@ -1308,8 +1344,25 @@ mod tests {
     #[test]
     fn the_html_is_self_contained_with_the_charts_inline() {
         let html = html();
-        assert_eq!(html.matches("<svg").count(), Chart::ALL.len());
-        assert_eq!(html.matches("<figure").count(), Chart::ALL.len());
+        // The seven charts, then the trends of the indicators furthest behind.
+        let trends = furthest_behind(&sample());
+        assert_eq!(trends.len(), 3, "{trends:?}");
+        assert_eq!(
+            html.matches("<svg").count(),
+            Chart::ALL.len() + trends.len()
+        );
+        assert_eq!(
+            html.matches("<figure").count(),
+            Chart::ALL.len() + trends.len()
+        );
+        for code in &trends {
+            assert!(html.contains(&format!("{code} ")), "{code}");
+        }
+        assert!(
+            html.contains("trend in ASEAN&#39;s own figures")
+                || html.contains("trend in ASEAN's own figures")
+        );
+        assert!(html.contains("furthest behind the straight path from baseline to target"));
         for chart in Chart::ALL {
             assert!(html.contains(chart.title()), "{} missing", chart.name());
         }
@@ -1360,4 +1413,31 @@ mod tests {
             "not defined (no applicable measures)"
         );
     }
+}
+
+/// How many indicator trend charts the report draws at most.
+pub const TRENDS_IN_REPORT: usize = 4;
+
+/// The indicators whose regional current status is furthest behind where the straight path
+/// from baseline to target would be (`current_status − expected`, most negative first; those
+/// without both figures left out), at most [`TRENDS_IN_REPORT`].
+fn furthest_behind(data: &ReviewData) -> Vec<String> {
+    let mut behind: Vec<(f64, &str)> = data
+        .indicators
+        .indicators
+        .iter()
+        .filter_map(|i| {
+            let gap = i.regional.current_status? - i.regional.expected?;
+            gap.is_finite().then_some((gap, i.code.as_str()))
+        })
+        .collect();
+    behind.sort_by(|a, b| {
+        a.0.total_cmp(&b.0)
+            .then_with(|| crate::domain::natural_order(a.1, b.1))
+    });
+    behind
+        .into_iter()
+        .take(TRENDS_IN_REPORT)
+        .map(|(_, code)| code.to_owned())
+        .collect()
 }

@@ -25,7 +25,15 @@ async fn the_report_is_served_in_each_format_with_its_media_type() {
     assert_eq!(html.headers()["content-type"], "text/html; charset=utf-8");
     let html = html.text().await.unwrap();
     assert!(html.contains("ASEAN Socio-Cultural Community Strategic Plan"));
-    assert_eq!(html.matches("<svg").count(), 7, "seven inline charts");
+    assert_eq!(
+        html.matches("<svg").count(),
+        11,
+        "seven charts and the trends of the four indicators furthest behind"
+    );
+    assert_eq!(
+        html.matches(": trend in ASEAN&#39;s own figures").count(),
+        4
+    );
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     assert!(
         pdf.headers()["content-disposition"]

@@ -216,6 +216,11 @@ impl<'a> Layout<'a> {
                         }
                         self.plain_table(t);
                     }
+                    for (i, figure) in r.figures.iter().enumerate() {
+                        if figure.place == "indicator-trend" {
+                            self.figure(i, figure)?;
+                        }
+                    }
                 }
                 "methods" => self.methods(r),
                 _ => {}

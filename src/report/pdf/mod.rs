@@ -46,7 +46,7 @@ use super::html::{Figure, RateRow, Report, ReportError, RowKind};
 /// The compiled-in font cannot be read, a chart's SVG cannot be parsed, or krilla fails to
 /// write the document (all bugs, not data problems).
 pub fn render(data: &ReviewData, charts: &[(Chart, String)]) -> Result<Vec<u8>, ReportError> {
-    let report = Report::new(data, charts);
+    let report = Report::new(data, charts).with_trends(data)?;
     let fonts = Fonts::load()?;
     let charts = Charts::parse(&report)?;
     let mut layout = Layout::new(fonts.metrics, &charts);

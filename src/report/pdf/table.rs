@@ -106,30 +106,40 @@ impl<'a> Layout<'a> {
             .collect();
         let first_h = laid.first().map_or(0.0, |(h, _)| *h);
         let caption_size = 8.8;
-        self.room(caption_size + 6.0 + header_h + first_h);
-        self.text(
-            LEFT,
-            self.y + caption_size,
-            caption_size,
-            Face::Bold,
-            INK,
-            caption,
-        );
-        self.y += caption_size + 6.0;
+        let caption_leading = caption_size * 1.3;
+        // A long caption wraps at the text width rather than running off the page.
+        let caption_lines = self.wrap(caption, Face::Bold, caption_size, WIDTH);
+        let caption_h = caption_lines.len().max(1) as f32 * caption_leading;
+        self.room(caption_h + 6.0 + header_h + first_h);
+        for (i, line) in caption_lines.iter().enumerate() {
+            self.text(
+                LEFT,
+                self.y + caption_size + i as f32 * caption_leading,
+                caption_size,
+                Face::Bold,
+                INK,
+                line,
+            );
+        }
+        self.y += caption_h - (caption_leading - caption_size) + 6.0;
         self.table_header(columns, &widths, &header_lines, header_h);
 
         for (row, (h, cells)) in rows.iter().zip(&laid) {
             if self.y + h > BOTTOM {
                 self.new_page();
-                self.text(
-                    LEFT,
-                    self.y + TABLE,
-                    TABLE,
-                    Face::Narrow,
-                    MUTED,
-                    &format!("{caption} (continued)"),
-                );
-                self.y += TABLE + 6.0;
+                let continued = format!("{caption} (continued)");
+                let lines = self.wrap(&continued, Face::Narrow, TABLE, WIDTH);
+                for (i, line) in lines.iter().enumerate() {
+                    self.text(
+                        LEFT,
+                        self.y + TABLE + i as f32 * TABLE * 1.3,
+                        TABLE,
+                        Face::Narrow,
+                        MUTED,
+                        line,
+                    );
+                }
+                self.y += TABLE + lines.len().saturating_sub(1) as f32 * TABLE * 1.3 + 6.0;
                 self.table_header(columns, &widths, &header_lines, header_h);
             }
             self.table_row(row, columns, &widths, *h, cells);
