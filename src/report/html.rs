@@ -1248,6 +1248,33 @@ pub(crate) fn instant(t: DateTime<Utc>) -> String {
     }
 }
 
+/// How many indicator trend charts the report draws at most.
+pub const TRENDS_IN_REPORT: usize = 4;
+
+/// The indicators whose regional current status is furthest behind where the straight path
+/// from baseline to target would be (`current_status − expected`, most negative first; those
+/// without both figures left out), at most [`TRENDS_IN_REPORT`].
+fn furthest_behind(data: &ReviewData) -> Vec<String> {
+    let mut behind: Vec<(f64, &str)> = data
+        .indicators
+        .indicators
+        .iter()
+        .filter_map(|i| {
+            let gap = i.regional.current_status? - i.regional.expected?;
+            gap.is_finite().then_some((gap, i.code.as_str()))
+        })
+        .collect();
+    behind.sort_by(|a, b| {
+        a.0.total_cmp(&b.0)
+            .then_with(|| crate::domain::natural_order(a.1, b.1))
+    });
+    behind
+        .into_iter()
+        .take(TRENDS_IN_REPORT)
+        .map(|(_, code)| code.to_owned())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1413,31 +1440,4 @@ mod tests {
             "not defined (no applicable measures)"
         );
     }
-}
-
-/// How many indicator trend charts the report draws at most.
-pub const TRENDS_IN_REPORT: usize = 4;
-
-/// The indicators whose regional current status is furthest behind where the straight path
-/// from baseline to target would be (`current_status − expected`, most negative first; those
-/// without both figures left out), at most [`TRENDS_IN_REPORT`].
-fn furthest_behind(data: &ReviewData) -> Vec<String> {
-    let mut behind: Vec<(f64, &str)> = data
-        .indicators
-        .indicators
-        .iter()
-        .filter_map(|i| {
-            let gap = i.regional.current_status? - i.regional.expected?;
-            gap.is_finite().then_some((gap, i.code.as_str()))
-        })
-        .collect();
-    behind.sort_by(|a, b| {
-        a.0.total_cmp(&b.0)
-            .then_with(|| crate::domain::natural_order(a.1, b.1))
-    });
-    behind
-        .into_iter()
-        .take(TRENDS_IN_REPORT)
-        .map(|(_, code)| code.to_owned())
-        .collect()
 }
