@@ -643,6 +643,8 @@ struct StatePageView {
     indicators: Vec<super::indicators::StateIndicatorLine>,
     regressing: Vec<super::indicators::StateIndicatorLine>,
     indicators_href: String,
+    /// The goal snapshot of the state's own indicators beside the mean of the states.
+    snapshot: Option<super::indicators::ChartSlot>,
 }
 
 #[derive(Clone)]
@@ -815,6 +817,29 @@ pub async fn state(
             })
             .collect(),
         recent: page.recent.iter().map(ReportLine::of).collect(),
+        snapshot: (!indicators.is_empty()).then(|| super::indicators::ChartSlot {
+            src: format!(
+                "/frameworks/{}/indicator-snapshot.svg{}",
+                segment(&f.code),
+                query_string(&[
+                    ("scope", code.to_string()),
+                    ("as_of", as_of_text.clone()),
+                    ("basis", basis.as_str().to_owned()),
+                ])
+            ),
+            alt: format!(
+                "Bar chart: for each goal, the mean current status of {}'s indicators beside \
+                 the mean of the member states, as a share of the way from baseline to target, \
+                 against the share {}'s own targets expect by the as-of year. The table below \
+                 gives every indicator's figures.",
+                state_name(&code),
+                state_name(&code)
+            ),
+            caption: format!(
+                "{}'s indicators per goal against expected, as of {as_of_text}.",
+                state_name(&code)
+            ),
+        }),
         indicators,
         regressing,
         indicators_href: super::indicators::list_href(

@@ -971,16 +971,21 @@ async fn framework_chart(
         Ok(p) => p,
         Err(response) => return *response,
     };
+    let scope = match params.one("scope").map(str::parse::<Scope>).transpose() {
+        Ok(s) => s.unwrap_or(Scope::Asean),
+        Err(e) => return Problem::bad_query("scope", e.0).into_response(),
+    };
     svg_response(
         state
             .tracker
-            .indicator_chart_svg(fw, chart, as_of, basis)
+            .indicator_chart_svg(fw, chart, &scope, as_of, basis)
             .await,
     )
 }
 
-/// `GET /frameworks/{fw}/indicator-snapshot.svg?as_of=&basis=`: per goal, the indicators'
-/// mean current status (regional and mean of states) against where they should be by now.
+/// `GET /frameworks/{fw}/indicator-snapshot.svg?as_of=&basis=&scope=`: per goal, the
+/// indicators' mean current status (regional, or with `scope=` a member state's own, beside
+/// the mean of states) against where they should be by now.
 pub async fn snapshot_svg(
     State(state): State<AppState>,
     Path(fw): Path<String>,

@@ -459,6 +459,23 @@ async fn the_pages_show_the_snapshot_the_class_matrix_and_the_trend_drawn_from_t
     assert_eq!((status, media.as_str()), (400, "application/problem+json"));
     let (status, _, _) = chart(&app, &format!("{PAGES}/NOPE/trend.svg")).await;
     assert_eq!(status, 404);
+    // Viet Nam's page: its own snapshot beside the mean of the states.
+    let vietnam = page(
+        &app,
+        &format!("/states/VNM?framework=ascc-strategic-plan&as_of={AS_OF}"),
+    )
+    .await;
+    let own = format!("{fw}/indicator-snapshot.svg?scope=VNM&as_of={AS_OF}&basis=reported");
+    assert!(
+        vietnam.contains(&format!("src=\"{}\"", own.replace('&', "&#38;"))),
+        "{vietnam}"
+    );
+    let (status, media, svg) = chart(&app, &own).await;
+    assert_eq!((status, media.as_str()), (200, "image/svg+xml"));
+    assert!(svg.contains("Viet Nam") && svg.contains("Mean of member states"));
+    let (status, _, _) = chart(&app, &format!("{fw}/indicator-snapshot.svg?scope=XYZ")).await;
+    assert_eq!(status, 404, "not a participant");
+
     let (status, _, _) = chart(&app, &format!("{PAGES}/KPI-1/trend.svg?scope=XYZ")).await;
     assert_eq!(status, 404, "no such participant");
     let (status, _, _) = chart(&app, &format!("{PAGES}/KPI-1/trend.svg?scope=asean-ish")).await;

@@ -285,6 +285,7 @@ impl Tracker {
         &self,
         framework: &str,
         chart: IndicatorChart,
+        scope: &crate::domain::Scope,
         as_of: NaiveDate,
         basis: Basis,
     ) -> ServiceResult<String> {
@@ -295,7 +296,19 @@ impl Tracker {
         let frame = indicator_frame(frame);
         match chart {
             IndicatorChart::Snapshot => {
-                goal_snapshot_svg(&SnapshotChart::of_section(frame, &level, &section))
+                let mut snapshot = SnapshotChart::of_section(frame, &level, &section);
+                if let crate::domain::Scope::State(state) = scope {
+                    let figures = self
+                        .framework_indicator_figures(framework, as_of, None, basis)
+                        .await?;
+                    if !figures.participants.contains(state) {
+                        return Err(super::super::ServiceError::NotFound(format!(
+                            "{state} does not take part in `{framework}` on {as_of}"
+                        )));
+                    }
+                    state_snapshot(&mut snapshot, &section, &figures, scope);
+                }
+                goal_snapshot_svg(&snapshot)
             }
             IndicatorChart::Classes => class_matrix_svg(&ClassMatrix::of_section(frame, &section)),
         }
@@ -326,6 +339,46 @@ impl Tracker {
         let chart = TrendChart::new(indicator_frame(frame), &page.line.indicator, figures);
         indicator_trend_svg(&chart)
             .map_err(|e| super::super::ServiceError::Internal(format!("indicator chart: {e}")))
+    }
+}
+
+/// The snapshot of one member state beside the mean of the states: each goal's first bar
+/// becomes the mean of the state's own current statuses, and its expected mark the mean of
+/// where the state's own straight paths are in the as-of year (its targets, not ASEAN's).
+fn state_snapshot(
+    snapshot: &mut crate::report::charts::SnapshotChart,
+    section: &crate::report::IndicatorSection,
+    figures: &super::super::FrameworkIndicatorFigures,
+    scope: &crate::domain::Scope,
+) {
+    use crate::engine::indicators::{expected_in, mean_of};
+    use chrono::Datelike;
+    let year = figures.as_of.year();
+    let in_scope: Vec<(&str, &ScopeProgress)> = figures
+        .indicators
+        .iter()
+        .filter_map(|f| {
+            let goal = section
+                .indicators
+                .iter()
+                .find(|line| line.code == f.indicator.code)?;
+            let own = f.progress.scopes.iter().find(|s| &s.scope == scope)?;
+            Some((goal.goal.as_str(), own))
+        })
+        .collect();
+    for bar in &mut snapshot.bars {
+        let under = || {
+            in_scope
+                .iter()
+                .filter(|(goal, _)| *goal == bar.code)
+                .map(|(_, s)| *s)
+        };
+        bar.values[0] = mean_of(under().filter_map(|s| s.current_status)).0;
+        bar.expected =
+            mean_of(under().filter_map(|s| expected_in(s.baseline?.year, s.target?.year, year))).0;
+    }
+    if let crate::domain::Scope::State(state) = scope {
+        snapshot.series[0] = crate::report::html::state_name(state);
     }
 }
 
