@@ -231,6 +231,19 @@ impl Filters {
     }
 }
 
+/// A desk form's poster: a same-origin POST with the session's token (else its refusal), by a
+/// reviewer (else the page saying so), with the desk's chrome.
+fn posted_reviewer(
+    headers: &HeaderMap,
+    session: Option<SessionUser>,
+    form: &Pairs,
+) -> Result<(SessionUser, Chrome), Box<Response>> {
+    let session = posted_session(headers, session, form, "/review")?;
+    let chrome = Chrome::new(Section::Review, Some(&session));
+    let session = reviewer(Some(session), &chrome, "/review")?;
+    Ok((session, chrome))
+}
+
 /// The account of an admin or Secretariat officer; otherwise the login (back to `back`) or a
 /// 403 page.
 pub(super) fn reviewer(
@@ -503,13 +516,8 @@ pub async fn decide(
 ) -> Response {
     let form = Pairs::parse(&String::from_utf8_lossy(&body));
     let filters = Filters::of(&form);
-    let session = match posted_session(&headers, session, &form, "/review") {
-        Ok(s) => s,
-        Err(response) => return *response,
-    };
-    let chrome = Chrome::new(Section::Review, Some(&session));
-    let session = match reviewer(Some(session), &chrome, "/review") {
-        Ok(s) => s,
+    let (session, chrome) = match posted_reviewer(&headers, session, &form) {
+        Ok(pair) => pair,
         Err(response) => return *response,
     };
     let mut errors: Vec<(String, String)> = Vec::new();
@@ -669,13 +677,8 @@ pub async fn decide_submission(
     body: Bytes,
 ) -> Response {
     let form = Pairs::parse(&String::from_utf8_lossy(&body));
-    let session = match posted_session(&headers, session, &form, "/review") {
-        Ok(s) => s,
-        Err(response) => return *response,
-    };
-    let chrome = Chrome::new(Section::Review, Some(&session));
-    let session = match reviewer(Some(session), &chrome, "/review") {
-        Ok(s) => s,
+    let (session, chrome) = match posted_reviewer(&headers, session, &form) {
+        Ok(pair) => pair,
         Err(response) => return *response,
     };
     let fw = form.one("framework").unwrap_or_default().to_owned();
@@ -807,13 +810,8 @@ pub async fn decide_observations(
     body: Bytes,
 ) -> Response {
     let form = Pairs::parse(&String::from_utf8_lossy(&body));
-    let session = match posted_session(&headers, session, &form, "/review") {
-        Ok(s) => s,
-        Err(response) => return *response,
-    };
-    let chrome = Chrome::new(Section::Review, Some(&session));
-    let session = match reviewer(Some(session), &chrome, "/review") {
-        Ok(s) => s,
+    let (session, chrome) = match posted_reviewer(&headers, session, &form) {
+        Ok(pair) => pair,
         Err(response) => return *response,
     };
     let fw = form.one("framework").unwrap_or_default().to_owned();

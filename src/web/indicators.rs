@@ -375,9 +375,9 @@ pub async fn list(
         Err(page) => return *page,
     };
     let basis = params.basis();
-    let scope = match params.one("scope").map(str::parse::<Scope>).transpose() {
-        Ok(s) => s.unwrap_or(Scope::Asean),
-        Err(e) => return bad_request(chrome, "Unknown scope", &super::layout::sentence(&e.0)),
+    let scope = match scope_param(&params, "scope") {
+        Ok(s) => s,
+        Err(e) => return bad_request(chrome, "Unknown scope", &super::layout::sentence(&e)),
     };
     let class = match params
         .one("class")
@@ -684,9 +684,9 @@ pub async fn detail(
         Err(page) => return *page,
     };
     let basis = params.basis();
-    let trend = match params.one("trend").map(str::parse::<Scope>).transpose() {
-        Ok(s) => s.unwrap_or(Scope::Asean),
-        Err(e) => return bad_request(chrome, "Unknown scope", &super::layout::sentence(&e.0)),
+    let trend = match scope_param(&params, "trend") {
+        Ok(s) => s,
+        Err(e) => return bad_request(chrome, "Unknown scope", &super::layout::sentence(&e)),
     };
     let page = match state.tracker.indicator_page(&fw, &code, as_of, basis).await {
         Ok(p) => p,
@@ -941,6 +941,16 @@ pub async fn detail(
 // ---------------------------------------------------------------------------------------------
 // The charts (SVG), drawn by the review report's chart code
 
+/// The scope named by the parameter `name`: `ASEAN` when absent; why not when it is no scope.
+fn scope_param(params: &Pairs, name: &str) -> Result<Scope, String> {
+    params
+        .one(name)
+        .map(str::parse::<Scope>)
+        .transpose()
+        .map(|s| s.unwrap_or(Scope::Asean))
+        .map_err(|e| e.0)
+}
+
 /// The `as_of` (today by default) and `basis` of a chart's address, or a 400 problem.
 fn chart_params(
     params: &Pairs,
@@ -971,9 +981,9 @@ async fn framework_chart(
         Ok(p) => p,
         Err(response) => return *response,
     };
-    let scope = match params.one("scope").map(str::parse::<Scope>).transpose() {
-        Ok(s) => s.unwrap_or(Scope::Asean),
-        Err(e) => return Problem::bad_query("scope", e.0).into_response(),
+    let scope = match scope_param(&params, "scope") {
+        Ok(s) => s,
+        Err(e) => return Problem::bad_query("scope", e).into_response(),
     };
     svg_response(
         state
@@ -1016,9 +1026,9 @@ pub async fn trend_svg(
         Ok(p) => p,
         Err(response) => return *response,
     };
-    let scope = match params.one("scope").map(str::parse::<Scope>).transpose() {
-        Ok(s) => s.unwrap_or(Scope::Asean),
-        Err(e) => return Problem::bad_query("scope", e.0).into_response(),
+    let scope = match scope_param(&params, "scope") {
+        Ok(s) => s,
+        Err(e) => return Problem::bad_query("scope", e).into_response(),
     };
     svg_response(
         state
