@@ -5,6 +5,8 @@ pub mod activity_nodes;
 pub mod activity_status_reports;
 pub mod api_tokens;
 pub mod audit_events;
+pub mod claims;
+pub mod editions;
 pub mod frameworks;
 pub mod indicator_observations;
 pub mod indicator_targets;

@@ -13,6 +13,7 @@ mod m20261206_000001_indicators;
 mod m20261207_000001_report_corrections;
 mod m20261207_000002_rounds;
 mod m20261208_000001_notifications;
+mod m20261209_000001_claims_editions;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_report_corrections::Migration),
             Box::new(m20261207_000002_rounds::Migration),
             Box::new(m20261208_000001_notifications::Migration),
+            Box::new(m20261209_000001_claims_editions::Migration),
         ]
     }
 }

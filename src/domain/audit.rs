@@ -71,8 +71,13 @@ pub mod actions {
     /// A notification's delivery attempt failed (tried again later, or given up).
     pub const NOTIFICATION_FAILED: &str = "notification.failed";
 
+    /// A published figure (claim) recorded.
+    pub const CLAIM_ADD: &str = "claim.add";
+    /// A review edition frozen.
+    pub const EDITION_CREATE: &str = "edition.create";
+
     /// Every action, for filters and documentation.
-    pub const ALL: [&str; 33] = [
+    pub const ALL: [&str; 35] = [
         STATUS_RECORD,
         STATUS_RECORD_OVERRIDE,
         STATUS_CORRECTION_AFTER_RETURN,
@@ -106,6 +111,8 @@ pub mod actions {
         ROUND_RETURN,
         NOTIFICATION_SENT,
         NOTIFICATION_FAILED,
+        CLAIM_ADD,
+        EDITION_CREATE,
     ];
 }
 

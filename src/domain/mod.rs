@@ -3,6 +3,7 @@
 //! only describes the JSON shapes for the OpenAPI document); no I/O, no clock.
 
 pub mod audit;
+mod claim;
 mod indicator;
 mod input;
 mod model;
@@ -13,6 +14,10 @@ mod secret;
 mod vocabulary;
 
 pub use audit::{Actor, AuditEntry, AuditEvent, AuditFilter};
+pub use claim::{
+    Claim, Edition, MAX_CLAIM_TEXT, MAX_EDITION_TITLE, MAX_STATEMENT, MeasureList, Metric,
+    NewClaim, claim_problems, edition_problems,
+};
 pub use indicator::{
     Direction, Indicator, IndicatorClass, IndicatorIssue, NewObservation, NewTarget, Observation,
     Target, YEAR_MARGIN, check_value, check_year, is_percent_unit, natural_order,

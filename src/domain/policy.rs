@@ -59,6 +59,8 @@ pub enum Action<'a> {
     SubmitRound(&'a Scope),
     /// Accept or return a member state's round submission.
     ReviewRound(&'a Scope),
+    /// Record a published figure (claim) or freeze a review edition.
+    PublishFigures,
 }
 
 impl<'a> Action<'a> {
@@ -93,6 +95,7 @@ impl<'a> Action<'a> {
             Action::PlanRounds => "create or plan reporting rounds",
             Action::SubmitRound(_) => "submit a round",
             Action::ReviewRound(_) => "accept or return a round's submission",
+            Action::PublishFigures => "record published figures or freeze review editions",
         }
     }
 }
@@ -130,6 +133,7 @@ pub fn decide(caller: Option<&User>, action: Action<'_>, private: bool) -> Resul
         | Action::ReadAudit
         | Action::DefineIndicator
         | Action::PlanRounds
+        | Action::PublishFigures
         | Action::ReviewRound(_) => {
             matches!(user.role, Role::Admin | Role::Secretariat)
         }
@@ -205,27 +209,28 @@ mod tests {
             Action::Observe(&vnm),
             Action::Observe(&tha),
             Action::PlanRounds,
+            Action::PublishFigures,
             Action::SubmitRound(&vnm),
             Action::SubmitRound(&tha),
             Action::ReviewRound(&vnm),
         ];
         // Expected, in the order of `actions`: admin, secretariat, focal point, viewer.
-        let expected: [[bool; 20]; 4] = [
+        let expected: [[bool; 21]; 4] = [
             [
                 true, true, true, true, true, true, true, true, true, true, true, true, true, true,
-                true, true, true, true, true, true,
-            ],
-            [
-                true, true, true, true, false, true, true, false, true, false, false, true, true,
                 true, true, true, true, true, true, true,
             ],
             [
+                true, true, true, true, false, true, true, false, true, false, false, true, true,
+                true, true, true, true, true, true, true, true,
+            ],
+            [
                 true, true, false, false, false, false, false, false, false, false, true, false,
-                true, false, true, false, false, true, false, false,
+                true, false, true, false, false, false, true, false, false,
             ],
             [
                 true, false, false, false, false, false, false, false, false, false, false, false,
-                false, false, false, false, false, false, false, false,
+                false, false, false, false, false, false, false, false, false,
             ],
         ];
         for (who, row) in [&admin, &sec, &focal, &viewer].iter().zip(expected) {

@@ -1,6 +1,7 @@
 //! The results-framework engine: pure functions from plain data to figures. No I/O, no clock:
 //! the dates it computes for are parameters.
 
+pub mod claims;
 mod figures;
 mod index;
 pub mod indicators;

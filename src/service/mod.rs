@@ -5,7 +5,9 @@
 mod accounts;
 pub mod backup;
 mod catalog;
+mod claims;
 mod demo_indicators;
+mod editions;
 mod figures;
 mod governance;
 mod indicator_cache;
@@ -29,7 +31,9 @@ pub use accounts::{NewAccount, NewApiToken, account_issues, token_issues};
 pub use catalog::{
     FrameworkTree, MeasureFilter, MeasureView, ParticipantView, Participants, TreeNode,
 };
+pub use claims::ClaimRequest;
 pub use demo_indicators::DemoIndicatorSummary;
+pub use editions::{EditionRequest, EditionSince, Headline, HeadlineChange};
 pub use figures::{
     CompareView, FigureQuery, MAX_TIMELINE_POINTS, ProgressView, Span, TimelineView,
 };
@@ -300,7 +304,9 @@ impl Tracker {
     /// As [`Store::load_reference`].
     pub async fn load_reference(&self) -> ServiceResult<LoadSummary> {
         let data = ReferenceData::shipped()?;
-        Ok(self.store.load_reference(&data, now()).await?)
+        let mut summary = self.store.load_reference(&data, now()).await?;
+        summary.claims = self.load_shipped_claims().await?;
+        Ok(summary)
     }
 
     pub fn store(&self) -> &Store {

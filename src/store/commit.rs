@@ -52,6 +52,8 @@ enum Message {
     Record(Box<Job>, Reply),
     /// Close the connection and stop; answered once closed.
     Close(oneshot::Sender<()>),
+    /// Answered once every request queued before it is answered (a barrier).
+    Flush(oneshot::Sender<()>),
 }
 
 /// One request to record reports.
@@ -142,8 +144,14 @@ impl Committer {
                         closed = Some(done);
                         break;
                     }
+                    Message::Flush(done) => {
+                        // Every earlier request was answered before this one was taken.
+                        let _ = done.send(());
+                        continue;
+                    }
                 };
                 let mut batch = vec![first];
+                let mut flushed = None;
                 while batch.len() < MAX_BATCH {
                     match receiver.try_recv() {
                         Ok(Message::Record(job, reply)) => batch.push((*job, reply)),
@@ -151,10 +159,17 @@ impl Committer {
                             closed = Some(done);
                             break;
                         }
+                        Ok(Message::Flush(done)) => {
+                            flushed = Some(done);
+                            break;
+                        }
                         Err(_) => break,
                     }
                 }
                 writer.run_batch(batch).await;
+                if let Some(done) = flushed {
+                    let _ = done.send(());
+                }
                 if closed.is_some() {
                     break;
                 }
@@ -194,6 +209,15 @@ impl Committer {
         let (done, closed) = oneshot::channel();
         if self.sender.send(Message::Close(done)).await.is_ok() {
             let _ = closed.await;
+        }
+    }
+
+    /// Waits until every request queued before this call has been answered (committed or
+    /// failed): a barrier for readers that must see every write stamped before an instant.
+    pub async fn flush(&self) {
+        let (done, flushed) = oneshot::channel();
+        if self.sender.send(Message::Flush(done)).await.is_ok() {
+            let _ = flushed.await;
         }
     }
 

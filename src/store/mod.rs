@@ -9,6 +9,7 @@
 mod accounts;
 mod backup;
 mod catalog;
+mod claims;
 mod commit;
 mod figures;
 mod governance;
@@ -34,6 +35,7 @@ use sea_orm::{
 pub use accounts::{Credentials, NewToken, NewUser};
 pub use backup::{DatabaseCheck, LoadedWithoutAudit, RestoreTarget};
 pub use catalog::RetiredNode;
+pub use claims::{ClaimRow, NewEdition, StoredEdition};
 pub use figures::Revision;
 pub use governance::{NewReview, ReportRef, SessionRef};
 pub use indicator_import::{ImportedTarget, IndicatorImportOutcome};
@@ -290,6 +292,21 @@ impl Store {
     }
 
     /// Starts a write transaction: `BEGIN IMMEDIATE` on SQLite, a plain `BEGIN` elsewhere.
+    /// Waits until every status report queued for the group commit before this call is
+    /// committed or refused, then until any write transaction open now has ended (a write
+    /// transaction begun and committed: on SQLite it waits for the writer in hand). What a
+    /// frozen edition does before it reads, so that no write stamped before its instant lands
+    /// after it.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn settle_writes(&self) -> StoreResult<()> {
+        self.committer.flush().await;
+        let tx = self.begin_write().await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn begin_write(&self) -> StoreResult<DatabaseTransaction> {
         begin_write_on(&self.db).await
     }

@@ -28,6 +28,8 @@ pub struct LoadSummary {
     pub nodes: usize,
     pub participations: usize,
     pub activities: usize,
+    /// Shipped claims (published figures); set by the service, which loads them.
+    pub claims: usize,
 }
 
 impl Store {

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::{report_reviews, status_reports, users};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -271,6 +271,34 @@ impl Store {
                 report_from(m, framework, measures, &users, validation)
             })
             .collect()
+    }
+
+    /// The reports of a framework recorded after `known_at` that take effect on or before
+    /// `as_of` (late reports and corrections of a frozen edition), in the order recorded.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn reports_recorded_after(
+        &self,
+        framework: &Framework,
+        known_at: DateTime<Utc>,
+        as_of: NaiveDate,
+    ) -> StoreResult<Vec<StatusReport>> {
+        let rows = status_reports::Entity::find()
+            .filter(status_reports::Column::FrameworkId.eq(framework.id))
+            .filter(status_reports::Column::RecordedAt.gt(known_at))
+            .filter(status_reports::Column::EffectiveDate.lte(as_of))
+            .order_by_asc(status_reports::Column::RecordedAt)
+            .order_by_asc(status_reports::Column::Id)
+            .all(self.conn())
+            .await?;
+        let measures: HashMap<i32, String> = self
+            .nodes(framework.id)
+            .await?
+            .into_iter()
+            .map(|n| (n.id, n.code))
+            .collect();
+        self.reports_from(rows, &framework.code, &measures).await
     }
 
     /// Every report of one measure, in the order they were recorded.

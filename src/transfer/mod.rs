@@ -4,6 +4,7 @@
 //! HTTP, file system or clock (dates are parameters). Who may import, the checks against a
 //! framework and the storing are the service's (`service::transfer`).
 
+pub mod claims;
 pub mod export;
 pub mod framework;
 pub mod indicators;
