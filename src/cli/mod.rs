@@ -1,10 +1,11 @@
 //! The command line: `serve`, `migrate`, `user add`, `progress`, `demo`, `import`, `template`,
-//! `export`, `framework`. Every option can also come from an environment variable (shown in
+//! `export`, `framework`, `claim`, `edition`. Every option can also come from an environment variable (shown in
 //! `--help`). Output for people goes to stdout, diagnostics to
 //! stderr; a command that fails exits non-zero with one line saying why.
 
 mod admin;
 mod backup;
+mod claims;
 mod figures;
 mod indicators;
 mod notify;
@@ -61,6 +62,14 @@ pub enum Command {
     /// Reporting rounds: create, plan, list, show, submit, accept, return.
     #[command(subcommand)]
     Round(rounds::RoundCommand),
+    /// Published figures (claims): add, import, list (each checked against the data under
+    /// every rule, as known on its publication day and now).
+    #[command(subcommand)]
+    Claim(claims::ClaimCommand),
+    /// Review editions: create (freeze a review as known now), list, download (byte for
+    /// byte as frozen).
+    #[command(subcommand)]
+    Edition(claims::EditionCommand),
     /// Notifications: scan for the notices due and send the pending ones once over
     /// `--smtp-url`, or (`--dry-run`) list what would be sent.
     Notify(notify::NotifyArgs),
@@ -320,6 +329,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Lock(args) => admin::lock(&cli.database_url, args).await,
         Command::Unlock(args) => admin::unlock(&cli.database_url, args).await,
         Command::Round(command) => rounds::round(&cli.database_url, command).await,
+        Command::Claim(command) => claims::claim(&cli.database_url, command).await,
+        Command::Edition(command) => claims::edition(&cli.database_url, command).await,
         Command::Audit(args) => admin::audit(&cli.database_url, args).await,
         Command::Notify(args) => notify::notify(&cli.database_url, args).await,
         Command::Progress(args) => {

@@ -408,7 +408,10 @@ pub const OMITTED_MEMBERS: [(&str, &str); 1] = [("Problem", "errors")];
 /// The schemas of request bodies: their optional members may be left out. Every other schema is
 /// an answer, whose members are always sent (`null` when empty) unless marked
 /// `x-omitted-when-null`.
-pub const REQUEST_SCHEMAS: [&str; 25] = [
+pub const REQUEST_SCHEMAS: [&str; 28] = [
+    "ClaimRequest",
+    "ClaimFile",
+    "EditionRequest",
     "NewRoundBody",
     "RoundPlanBody",
     "RoundSubmissionBody",

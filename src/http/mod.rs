@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod answers;
 pub mod api;
+pub mod claims;
 pub mod doc;
 pub mod fields;
 pub mod indicator_transfer;

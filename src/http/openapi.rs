@@ -20,7 +20,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{admin, api, doc, indicator_transfer, indicators, rounds, transfer};
+use super::{admin, api, claims, doc, indicator_transfer, indicators, rounds, transfer};
 use crate::edge::AppState;
 
 #[derive(OpenApi)]
@@ -42,6 +42,7 @@ use crate::edge::AppState;
         (name = "review", description = "Review cut-offs (locks) and the Secretariat's validation of reports."),
         (name = "audit", description = "The append-only record of every write."),
         (name = "rounds", description = "Reporting rounds: who must report by when, submissions, completeness, timeliness and coverage."),
+        (name = "claims", description = "Published figures (claims) checked against the data under every rule, and frozen review editions."),
     ),
     components(schemas(
         doc::Instant,
@@ -57,6 +58,7 @@ use crate::edge::AppState;
         doc::ExportFormat,
         doc::IndicatorExportWhat,
         rounds::MatrixFormat,
+        claims::EditionFormat,
     ), responses(
         doc::Internal,
         doc::Unauthenticated,
@@ -142,6 +144,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(rounds::accept_round_submission))
         .routes(routes!(rounds::return_round_submission))
         .routes(routes!(rounds::rounds_matrix))
+        .routes(routes!(claims::list_claims, claims::add_claim))
+        .routes(routes!(claims::import_claims))
+        .routes(routes!(claims::get_claim))
+        .routes(routes!(claims::list_editions, claims::create_edition))
+        .routes(routes!(claims::get_edition))
+        .routes(routes!(claims::edition_since))
+        .routes(routes!(claims::edition_report))
         .routes(routes!(api::member_states))
         .routes(routes!(admin::me))
         .routes(routes!(admin::users, admin::create_user))
