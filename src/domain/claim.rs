@@ -233,7 +233,11 @@ pub fn claim_problems(
 }
 
 /// How complete a framework's list of strategic measures is, read from its note.
+///
+/// Named `MeasureListCompleteness` in the OpenAPI description: `MeasureList` is the answer of
+/// `GET …/measures` there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = MeasureListCompleteness)]
 pub struct MeasureList {
     /// Measures stored for the framework.
     pub stored: u64,

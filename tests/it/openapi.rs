@@ -17,7 +17,7 @@ use crate::support::TestApp;
 
 /// Every (method, path) the router serves under `/api/v1`, and `/healthz` (`src/server/mod.rs`);
 /// the web pages (`src/web`, merged beside the API) are not part of it.
-const ROUTES: [(&str, &str); 62] = [
+const ROUTES: [(&str, &str); 71] = [
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/api/v1/frameworks"),
@@ -73,6 +73,15 @@ const ROUTES: [(&str, &str); 62] = [
     ("post", "/api/v1/frameworks/{fw}/observations/import"),
     ("get", "/api/v1/frameworks/{fw}/observations/template"),
     ("get", "/api/v1/frameworks/{fw}/indicator-export"),
+    ("get", "/api/v1/claims"),
+    ("post", "/api/v1/claims"),
+    ("get", "/api/v1/claims/{id}"),
+    ("post", "/api/v1/claims/import"),
+    ("get", "/api/v1/frameworks/{fw}/editions"),
+    ("post", "/api/v1/frameworks/{fw}/editions"),
+    ("get", "/api/v1/editions/{id}"),
+    ("get", "/api/v1/editions/{id}/since"),
+    ("get", "/api/v1/editions/{id}/report"),
     ("get", "/api/v1/me"),
     ("get", "/api/v1/users"),
     ("post", "/api/v1/users"),
@@ -1070,6 +1079,62 @@ async fn real_answers_on_the_demo_data_match_their_response_schemas() {
     x.send(base, "get", &format!("{fw}/rounds/2026-S"), None, None, 200)
         .await;
 
+    // Published figures: the shipped claim, a new one (a member state's, and an indicator's
+    // whose undefined rules have no figure), an import; a review edition and its files.
+    let listed = x.send(base, "get", "/api/v1/claims", None, None, 200).await;
+    let shipped = listed[0]["claim"]["id"].as_i64().unwrap();
+    let path = "/api/v1/claims?framework=ascc-blueprint-2025";
+    x.send(base, "get", path, None, None, 200).await;
+    let path = format!("/api/v1/claims/{shipped}");
+    x.send(base, "get", &path, None, None, 200).await;
+    let claim = json!({"framework":"ascc-strategic-plan","scope":"VNM",
+        "metric":"implementation_rate","value":0.5,"precision":0.01,"as_of":"2026-09-30",
+        "published_on":"2026-10-15","statement":"Half under way","source_title":"A review",
+        "source_url":"https://example.org/review","note":null});
+    x.send(
+        base,
+        "post",
+        "/api/v1/claims",
+        Some(&t.secretariat),
+        Some(&claim),
+        201,
+    )
+    .await;
+    let file = "framework,scope,metric,value,precision,as_of,published_on,statement,source_title\n\
+        ascc-strategic-plan,ASEAN,completion_rate,10%,1%,2026-09-30,2026-10-15,A tenth done,A review\n";
+    let response = app
+        .upload(
+            "/api/v1/claims/import",
+            Some(&t.admin),
+            "claims.csv",
+            file.as_bytes(),
+        )
+        .await;
+    x.keep("post", "/api/v1/claims/import", 201, response).await;
+    let edition = json!({"title":"Q3 2026 review","as_of":"2026-09-30"});
+    let path = format!("{fw}/editions");
+    let frozen = x
+        .send(
+            base,
+            "post",
+            &path,
+            Some(&t.secretariat),
+            Some(&edition),
+            201,
+        )
+        .await;
+    x.send(base, "get", &path, None, None, 200).await;
+    let id = frozen["id"].as_i64().unwrap();
+    for path in [
+        format!("/api/v1/editions/{id}"),
+        format!("/api/v1/editions/{id}/since"),
+        format!("/api/v1/editions/{id}/report"),
+        format!("/api/v1/editions/{id}/report?format=html"),
+        format!("/api/v1/editions/{id}/report?format=json"),
+    ] {
+        x.send(base, "get", &path, None, None, 200).await;
+    }
+
     // The audit trail of all that.
     let trail = x
         .send(base, "get", "/api/v1/audit", Some(&t.admin), None, 200)
@@ -1098,6 +1163,8 @@ async fn real_answers_on_the_demo_data_match_their_response_schemas() {
         "round.submit",
         "round.accept",
         "round.return",
+        "claim.add",
+        "edition.create",
     ] {
         assert!(actions.contains(action), "{action} in {actions:?}");
     }
@@ -1221,6 +1288,42 @@ async fn problem_answers_match_the_problem_schema_with_the_codes_listed_for_thei
     let path = format!("{status}?override_lock=maybe");
     x.send(base, "post", &path, Some(&t.admin), Some(&report), 400)
         .await;
+    // Published figures and editions.
+    let bad_claim = json!({"framework":"ascc-strategic-plan","scope":"ASEAN","metric":"rate",
+        "value":1.5,"precision":0,"as_of":"2026-09-30","published_on":"2026-10-15",
+        "statement":"s","source_title":"t"});
+    let mut unknown_framework = bad_claim.clone();
+    unknown_framework["framework"] = json!("nope");
+    for (body, token, code) in [
+        (&bad_claim, Some(t.secretariat.as_str()), 422),
+        (&bad_claim, Some(t.viewer.as_str()), 403),
+        (&bad_claim, None, 401),
+        (&unknown_framework, Some(t.admin.as_str()), 404),
+    ] {
+        x.send(base, "post", "/api/v1/claims", token, Some(body), code)
+            .await;
+    }
+    let edition = json!({"title":"x","as_of":"2099-01-01"});
+    let path = format!("{fw}/editions");
+    x.send(base, "post", &path, Some(&t.admin), Some(&edition), 422)
+        .await;
+    x.send(base, "post", &path, Some(&t.vnm), Some(&edition), 403)
+        .await;
+    let path = "/api/v1/frameworks/nope/editions";
+    x.send(base, "post", path, Some(&t.admin), Some(&edition), 404)
+        .await;
+    for (path, code) in [
+        ("/api/v1/claims?framework=nope", 404),
+        ("/api/v1/claims/abc", 400),
+        ("/api/v1/claims/999", 404),
+        ("/api/v1/frameworks/nope/editions", 404),
+        ("/api/v1/editions/999", 404),
+        ("/api/v1/editions/999/since", 404),
+        ("/api/v1/editions/999/report?format=csv", 400),
+        ("/api/v1/editions/999/report", 404),
+    ] {
+        x.send(base, "get", path, None, None, code).await;
+    }
     let text = app
         .client
         .post(format!("{}{status}", app.base))
