@@ -106,6 +106,7 @@ impl Store {
         audit: Option<&AuditEntry>,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<Claim>> {
+        let codes = self.framework_codes().await?;
         let tx = self.begin_write().await?;
         let mut added = Vec::new();
         for row in rows {
@@ -182,7 +183,6 @@ impl Store {
             added.push(m);
         }
         tx.commit().await?;
-        let codes = self.framework_codes().await?;
         let names = self.names().await?;
         added
             .into_iter()
