@@ -76,7 +76,8 @@ pub(crate) struct CheckRow {
     pub reason: String,
 }
 
-/// The column headers of a check table.
+/// The column headers of a check table in the PDF (the HTML puts what a figure rests on
+/// under it, so that the table fits a phone).
 pub(crate) const HEAD: [&str; 5] = [
     "Rule",
     "Computed figure",
@@ -229,12 +230,7 @@ fn block(c: &CheckedClaim) -> ClaimBlock {
     }
 }
 
-fn group(
-    k: &KnowledgeCheck,
-    title: &str,
-    lead: &'static str,
-    list_incomplete: bool,
-) -> CheckGroup {
+fn group(k: &KnowledgeCheck, title: &str, lead: &'static str, list_incomplete: bool) -> CheckGroup {
     let day = k.known_at.date_naive();
     let when = if k.known_at == end_of_day(day) {
         format!("end of {} UTC", long_date(day))
@@ -264,9 +260,7 @@ fn row(r: &RuleCheck, list_incomplete: bool) -> CheckRow {
         verdict: r.verdict.label(),
         reason: match (&r.reason, r.verdict) {
             // The incomplete list is said once, above the table.
-            (Some(reason), Verdict::Unverifiable) if !(list_incomplete && figure) => {
-                reason.clone()
-            }
+            (Some(reason), Verdict::Unverifiable) if !(list_incomplete && figure) => reason.clone(),
             _ => String::new(),
         },
     }

@@ -500,7 +500,10 @@ mod tests {
         let rows = table();
         let at = COLUMNS.len() + INDICATOR_COLUMNS.len();
         let col = |name: &str| at + CLAIM_COLUMNS.iter().position(|c| *c == name).unwrap();
-        let claim = rows.iter().find(|r| r[0] == "claim" && r[1] == "1").unwrap();
+        let claim = rows
+            .iter()
+            .find(|r| r[0] == "claim" && r[1] == "1")
+            .unwrap();
         assert_eq!(claim[3], "ASEAN");
         assert_eq!(claim[col("metric")], "implementation_rate");
         assert_eq!(claim[col("claimed_value")], "0.9");

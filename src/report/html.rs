@@ -1419,7 +1419,7 @@ mod tests {
             "As known on the publication day (end of 15 July 2027 UTC) · verdict: Unverifiable",
             "As known at this report&#39;s instant (2028-01-15 09:00 UTC) · verdict: Matches",
             "the mean of the member states&#39; own rates <span class=\"tag\">mean_of_states</span>",
-            "<td class=\"num\">83.3%</td>",
+            "<td class=\"num\">83.3%<span class=\"rests\">12 measures</span></td>",
             "<td class=\"num\">\u{2212}6.7 pp</td>",
             "<span class=\"verdict-differs\">Differs</span>",
             "<span class=\"verdict-matches\">Matches</span>",
@@ -1441,8 +1441,7 @@ mod tests {
             "The framework&#39;s list of strategic measures is incomplete: 9 measures are known, \
              and its note does not say how many it should have. Every rule&#39;s figure rests on \
              those alone, so none can verify the claim. Its note says: “the public sources",
-            "<td class=\"num\">100.0%</td>",
-            "<td>9 measures</td>",
+            "<td class=\"num\">100.0%<span class=\"rests\">9 measures</span></td>",
             "<span class=\"verdict-unverifiable\">Unverifiable</span>",
             "Cannot be verified: the framework&#39;s list of strategic measures is incomplete \
              (9 measures known; its note does not say how many it should have); on the measures \

@@ -33,8 +33,8 @@ use super::{ServiceError, ServiceResult, Tracker, now};
 use crate::domain::audit::actions;
 use crate::domain::{Action, Actor, Basis, Edition, Metric, StatusReport, edition_problems};
 use crate::engine::Rule;
-use crate::report::{EditionStamp, ReviewData};
 use crate::report::bundle::{self, Format, ReportFile};
+use crate::report::{EditionStamp, ReviewData};
 use crate::store::NewEdition;
 
 /// What the API and the CLI take to freeze an edition.

@@ -12,8 +12,8 @@ use crate::engine::{self, At, Every};
 use crate::report::bundle::{self, Format, RenderError, ReportFile};
 use crate::report::charts::{self, Chart};
 use crate::report::{
-    BasisFigures, CheckedClaim, CoverageLine, FrameworkInfo, HeatRow, IndicatorSection, MeasureLine,
-    MeasuredIndicator, ReviewData, RoundReport, SubRow,
+    BasisFigures, CheckedClaim, CoverageLine, FrameworkInfo, HeatRow, IndicatorSection,
+    MeasureLine, MeasuredIndicator, ReviewData, RoundReport, SubRow,
 };
 
 /// A report is "stale" for a measure with no report effective in this many months up to the

@@ -433,7 +433,10 @@ async fn a_demo_reports_json_has_the_blueprint_claim_with_its_checks() {
     assert_eq!(claim["value"], 1.0);
     assert_eq!(claim["published_on"], "2025-10-08");
     assert_eq!(claim["measure_list"]["incomplete"], true);
-    assert!(claim.get("recorded_at").is_none(), "the register's business");
+    assert!(
+        claim.get("recorded_at").is_none(),
+        "the register's business"
+    );
     for knowledge in ["at_publication", "at_report"] {
         let check = &claim[knowledge];
         let rules: Vec<&str> = check["rules"]
@@ -445,15 +448,17 @@ async fn a_demo_reports_json_has_the_blueprint_claim_with_its_checks() {
         assert_eq!(rules, ["regional", "all_states", "mean_of_states", "cells"]);
         assert_eq!(check["verdict"], "unverifiable");
         assert!(
-            check["summary"]
-                .as_str()
-                .unwrap()
-                .starts_with("Cannot be verified: the framework's list of strategic measures is incomplete"),
+            check["summary"].as_str().unwrap().starts_with(
+                "Cannot be verified: the framework's list of strategic measures is incomplete"
+            ),
             "{}",
             check["summary"]
         );
     }
-    assert_eq!(claim["at_publication"]["known_at"], "2025-10-08T23:59:59.999999Z");
+    assert_eq!(
+        claim["at_publication"]["known_at"],
+        "2025-10-08T23:59:59.999999Z"
+    );
 
     // The Strategic Plan has none: its section says so.
     let html = app
@@ -565,7 +570,12 @@ async fn an_edition_re_renders_the_same_bytes_after_later_reports_indicators_and
     assert_eq!(frozen(Format::Pdf).await.unwrap().bytes, pdf);
     assert_eq!(frozen(Format::Html).await.unwrap().bytes, html);
     let json: Value = serde_json::from_slice(&frozen(Format::Json).await.unwrap().bytes).unwrap();
-    assert!(json["indicators"]["indicators"].as_array().unwrap().is_empty());
+    assert!(
+        json["indicators"]["indicators"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     assert!(json["claims"].as_array().unwrap().is_empty());
     assert_eq!(json["edition"]["title"], "First review");
     // The "since" list has the back-dated report; an ordinary report sees everything.

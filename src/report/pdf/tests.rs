@@ -172,7 +172,8 @@ fn long_tables_run_over_pages_with_their_header_repeated() {
 #[ignore = "writes files for a person to look at"]
 fn write_samples() {
     let mut data = sample();
-    data.claims.insert(0, crate::report::sample::blueprint_claim());
+    data.claims
+        .insert(0, crate::report::sample::blueprint_claim());
     let svgs = all_charts(&data);
     let dir = std::path::Path::new("/tmp/report-sample");
     std::fs::create_dir_all(dir).unwrap();
@@ -334,7 +335,8 @@ fn write_full_sample() {
 #[test]
 fn the_pdf_checks_each_published_figure_with_its_source_linked() {
     let mut data = sample();
-    data.claims.insert(0, crate::report::sample::blueprint_claim());
+    data.claims
+        .insert(0, crate::report::sample::blueprint_claim());
     let pdf = render(&data, &[]).unwrap();
     let text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
     let flat: String = text.split_whitespace().collect();
@@ -376,7 +378,10 @@ fn the_pdf_checks_each_published_figure_with_its_source_linked() {
         .collect();
     assert_eq!(
         links,
-        ["https://example.org/ascc-34", "https://example.org/mid-term-review"]
+        [
+            "https://example.org/ascc-34",
+            "https://example.org/mid-term-review"
+        ]
     );
 }
 
