@@ -58,6 +58,35 @@ pub const INDICATOR_COLUMNS: [&str; 23] = [
     "states",
 ];
 
+/// The claim columns, after [`INDICATOR_COLUMNS`] ("Official figures checked"). Fractions
+/// keep every digit; `known_at` is RFC 3339 in UTC; `knowledge` is `publication_day` or
+/// `report_instant`; `explanation` is a rule's reason for `unverifiable`, or on a knowledge
+/// date's own row (no rule) its verdict in one sentence.
+pub const CLAIM_COLUMNS: [&str; 22] = [
+    "metric",
+    "indicator",
+    "claimed_value",
+    "precision",
+    "claim_as_of",
+    "published_on",
+    "source_title",
+    "source_url",
+    "supersedes",
+    "superseded_by",
+    "measures_known",
+    "measures_expected",
+    "measure_list_incomplete",
+    "knowledge",
+    "known_at",
+    "figure",
+    "rests_on",
+    "rests_on_unit",
+    "difference",
+    "reproduces",
+    "verdict",
+    "explanation",
+];
+
 /// Every figure of the report, one row each, in the report's order:
 /// - `overall`: the framework (code and title of the framework), regional;
 /// - `top`, `second`: each top-level and second-level node, regional;
@@ -72,17 +101,28 @@ pub const INDICATOR_COLUMNS: [&str; 23] = [
 /// - `indicator`: each indicator, rule `regional` (every figure, the node it measures in
 ///   `level`), then rule `mean_of_states` (`current_status` over `with_status` states of
 ///   `states` participants);
-/// - `indicator_class`: each (indicator, scope), the scope in `level`, and its `class`.
+/// - `indicator_class`: each (indicator, scope), the scope in `level`, and its `class`;
+/// - `claim`: each published figure (its id in `code`, the statement in `title`, its scope in
+///   `level`) with what it claims, its source and how complete the measure list is; then
+///   `claim_check`: for each knowledge date, a row without a rule (the date's verdict and
+///   summary), then one row per rule (its figure, what it rests on, the difference, whether
+///   it reproduces the claim, the verdict).
 ///
-/// The indicator columns ([`INDICATOR_COLUMNS`]) follow the rate columns on every row.
+/// The indicator columns ([`INDICATOR_COLUMNS`]) follow the rate columns on every row, and the
+/// claim columns ([`CLAIM_COLUMNS`]) follow those.
 ///
 /// # Errors
 /// Writing the CSV fails (a bug: it is written to memory).
 pub fn figures(data: &ReviewData) -> Result<String, ReportError> {
     let mut out = csv::Writer::from_writer(Vec::new());
     let csv = |e: csv::Error| ReportError::Csv(e.to_string());
-    out.write_record(COLUMNS.iter().chain(&INDICATOR_COLUMNS))
-        .map_err(csv)?;
+    out.write_record(
+        COLUMNS
+            .iter()
+            .chain(&INDICATOR_COLUMNS)
+            .chain(&CLAIM_COLUMNS),
+    )
+    .map_err(csv)?;
 
     let fw = &data.framework;
     let mut rows: Vec<[String; 16]> = Vec::new();
@@ -153,12 +193,20 @@ pub fn figures(data: &ReviewData) -> Result<String, ReportError> {
             &point.rate,
         ));
     }
-    let blank = || std::iter::repeat_n(String::new(), INDICATOR_COLUMNS.len());
+    let blank = |n| std::iter::repeat_n(String::new(), n);
     for row in rows {
-        out.write_record(row.into_iter().chain(blank()))
-            .map_err(csv)?;
+        out.write_record(
+            row.into_iter()
+                .chain(blank(INDICATOR_COLUMNS.len()))
+                .chain(blank(CLAIM_COLUMNS.len())),
+        )
+        .map_err(csv)?;
     }
     for row in indicator_records(data) {
+        out.write_record(row.into_iter().chain(blank(CLAIM_COLUMNS.len())))
+            .map_err(csv)?;
+    }
+    for row in claim_records(data) {
         out.write_record(row).map_err(csv)?;
     }
     let bytes = out
@@ -315,6 +363,87 @@ fn indicator_records(data: &ReviewData) -> Vec<Vec<String>> {
     rows
 }
 
+/// The claim rows, every one [`COLUMNS`] + [`INDICATOR_COLUMNS`] + [`CLAIM_COLUMNS`] wide.
+fn claim_records(data: &ReviewData) -> Vec<Vec<String>> {
+    let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let id = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let lead = |section: &str, code: String, title: &str, level: &str, rule: &str| {
+        let mut row = vec![
+            section.to_owned(),
+            code,
+            title.to_owned(),
+            level.to_owned(),
+            rule.to_owned(),
+        ];
+        row.resize(COLUMNS.len() + INDICATOR_COLUMNS.len(), String::new());
+        row
+    };
+    let mut rows = Vec::new();
+    for c in &data.claims {
+        let code = c.id.to_string();
+        let scope = c.scope.as_str();
+        let mut row = lead("claim", code.clone(), &c.statement, scope, "");
+        row.extend([
+            c.metric.as_str().to_owned(),
+            c.indicator.clone().unwrap_or_default(),
+            c.value.to_string(),
+            c.precision.to_string(),
+            c.as_of.to_string(),
+            c.published_on.to_string(),
+            c.source_title.clone(),
+            c.source_url.clone().unwrap_or_default(),
+            id(c.supersedes),
+            id(c.superseded_by),
+            c.measure_list.stored.to_string(),
+            c.measure_list
+                .expected
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+            c.measure_list.incomplete.to_string(),
+        ]);
+        row.resize(row.len() + 9, String::new());
+        rows.push(row);
+        for (knowledge, k) in [
+            ("publication_day", &c.at_publication),
+            ("report_instant", &c.at_report),
+        ] {
+            let known_at = k
+                .known_at
+                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+            let claim_part = |row: &mut Vec<String>| {
+                row.extend([
+                    c.metric.as_str().to_owned(),
+                    c.indicator.clone().unwrap_or_default(),
+                    c.value.to_string(),
+                    c.precision.to_string(),
+                ]);
+                row.resize(COLUMNS.len() + INDICATOR_COLUMNS.len() + 13, String::new());
+                row.extend([knowledge.to_owned(), known_at.clone()]);
+            };
+            let mut row = lead("claim_check", code.clone(), "", scope, "");
+            claim_part(&mut row);
+            row.resize(row.len() + 5, String::new());
+            row.extend([k.verdict.as_str().to_owned(), k.summary.clone()]);
+            rows.push(row);
+            for r in &k.rules {
+                let mut row = lead("claim_check", code.clone(), "", scope, r.rule.as_str());
+                claim_part(&mut row);
+                row.extend([
+                    number(r.figure),
+                    r.rests_on.to_string(),
+                    r.unit.as_str().to_owned(),
+                    number(r.difference),
+                    r.reproduces.to_string(),
+                    r.verdict.as_str().to_owned(),
+                    r.reason.clone().unwrap_or_default(),
+                ]);
+                rows.push(row);
+            }
+        }
+    }
+    rows
+}
+
 /// A rate with every digit (Rust's shortest round-trip form, as in the JSON), or empty.
 fn fraction(rate: Option<f64>) -> String {
     rate.map(|r| r.to_string()).unwrap_or_default()
@@ -339,13 +468,22 @@ mod tests {
         let header = text.lines().next().unwrap();
         assert_eq!(
             header,
-            format!("{},{}", COLUMNS.join(","), INDICATOR_COLUMNS.join(","))
+            format!(
+                "{},{},{}",
+                COLUMNS.join(","),
+                INDICATOR_COLUMNS.join(","),
+                CLAIM_COLUMNS.join(",")
+            )
         );
 
         let rows = table();
         // overall + 3 goals + 5 objectives + 4 states + 4 cross-state rows + 8 quarters, then
-        // 2 rows per goal and per indicator, and 3 indicators × 5 scopes.
-        assert_eq!(rows.len(), 1 + 3 + 5 + 4 + 4 + 8 + 2 * 3 + 2 * 3 + 3 * 5);
+        // 2 rows per goal and per indicator, and 3 indicators × 5 scopes, then per claim (2)
+        // its row and 2 knowledge dates × (1 + 4 rules).
+        assert_eq!(
+            rows.len(),
+            1 + 3 + 5 + 4 + 4 + 8 + 2 * 3 + 2 * 3 + 3 * 5 + 2 * (1 + 2 * 5)
+        );
         let sections: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
         assert_eq!(sections.iter().filter(|s| **s == "top").count(), 3);
         assert_eq!(sections.iter().filter(|s| **s == "second").count(), 5);
@@ -353,7 +491,57 @@ mod tests {
         assert_eq!(sections.iter().filter(|s| **s == "timeline").count(), 8);
         assert!(
             rows.iter()
-                .all(|r| r.len() == COLUMNS.len() + INDICATOR_COLUMNS.len())
+                .all(|r| r.len() == COLUMNS.len() + INDICATOR_COLUMNS.len() + CLAIM_COLUMNS.len())
+        );
+    }
+
+    #[test]
+    fn the_csv_rows_carry_each_claim_and_its_checks() {
+        let rows = table();
+        let at = COLUMNS.len() + INDICATOR_COLUMNS.len();
+        let col = |name: &str| at + CLAIM_COLUMNS.iter().position(|c| *c == name).unwrap();
+        let claim = rows
+            .iter()
+            .find(|r| r[0] == "claim" && r[1] == "1")
+            .unwrap();
+        assert_eq!(claim[3], "ASEAN");
+        assert_eq!(claim[col("metric")], "implementation_rate");
+        assert_eq!(claim[col("claimed_value")], "0.9");
+        assert_eq!(claim[col("superseded_by")], "2");
+        assert_eq!(claim[col("measures_known")], "12");
+        assert_eq!(claim[col("measure_list_incomplete")], "false");
+        assert!(claim[..at].iter().skip(5).all(String::is_empty));
+        let check = |code: &str, knowledge: &str, rule: &str| {
+            rows.iter()
+                .find(|r| {
+                    r[0] == "claim_check"
+                        && r[1] == code
+                        && r[4] == rule
+                        && r[col("knowledge")] == knowledge
+                })
+                .unwrap()
+                .clone()
+        };
+        let regional = check("2", "report_instant", "regional");
+        assert_eq!(regional[col("figure")], (10.0_f64 / 12.0).to_string());
+        assert_eq!(regional[col("rests_on")], "12");
+        assert_eq!(regional[col("rests_on_unit")], "measures");
+        assert_eq!(regional[col("reproduces")], "true");
+        assert_eq!(regional[col("verdict")], "matches");
+        assert_eq!(regional[col("known_at")], "2028-01-15T09:00:00Z");
+        let date = check("2", "report_instant", "");
+        assert_eq!(date[col("verdict")], "matches");
+        assert_eq!(
+            date[col("explanation")],
+            "83.3% is reproduced by the regional statuses (regional)."
+        );
+        let then = check("1", "publication_day", "mean_of_states");
+        assert_eq!(then[col("verdict")], "unverifiable");
+        assert_eq!(then[col("figure")], "");
+        assert_eq!(then[col("explanation")], "no measure is applicable");
+        assert_eq!(
+            check("1", "publication_day", "")[col("known_at")],
+            "2027-07-15T23:59:59.999999Z"
         );
     }
 

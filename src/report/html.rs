@@ -364,8 +364,14 @@ pub(crate) struct Report {
     /// "Reporting completeness": what the section says, and its tables (none without rounds).
     pub completeness_intro: String,
     pub completeness: Vec<PlainTable>,
+    /// "Official figures checked": the claims, or none (the section then says so).
+    pub claims: Vec<super::claims::ClaimBlock>,
     pub methods: Vec<Definition>,
     pub figures: Vec<Figure>,
+    /// "Review report", or "Review edition" for a frozen edition.
+    pub kicker: &'static str,
+    /// A frozen edition's title and the exact instant it is as known at (to the second).
+    pub edition: Option<(String, String)>,
     /// Printed at the foot of the HTML document.
     pub colophon: String,
 }
@@ -429,6 +435,7 @@ impl Report {
             ("stale", "Measures without a recent report".to_owned()),
             ("completeness", "Reporting completeness".to_owned()),
             ("indicators", "Indicators".to_owned()),
+            ("claims", "Official figures checked".to_owned()),
             ("methods", "Methods and definitions".to_owned()),
         ]);
         let sections = titles
@@ -533,11 +540,27 @@ impl Report {
         let figures = place_figures(charts);
         let (completeness_intro, completeness) = completeness_tables(data);
 
+        let edition = data.edition.as_ref().map(|e| {
+            let at = data.known_at.unwrap_or(data.generated_at);
+            (
+                e.title.clone(),
+                at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            )
+        });
+        let kind = if edition.is_some() {
+            "Review edition"
+        } else {
+            "Review report"
+        };
+
         Self {
             title: fw.title.clone(),
             code: fw.code.clone(),
             as_of: data.as_of.to_string(),
-            subtitle: format!("Review report as of {}", long_date(data.as_of)),
+            subtitle: format!("{kind} as of {}", long_date(data.as_of)),
+            kicker: kind,
+            edition,
+            claims: super::claims::blocks(&data.claims),
             period: format!("{} to {}", fw.start_date, fw.end_date),
             levels: fw.levels.join(" / "),
             generated: instant(data.generated_at),
@@ -593,8 +616,9 @@ impl Report {
             methods: methods(data),
             figures,
             colophon: format!(
-                "{} · review report as of {} · generated {} by blueprint-tracker",
+                "{} · {} as of {} · generated {} by blueprint-tracker",
                 fw.title,
+                kind.to_lowercase(),
                 data.as_of,
                 instant(data.generated_at)
             ),
@@ -1061,6 +1085,19 @@ fn methods(data: &ReviewData) -> Vec<Definition> {
     if !data.indicators.is_empty() {
         out.extend(indicator_methods().map(|(term, text)| def(term, text.to_owned())));
     }
+    if !data.claims.is_empty() {
+        out.push(def(
+            "Official figures checked",
+            "A published figure (a claim) is computed again for its metric, scope and as-of \
+             date under every rule, on the reported basis, twice: as known at the end of its \
+             publication day (UTC) and as known at this report's instant. A rule's figure \
+             matches when it is within half a unit of the claim's stated precision, differs \
+             otherwise (by the difference shown, in percentage points), and is unverifiable \
+             without a figure, without a report in force, or when the framework's own note \
+             says its list of measures is incomplete."
+                .to_owned(),
+        ));
+    }
     out.push(def(
         "Source",
         format!("{}.", data.source.trim_end_matches('.')),
@@ -1369,6 +1406,88 @@ mod tests {
     }
 
     #[test]
+    fn the_html_checks_each_published_figure_under_every_rule() {
+        let html = html();
+        for expected in [
+            "<span class=\"number\">11</span>Official figures checked",
+            "Claim 2 · ASEAN implementation rate as of 30 June 2027",
+            "“83.3% of the strategic measures are being implemented.”",
+            "<a href=\"https://example.org/mid-term-review\">Mid-term review of the Strategic Plan</a>",
+            "83.3% (implementation rate of ASEAN, to the nearest 0.1 percentage point)",
+            "Superseded by claim 2: a correction was recorded.",
+            "Corrects claim 1.",
+            "As known on the publication day (end of 15 July 2027 UTC) · verdict: Unverifiable",
+            "As known at this report&#39;s instant (2028-01-15 09:00 UTC) · verdict: Matches",
+            "the mean of the member states&#39; own rates <span class=\"tag\">mean_of_states</span>",
+            "<td class=\"num\">83.3%<span class=\"rests\">12 measures</span></td>",
+            "<td class=\"num\">\u{2212}6.7 pp</td>",
+            "<span class=\"verdict-differs\">Differs</span>",
+            "<span class=\"verdict-matches\">Matches</span>",
+            "no report was in force on 2027-06-30 as known then",
+            "No rule reproduces 90.0%: the closest is the regional statuses (regional) at 83.3%, 6.7 percentage points lower.",
+            "<dt>Official figures checked</dt>",
+        ] {
+            assert!(html.contains(expected), "the HTML says {expected}");
+        }
+    }
+
+    #[test]
+    fn an_incomplete_measure_list_makes_the_claim_unverifiable_in_words() {
+        let mut data = sample();
+        data.claims = vec![crate::report::sample::blueprint_claim()];
+        let html = render(&data, &[]).unwrap();
+        for expected in [
+            "100% (implementation rate of ASEAN, to the nearest 1 percentage point)",
+            "The framework&#39;s list of strategic measures is incomplete: 9 measures are known, \
+             and its note does not say how many it should have. Every rule&#39;s figure rests on \
+             those alone, so none can verify the claim. Its note says: “the public sources",
+            "<td class=\"num\">100.0%<span class=\"rests\">9 measures</span></td>",
+            "<span class=\"verdict-unverifiable\">Unverifiable</span>",
+            "Cannot be verified: the framework&#39;s list of strategic measures is incomplete \
+             (9 measures known; its note does not say how many it should have); on the measures \
+             known, 100.0% is reproduced by the regional statuses (regional).",
+        ] {
+            assert!(html.contains(expected), "the HTML says {expected}");
+        }
+        // The incomplete list is said once, not under every rule's verdict.
+        assert!(!html.contains("<span class=\"why\">the framework"));
+        assert!(!html.contains("class=\"verdict-matches\""));
+    }
+
+    #[test]
+    fn without_a_claim_the_section_says_so_in_one_sentence() {
+        let mut data = sample();
+        data.claims.clear();
+        let html = render(&data, &[]).unwrap();
+        assert!(html.contains(
+            "<p class=\"empty\">No published figure is recorded for this framework.</p>"
+        ));
+        assert!(!html.contains("<dt>Official figures checked</dt>"));
+    }
+
+    #[test]
+    fn an_edition_says_so_on_its_cover_and_an_ordinary_report_does_not() {
+        let ordinary = html();
+        assert!(ordinary.contains("<p class=\"kicker\">Review report</p>"));
+        assert!(!ordinary.contains("<dt>Edition</dt>"));
+
+        let mut data = sample();
+        data.known_at = Some("2028-01-15T08:59:59.999999Z".parse().unwrap());
+        data.edition = Some(crate::report::EditionStamp {
+            title: "Mid-term review, first edition".into(),
+        });
+        let html = render(&data, &[]).unwrap();
+        for expected in [
+            "<p class=\"kicker\">Review edition</p>",
+            "Review edition as of 31 December 2027",
+            "<dt>Edition</dt><dd><strong>Mid-term review, first edition</strong>, frozen as known at 2028-01-15 08:59:59 UTC</dd>",
+            "review edition as of 2027-12-31",
+        ] {
+            assert!(html.contains(expected), "the HTML says {expected}");
+        }
+    }
+
+    #[test]
     fn the_html_is_self_contained_with_the_charts_inline() {
         let html = html();
         // The seven charts, then the trends of the indicators furthest behind.
@@ -1393,10 +1512,14 @@ mod tests {
         for chart in Chart::ALL {
             assert!(html.contains(chart.title()), "{} missing", chart.name());
         }
-        // Namespace names are not loaded; nothing else may point outside the document.
-        let without_namespaces = html
+        // Namespace names are not loaded, and a claim's source is a link to follow, not a
+        // resource; nothing else may point outside the document.
+        let mut without_namespaces = html
             .replace("xmlns=\"http://www.w3.org/2000/svg\"", "")
             .replace("xmlns:xlink=\"http://www.w3.org/1999/xlink\"", "");
+        for url in sample().claims.iter().filter_map(|c| c.source_url.clone()) {
+            without_namespaces = without_namespaces.replace(&url, "");
+        }
         assert!(!without_namespaces.contains("http://"));
         assert!(!without_namespaces.contains("https://"));
         assert!(!html.contains("<link") && !html.contains("<script") && !html.contains("@import"));

@@ -6,6 +6,7 @@
 
 pub mod bundle;
 pub mod charts;
+pub mod claims;
 pub mod csv;
 pub mod html;
 pub mod pdf;
@@ -15,7 +16,11 @@ pub(crate) mod sample;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Basis, Direction, IndicatorClass, Scope, StateCode, Status, is_percent_unit};
+use crate::domain::{
+    Basis, Direction, IndicatorClass, MeasureList, Metric, Scope, StateCode, Status,
+    is_percent_unit,
+};
+use crate::engine::claims::{ClaimCheck, KnowledgeCheck};
 use crate::engine::indicators::{IndicatorRollup, MeanStatus, ScopeProgress};
 use crate::engine::{Comparison, NodeRate, Point, Rate};
 
@@ -103,6 +108,84 @@ pub struct ReviewData {
     /// The headline figures on the other basis, when they differ from these.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other_basis: Option<BasisFigures>,
+    /// "Official figures checked": the framework's published figures (claims), oldest first,
+    /// each checked as known on its publication day and as known at the report's instant.
+    #[serde(default)]
+    pub claims: Vec<CheckedClaim>,
+    /// Set when the report is a frozen review edition: printed on the cover. Absent from an
+    /// ordinary report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edition: Option<EditionStamp>,
+}
+
+/// What the cover of a frozen review edition says about it: its title (the report's instant is
+/// [`ReviewData::known_at`]).
+///
+/// Decision: the stamp carries no edition number. The number is the store's id, assigned when
+/// the edition's row is inserted, after its fingerprints were taken from the rendered bytes;
+/// stamping it would mean inserting first and updating the fingerprints in the same
+/// transaction. The id is in the edition's address and file name (`edition-ID-…`) instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditionStamp {
+    pub title: String,
+}
+
+/// A published figure (a claim) as the report prints it: what was claimed and where, and
+/// its checks. The claim's recording instant and recorder are left out: they are the
+/// register's business, and an ordinary report's bytes would otherwise change whenever the
+/// shipped claims are loaded into a new database.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckedClaim {
+    pub id: i64,
+    pub scope: Scope,
+    pub metric: Metric,
+    /// The indicator's code for `mean_current_status`.
+    pub indicator: Option<String>,
+    /// The claimed figure, a fraction (1.0 is 100%).
+    pub value: f64,
+    /// The stated precision, a fraction (0.01: to the percent).
+    pub precision: f64,
+    pub as_of: NaiveDate,
+    pub published_on: NaiveDate,
+    pub statement: String,
+    pub source_title: String,
+    pub source_url: Option<String>,
+    pub note: Option<String>,
+    pub supersedes: Option<i64>,
+    /// The claim correcting this one, as known at the report's instant.
+    pub superseded_by: Option<i64>,
+    /// How complete the framework's measure list is (an incomplete one makes the status
+    /// figures unverifiable).
+    pub measure_list: MeasureList,
+    /// Every rule's figure as known at the end of the publication day.
+    pub at_publication: KnowledgeCheck,
+    /// Every rule's figure as known at the report's instant.
+    pub at_report: KnowledgeCheck,
+}
+
+impl From<ClaimCheck> for CheckedClaim {
+    fn from(check: ClaimCheck) -> Self {
+        let c = check.claim;
+        Self {
+            id: c.id,
+            scope: c.scope,
+            metric: c.metric,
+            indicator: c.indicator,
+            value: c.value,
+            precision: c.precision,
+            as_of: c.as_of,
+            published_on: c.published_on,
+            statement: c.statement,
+            source_title: c.source_title,
+            source_url: c.source_url,
+            note: c.note,
+            supersedes: c.supersedes,
+            superseded_by: c.superseded_by,
+            measure_list: check.measure_list,
+            at_publication: check.at_publication,
+            at_report: check.now,
+        }
+    }
 }
 
 /// One reporting round in the report ("Reporting completeness").

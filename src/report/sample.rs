@@ -238,7 +238,92 @@ pub fn sample() -> ReviewData {
         ],
         basis: crate::domain::Basis::Reported,
         other_basis: None,
+        claims: claims(),
+        edition: None,
     }
+}
+
+/// Two published figures of the sample's framework (complete measure list, 12 measures):
+/// claim 1, "90%" implemented, superseded by claim 2, "83.3%", which the regional figure
+/// (10 of 12) reproduces; before any report the publication day has no figure to compare.
+fn claims() -> Vec<super::CheckedClaim> {
+    use crate::domain::{Claim, MeasureList, Metric};
+    use crate::engine::claims::{RuleFigure, Unit, check_at, end_of_day};
+    let d = |s: &str| s.parse::<NaiveDate>().unwrap_or(NaiveDate::MIN);
+    let claim = |id: i64, value: f64, precision: f64| Claim {
+        id,
+        framework: "ascc-strategic-plan".into(),
+        scope: Scope::Asean,
+        metric: Metric::ImplementationRate,
+        indicator: None,
+        value,
+        precision,
+        as_of: d("2027-06-30"),
+        published_on: d("2027-07-15"),
+        statement: format!("{} of the strategic measures are being implemented.", {
+            if id == 1 { "Nine in ten" } else { "83.3%" }
+        }),
+        source_title: "Mid-term review of the Strategic Plan".into(),
+        source_url: (id == 2).then(|| "https://example.org/mid-term-review".into()),
+        note: None,
+        supersedes: (id == 2).then_some(1),
+        superseded_by: (id == 1).then_some(2),
+        recorded_by: None,
+        recorded_at: end_of_day(d("2027-07-16")),
+    };
+    let list = MeasureList::read(None, 12);
+    let figure = |rule, figure: Option<f64>, rests_on, unit, reported| RuleFigure {
+        rule,
+        figure,
+        rests_on,
+        unit,
+        reported,
+        not_defined: None,
+    };
+    // As known at the report's instant: regional 10/12, all_states 6/12, mean 0.72, cells
+    // 34/46.
+    let now = || {
+        vec![
+            figure(Rule::Regional, Some(10.0 / 12.0), 12, Unit::Measures, true),
+            figure(Rule::AllStates, Some(0.5), 12, Unit::Measures, true),
+            figure(Rule::MeanOfStates, Some(0.72), 4, Unit::States, true),
+            figure(Rule::Cells, Some(34.0 / 46.0), 46, Unit::Cells, true),
+        ]
+    };
+    // On the publication day no report was in force yet.
+    let then = || {
+        vec![
+            figure(Rule::Regional, Some(0.0), 12, Unit::Measures, false),
+            figure(Rule::AllStates, Some(0.0), 12, Unit::Measures, false),
+            figure(Rule::MeanOfStates, None, 0, Unit::States, false),
+            figure(Rule::Cells, Some(0.0), 46, Unit::Cells, false),
+        ]
+    };
+    let instant = "2028-01-15T09:00:00Z"
+        .parse()
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC);
+    [claim(1, 0.9, 0.01), claim(2, 0.833, 0.001)]
+        .into_iter()
+        .map(|c| super::CheckedClaim {
+            at_publication: check_at(&c, &list, end_of_day(c.published_on), then()),
+            at_report: check_at(&c, &list, instant, now()),
+            measure_list: list.clone(),
+            id: c.id,
+            scope: c.scope,
+            metric: c.metric,
+            indicator: c.indicator,
+            value: c.value,
+            precision: c.precision,
+            as_of: c.as_of,
+            published_on: c.published_on,
+            statement: c.statement,
+            source_title: c.source_title,
+            source_url: c.source_url,
+            note: c.note,
+            supersedes: c.supersedes,
+            superseded_by: c.superseded_by,
+        })
+        .collect()
 }
 
 /// Three indicators, computed by the engine as of `as_of` (points up to 2027):
@@ -381,4 +466,77 @@ fn indicators(states: &[&str], as_of: NaiveDate) -> IndicatorSection {
         .chain(participants.into_iter().map(Scope::State))
         .collect();
     IndicatorSection::build(&goals, scopes, as_of, measured)
+}
+
+/// The shipped Blueprint claim ("100%" implemented, to the percent) as the demo checks it:
+/// the framework's note says its list of measures is incomplete (9 known), and the regional
+/// figure on those 9 is 100%.
+pub fn blueprint_claim() -> super::CheckedClaim {
+    use crate::domain::{MeasureList, Metric};
+    use crate::engine::claims::{RuleFigure, Unit, check_at, end_of_day};
+    let d = |s: &str| s.parse::<NaiveDate>().unwrap_or(NaiveDate::MIN);
+    let note = "the public sources reached here confirm only 9 numbered strategic measures, so \
+                the full measure list must be imported from the official document";
+    let list = MeasureList::read(Some(note), 9);
+    let claim = crate::domain::Claim {
+        id: 1,
+        framework: "ascc-blueprint-2025".into(),
+        scope: Scope::Asean,
+        metric: Metric::ImplementationRate,
+        indicator: None,
+        value: 1.0,
+        precision: 0.01,
+        as_of: d("2025-10-08"),
+        published_on: d("2025-10-08"),
+        statement: "100% of strategic measures have been implemented.".into(),
+        source_title: "Report of the 34th ASCC Council meeting".into(),
+        source_url: Some("https://example.org/ascc-34".into()),
+        note: None,
+        supersedes: None,
+        superseded_by: None,
+        recorded_by: None,
+        recorded_at: end_of_day(d("2025-10-08")),
+    };
+    let figures = || {
+        [
+            (Rule::Regional, Some(1.0), 9, Unit::Measures),
+            (Rule::AllStates, Some(0.4), 9, Unit::Measures),
+            (Rule::MeanOfStates, Some(0.8), 10, Unit::States),
+            (Rule::Cells, Some(0.8), 90, Unit::Cells),
+        ]
+        .into_iter()
+        .map(|(rule, figure, rests_on, unit)| RuleFigure {
+            rule,
+            figure,
+            rests_on,
+            unit,
+            reported: true,
+            not_defined: None,
+        })
+        .collect()
+    };
+    let instant = "2026-10-01T00:00:00Z"
+        .parse()
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC);
+    let at_publication = check_at(&claim, &list, end_of_day(claim.published_on), figures());
+    let at_report = check_at(&claim, &list, instant, figures());
+    super::CheckedClaim {
+        id: claim.id,
+        scope: claim.scope,
+        metric: claim.metric,
+        indicator: claim.indicator,
+        value: claim.value,
+        precision: claim.precision,
+        as_of: claim.as_of,
+        published_on: claim.published_on,
+        statement: claim.statement,
+        source_title: claim.source_title,
+        source_url: claim.source_url,
+        note: claim.note,
+        supersedes: None,
+        superseded_by: None,
+        measure_list: list,
+        at_publication,
+        at_report,
+    }
 }

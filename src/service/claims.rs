@@ -299,16 +299,33 @@ impl Tracker {
         framework: Option<&str>,
         instant: DateTime<Utc>,
     ) -> ServiceResult<Vec<ClaimCheck>> {
+        self.claim_checks_recorded_by(framework, instant, instant)
+            .await
+    }
+
+    /// The claims (of one framework, when given) recorded by `recorded_by`, each checked as
+    /// known on its publication day and as known at `instant`; `superseded_by` names only
+    /// corrections recorded by `recorded_by`. (An ordinary review report stamped with a past
+    /// generation time lists every claim recorded so far, checked as known at that time.)
+    ///
+    /// # Errors
+    /// `UnknownFramework`; the store fails.
+    pub async fn claim_checks_recorded_by(
+        &self,
+        framework: Option<&str>,
+        recorded_by: DateTime<Utc>,
+        instant: DateTime<Utc>,
+    ) -> ServiceResult<Vec<ClaimCheck>> {
         let claims = self.claims(framework).await?;
         let known: Vec<Claim> = claims
             .iter()
-            .filter(|c| c.recorded_at <= instant)
+            .filter(|c| c.recorded_at <= recorded_by)
             .cloned()
             .map(|mut c| {
                 c.superseded_by = c.superseded_by.filter(|next| {
                     claims
                         .iter()
-                        .any(|n| n.id == *next && n.recorded_at <= instant)
+                        .any(|n| n.id == *next && n.recorded_at <= recorded_by)
                 });
                 c
             })

@@ -8,6 +8,14 @@
 //!   so that a report stamped before the instant cannot land after the fingerprint was taken;
 //! - an edition is stamped with that instant as its "generated at", so re-rendering it never
 //!   depends on the clock;
+//! - its cover says it is an edition: "Review edition", its title, and the instant to the
+//!   second. Not its number: the id is assigned by the insert, after the fingerprints were
+//!   taken from the rendered bytes (stamping it would take an insert, a render and an update
+//!   of the fingerprints in one transaction); the id is in its address and file name;
+//! - what a re-render reads is cut at `known_at` wherever the data say when they were
+//!   recorded: status reports and validations, returns, rounds and their submissions,
+//!   indicators (by `created_at`), targets and observations, claims; what cannot be cut is
+//!   listed on [`Tracker::review`];
 //! - a download re-renders the file and answers it only when its SHA-256 is the stored one; a
 //!   mismatch is an internal error (500), never a quietly different document;
 //! - the headline figures compared in "since" are the framework-wide completion rate,
@@ -25,8 +33,8 @@ use super::{ServiceError, ServiceResult, Tracker, now};
 use crate::domain::audit::actions;
 use crate::domain::{Action, Actor, Basis, Edition, Metric, StatusReport, edition_problems};
 use crate::engine::Rule;
-use crate::report::ReviewData;
 use crate::report::bundle::{self, Format, ReportFile};
+use crate::report::{EditionStamp, ReviewData};
 use crate::store::NewEdition;
 
 /// What the API and the CLI take to freeze an edition.
@@ -115,17 +123,22 @@ struct Rendered {
 
 impl Tracker {
     /// Renders the review of `framework` as of `as_of` on `basis` as known at `known_at`
-    /// (also its "generated at"): PDF, HTML and JSON.
+    /// (also its "generated at"), its cover stamped with the edition's `title`: PDF, HTML and
+    /// JSON.
     async fn render_edition(
         &self,
         framework: &str,
+        title: &str,
         as_of: NaiveDate,
         basis: Basis,
         known_at: DateTime<Utc>,
     ) -> ServiceResult<Rendered> {
-        let data = self
+        let mut data = self
             .review(framework, as_of, Some(known_at), basis, known_at)
             .await?;
+        data.edition = Some(EditionStamp {
+            title: title.to_owned(),
+        });
         tokio::task::spawn_blocking(move || {
             let svgs = bundle::chart_svgs(&data)?;
             let one = |format: Format| -> Result<ReportFile, bundle::RenderError> {
@@ -187,8 +200,9 @@ impl Tracker {
         let wait = (known_at - now()).to_std().unwrap_or_default();
         tokio::time::sleep(wait + Duration::from_millis(1)).await;
         self.store.settle_writes().await?;
+        let title = request.title.trim().to_owned();
         let rendered = self
-            .render_edition(&fw.code, request.as_of, basis, known_at)
+            .render_edition(&fw.code, &title, request.as_of, basis, known_at)
             .await?;
         let figures = String::from_utf8(rendered.json.bytes)
             .map_err(|e| ServiceError::Internal(format!("the report's JSON: {e}")))?;
@@ -196,7 +210,7 @@ impl Tracker {
             .map_err(|e| ServiceError::Internal(e.to_string()))?;
         let new = NewEdition {
             framework_id: fw.id,
-            title: request.title.trim().to_owned(),
+            title,
             as_of: request.as_of,
             basis,
             known_at,
@@ -265,7 +279,7 @@ impl Tracker {
         let stored = self.stored_edition(id).await?;
         let e = &stored.edition;
         let rendered = self
-            .render_edition(&e.framework, e.as_of, e.basis, e.known_at)
+            .render_edition(&e.framework, &e.title, e.as_of, e.basis, e.known_at)
             .await?;
         let (file, intact) = match format {
             Format::Pdf => {

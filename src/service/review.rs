@@ -12,8 +12,8 @@ use crate::engine::{self, At, Every};
 use crate::report::bundle::{self, Format, RenderError, ReportFile};
 use crate::report::charts::{self, Chart};
 use crate::report::{
-    BasisFigures, CoverageLine, FrameworkInfo, HeatRow, IndicatorSection, MeasureLine,
-    MeasuredIndicator, ReviewData, RoundReport, SubRow,
+    BasisFigures, CheckedClaim, CoverageLine, FrameworkInfo, HeatRow, IndicatorSection,
+    MeasureLine, MeasuredIndicator, ReviewData, RoundReport, SubRow,
 };
 
 /// A report is "stale" for a measure with no report effective in this many months up to the
@@ -31,6 +31,16 @@ impl Tracker {
     /// ends from the framework's start to the date; the indicators section takes every
     /// indicator that is not retired, with the report's date, instant and basis.
     ///
+    /// With `known_at` (a frozen edition), everything that records when it was recorded is
+    /// cut at that instant: status reports, validations and returns, rounds and their
+    /// submissions, indicators (`created_at`), targets, observations and their reviews,
+    /// claims. What is read as it is now, and so can change an edition's bytes: the
+    /// framework's tree, title and note (reference data loaded in place), the participations,
+    /// an indicator's retirement (no `retired_at`), the member states' names, the data source
+    /// line (whether the demo is loaded), and data written with a recording time in the past
+    /// (the demo scenario back-dates its history). A new version of the renderer changes the
+    /// bytes too; the download then refuses rather than send a different document.
+    ///
     /// # Errors
     /// `UnknownFramework`, or the store fails.
     pub async fn review(
@@ -43,6 +53,9 @@ impl Tracker {
     ) -> ServiceResult<ReviewData> {
         let fw = self.framework(framework).await?;
         let source = self.source_line(&fw.code).await?;
+        // The report's instant: the figures are as known then (an edition's `known_at`, else
+        // the generation time, which a caller may set in the past for a reproducible example).
+        let instant = known_at.unwrap_or(generated_at);
         // The rounds as of the date, read before the figures' lock is taken.
         let rounds: Vec<_> = self
             .store
@@ -50,11 +63,25 @@ impl Tracker {
             .await?
             .into_iter()
             // As known at the report's instant: a round created later is not in it.
-            .filter(|r| r.period_end <= as_of && r.created_at <= known_at.unwrap_or(generated_at))
+            .filter(|r| r.period_end <= as_of && r.created_at <= instant)
             .collect();
         let mut logs = self.store.round_submissions(fw.id, &rounds).await?;
         let round_participations = self.store.participations(fw.id).await?;
         let indicator_data = self.indicator_data(&fw).await?;
+        // The published figures: an edition lists the claims recorded by its instant; an
+        // ordinary report every claim recorded so far (the shipped ones are recorded when they
+        // are loaded, which may come after an example's fixed generation time). Both check
+        // them as known at the report's instant.
+        let claims = self
+            .claim_checks_recorded_by(
+                Some(&fw.code),
+                known_at.unwrap_or(DateTime::<Utc>::MAX_UTC),
+                instant,
+            )
+            .await?
+            .into_iter()
+            .map(CheckedClaim::from)
+            .collect();
         let state = self.figures_state(&fw).await?;
         let s = read(&state);
         let index = s.index(basis);
@@ -185,7 +212,6 @@ impl Tracker {
         }
 
         // Standings as known at the report's instant, so that a report is reproducible.
-        let instant = known_at.unwrap_or(generated_at);
         let latest_round = rounds.len().checked_sub(1);
         let round_reports = rounds
             .iter()
@@ -283,6 +309,8 @@ impl Tracker {
             rounds: round_reports,
             basis,
             other_basis,
+            claims,
+            edition: None,
         })
     }
 
@@ -326,7 +354,10 @@ fn indicator_section(
         .records
         .iter()
         .zip(&data.indicators)
-        .filter(|(record, _)| !record.retired)
+        // As known at the report's instant: an indicator defined later is not in it.
+        .filter(|(record, _)| {
+            !record.retired && when.at.known_at.is_none_or(|t| record.created_at <= t)
+        })
         .map(|(record, indicator)| MeasuredIndicator {
             indicator: indicator.clone(),
             goal: goal_of(&indicator.node).unwrap_or_default(),

@@ -413,3 +413,178 @@ async fn the_report_has_the_indicators_section_with_the_worked_example_figures()
         );
     }
 }
+
+/// The demo's Blueprint report carries the shipped claim ("100%" implemented), checked under
+/// every rule on its publication day and at the report's instant, unverifiable because the
+/// Blueprint's measure list is incomplete.
+#[tokio::test]
+async fn a_demo_reports_json_has_the_blueprint_claim_with_its_checks() {
+    let app = TestApp::spawn_with_demo().await;
+
+    let data = app
+        .get_json("/api/v1/frameworks/ascc-blueprint-2025/report?as_of=2025-12-31&format=json")
+        .await;
+
+    let claims = data["claims"].as_array().unwrap();
+    assert_eq!(claims.len(), 1);
+    let claim = &claims[0];
+    assert_eq!(claim["metric"], "implementation_rate");
+    assert_eq!(claim["scope"], "ASEAN");
+    assert_eq!(claim["value"], 1.0);
+    assert_eq!(claim["published_on"], "2025-10-08");
+    assert_eq!(claim["measure_list"]["incomplete"], true);
+    assert!(
+        claim.get("recorded_at").is_none(),
+        "the register's business"
+    );
+    for knowledge in ["at_publication", "at_report"] {
+        let check = &claim[knowledge];
+        let rules: Vec<&str> = check["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["rule"].as_str().unwrap())
+            .collect();
+        assert_eq!(rules, ["regional", "all_states", "mean_of_states", "cells"]);
+        assert_eq!(check["verdict"], "unverifiable");
+        assert!(
+            check["summary"].as_str().unwrap().starts_with(
+                "Cannot be verified: the framework's list of strategic measures is incomplete"
+            ),
+            "{}",
+            check["summary"]
+        );
+    }
+    assert_eq!(
+        claim["at_publication"]["known_at"],
+        "2025-10-08T23:59:59.999999Z"
+    );
+
+    // The Strategic Plan has none: its section says so.
+    let html = app
+        .get("/api/v1/frameworks/ascc-strategic-plan/report?as_of=2026-09-30")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("No published figure is recorded for this framework."));
+}
+
+/// An edition re-renders to its frozen bytes after what it must not see: a back-dated report
+/// recorded after its instant, an indicator defined after it (with a target and an
+/// observation), and a claim recorded after it; an ordinary report sees them all.
+#[tokio::test]
+async fn an_edition_re_renders_the_same_bytes_after_later_reports_indicators_and_claims() {
+    use blueprint_tracker::report::bundle::Format;
+    use blueprint_tracker::service::{ClaimRequest, EditionRequest};
+    let app = TestApp::spawn().await;
+    let t = app.tokens().await;
+    let report = |effective: &str, status: &str| {
+        json!({"measure": "1.1.2", "scope": "ASEAN", "status": status,
+               "effective_date": effective})
+    };
+    assert_eq!(
+        app.record(&t.secretariat, &report("2026-03-31", "ongoing"))
+            .await
+            .status(),
+        201
+    );
+    let edition = app
+        .tracker
+        .create_edition(
+            None,
+            "ascc-strategic-plan",
+            &EditionRequest {
+                title: "First review".into(),
+                as_of: "2026-06-30".parse().unwrap(),
+                basis: None,
+            },
+        )
+        .await
+        .unwrap();
+    let frozen = |format| app.tracker.edition_file(edition.id, format);
+    let pdf = frozen(Format::Pdf).await.unwrap().bytes;
+    let html = frozen(Format::Html).await.unwrap().bytes;
+    let html_text = String::from_utf8(html.clone()).unwrap();
+    assert!(html_text.contains("<p class=\"kicker\">Review edition</p>"));
+    assert!(html_text.contains("<strong>First review</strong>, frozen as known at "));
+
+    // After the edition: a back-dated completion, an indicator with a target and a value, a
+    // claim.
+    assert_eq!(
+        app.record(&t.secretariat, &report("2026-05-31", "completed"))
+            .await
+            .status(),
+        201
+    );
+    let sp = "/api/v1/frameworks/ascc-strategic-plan";
+    for (path, body) in [
+        (
+            "/indicators",
+            json!({"code": "KPI-9", "title": "Defined after the edition", "unit": "%",
+                   "direction": "increase", "node": "1.1.2", "decimals": 1}),
+        ),
+        (
+            "/indicators/KPI-9/targets",
+            json!({"scope": "ASEAN", "baseline_year": 2025, "baseline_value": 50.0,
+                   "target_year": 2030, "target_value": 80.0}),
+        ),
+        (
+            "/observations",
+            json!({"indicator": "KPI-9", "scope": "ASEAN", "year": 2025, "value": 50.0}),
+        ),
+    ] {
+        let response = app
+            .send(
+                Method::POST,
+                &format!("{sp}{path}"),
+                Some(&t.secretariat),
+                Some(&body),
+            )
+            .await;
+        assert_eq!(response.status(), 201, "{path}");
+    }
+    app.tracker
+        .add_claim(
+            None,
+            &ClaimRequest {
+                framework: "ascc-strategic-plan".into(),
+                scope: "ASEAN".into(),
+                metric: "implementation_rate".into(),
+                indicator: None,
+                value: 0.01,
+                precision: 0.01,
+                as_of: "2026-06-30".parse().unwrap(),
+                published_on: "2026-07-01".parse().unwrap(),
+                statement: "1% implemented".into(),
+                source_title: "A later review".into(),
+                source_url: None,
+                note: None,
+                supersedes: None,
+            },
+        )
+        .await
+        .unwrap();
+
+    // The edition downloads (its fingerprints checked) with the very same bytes.
+    assert_eq!(frozen(Format::Pdf).await.unwrap().bytes, pdf);
+    assert_eq!(frozen(Format::Html).await.unwrap().bytes, html);
+    let json: Value = serde_json::from_slice(&frozen(Format::Json).await.unwrap().bytes).unwrap();
+    assert!(
+        json["indicators"]["indicators"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert!(json["claims"].as_array().unwrap().is_empty());
+    assert_eq!(json["edition"]["title"], "First review");
+    // The "since" list has the back-dated report; an ordinary report sees everything.
+    let since = app.tracker.edition_since(edition.id).await.unwrap();
+    assert_eq!(since.reports.len(), 1);
+    let now = app
+        .get_json(&format!("{sp}/report?as_of=2026-06-30&format=json"))
+        .await;
+    assert_eq!(now["indicators"]["indicators"][0]["code"], "KPI-9");
+    assert_eq!(now["claims"][0]["statement"], "1% implemented");
+    assert!(now.get("edition").is_none());
+}

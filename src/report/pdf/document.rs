@@ -222,6 +222,7 @@ impl<'a> Layout<'a> {
                         }
                     }
                 }
+                "claims" => self.claims(r),
                 "methods" => self.methods(r),
                 _ => {}
             }
@@ -277,7 +278,14 @@ impl<'a> Layout<'a> {
             color: ACCENT,
         });
         self.y = 150.0;
-        self.text(LEFT, self.y, 9.0, Face::Bold, ACCENT, "REVIEW REPORT");
+        self.text(
+            LEFT,
+            self.y,
+            9.0,
+            Face::Bold,
+            ACCENT,
+            &r.kicker.to_uppercase(),
+        );
         self.y += 16.0;
         for line in self.wrap(&r.title, Face::Bold, 24.0, WIDTH) {
             self.y += 29.0;
@@ -287,10 +295,14 @@ impl<'a> Layout<'a> {
         self.text(LEFT, self.y, 15.0, Face::Regular, MUTED, &r.subtitle);
         self.y += 40.0;
 
-        let mut facts = vec![
+        let mut facts = Vec::new();
+        if let Some((title, at)) = &r.edition {
+            facts.push(("Edition", format!("{title}, frozen as known at {at}")));
+        }
+        facts.extend([
             ("Framework", format!("{}, {}", r.code, r.period)),
             ("Levels", r.levels.clone()),
-        ];
+        ]);
         if let Some(note) = &r.note {
             facts.push(("Note", note.clone()));
         }
@@ -380,6 +392,138 @@ impl<'a> Layout<'a> {
         for p in &r.summary {
             self.paragraph(p, Face::Regular, BODY, INK, 0.0);
         }
+    }
+
+    /// "Official figures checked": each claim quoted with its source (the link live), its
+    /// facts, then every rule's figure as known on its publication day and at the report's
+    /// instant, and the verdicts in a sentence each.
+    pub(super) fn claims(&mut self, r: &Report) {
+        use crate::report::claims::{HEAD, INTRO, NO_CLAIM};
+        if r.claims.is_empty() {
+            self.intro(NO_CLAIM);
+            return;
+        }
+        self.intro(INTRO);
+        for c in &r.claims {
+            self.subheading(&c.heading);
+            // The statement, quoted, with a bar in the margin.
+            let quoted = format!("\u{201c}{}\u{201d}", c.statement);
+            let lines = self.wrap(&quoted, Face::Regular, BODY, WIDTH - 12.0);
+            for line in lines {
+                self.room(BODY_LEADING);
+                self.push(Op::Rect {
+                    x: LEFT,
+                    y: self.y,
+                    w: 2.2,
+                    h: BODY_LEADING,
+                    color: ACCENT,
+                });
+                self.text(LEFT + 12.0, self.y + BODY, BODY, Face::Regular, INK, &line);
+                self.y += BODY_LEADING;
+            }
+            self.y += 6.0;
+            self.paragraph(
+                &format!("Source: {}", c.source_title),
+                Face::Regular,
+                BODY,
+                INK,
+                0.0,
+            );
+            if let Some(url) = &c.source_url {
+                self.link(url);
+            }
+            let label_w = 80.0;
+            for (label, value) in &c.facts {
+                let lines = self.wrap(value, Face::Regular, 8.8, WIDTH - label_w);
+                self.room(lines.len() as f32 * 12.4);
+                self.text(LEFT, self.y + 8.8, 8.2, Face::Regular, MUTED, label);
+                for line in lines {
+                    self.text(LEFT + label_w, self.y + 8.8, 8.8, Face::Regular, INK, &line);
+                    self.y += 12.4;
+                }
+                self.y += 1.5;
+            }
+            self.y += 4.0;
+            if let Some(s) = &c.supersession {
+                self.paragraph(s, Face::Bold, BODY, INK, 0.0);
+            }
+            if let Some(list) = &c.measure_list {
+                self.paragraph(list, Face::Regular, BODY, INK, 0.0);
+            }
+            // The verdicts share the spare width with the rules only when they carry reasons.
+            let reasons = c
+                .checks
+                .iter()
+                .any(|g| g.rows.iter().any(|row| !row.reason.is_empty()));
+            let columns = [
+                Column::flex(HEAD[0]),
+                Column::num(HEAD[1]),
+                Column::left(HEAD[2]),
+                Column::num(HEAD[3]),
+                if reasons {
+                    Column::flex(HEAD[4])
+                } else {
+                    Column::left(HEAD[4])
+                },
+            ];
+            let mut rows = Vec::new();
+            for g in &c.checks {
+                rows.push(Row {
+                    style: RowStyle::Group,
+                    cells: vec![g.title.as_str().into()],
+                });
+                for row in &g.rows {
+                    rows.push(Row {
+                        style: RowStyle::Normal,
+                        cells: vec![
+                            Cell {
+                                text: row.rule.to_owned(),
+                                sub: format!("rule: {}", row.code),
+                            },
+                            row.figure.as_str().into(),
+                            row.rests_on.as_str().into(),
+                            row.difference.as_str().into(),
+                            Cell {
+                                text: row.verdict.to_owned(),
+                                sub: row.reason.clone(),
+                            },
+                        ],
+                    });
+                }
+            }
+            self.table(&c.caption, &columns, &rows);
+            self.y -= 6.0;
+            for g in &c.checks {
+                self.paragraph(
+                    &format!("{}: {}", g.lead, g.summary),
+                    Face::Regular,
+                    BODY,
+                    INK,
+                    0.0,
+                );
+            }
+            self.y += 8.0;
+        }
+    }
+
+    /// `url` printed in the accent colour (broken where it must be), each line a live link.
+    pub(super) fn link(&mut self, url: &str) {
+        let size = 8.2;
+        let leading = 11.0;
+        for line in self.wrap(url, Face::Regular, size, WIDTH) {
+            self.room(leading);
+            let w = self.width(Face::Regular, &line, size);
+            self.text(LEFT, self.y + size, size, Face::Regular, ACCENT, &line);
+            self.push(Op::Link {
+                x: LEFT,
+                y: self.y,
+                w,
+                h: leading,
+                url: url.to_owned(),
+            });
+            self.y += leading;
+        }
+        self.y += size * 0.5;
     }
 
     pub(super) fn methods(&mut self, r: &Report) {

@@ -21,6 +21,19 @@ pub(super) fn draw(
             draw_op(&mut surface, op, layout.charts, fonts)?;
         }
         surface.finish();
+        for op in ops {
+            if let Op::Link { x, y, w, h, url } = op
+                && let Some(rect) = Rect::from_xywh(*x, *y, *w, *h)
+            {
+                page.add_annotation(
+                    LinkAnnotation::new(
+                        rect,
+                        Target::Action(Action::Link(LinkAction::new(url.clone()))),
+                    )
+                    .into(),
+                );
+            }
+        }
         page.finish();
     }
 
@@ -129,6 +142,8 @@ pub(super) fn draw_op(
             }
         }
         Op::Chart { x, y, w, h, figure } => charts.draw(surface, *figure, *x, *y, *w, *h)?,
+        // Added to the page once its surface is finished.
+        Op::Link { .. } => {}
     }
     Ok(())
 }

@@ -32,6 +32,14 @@ pub(super) enum Op {
         width: f32,
         color: Rgb,
     },
+    /// A link to `url` over this box (a PDF link annotation, nothing drawn).
+    Link {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        url: String,
+    },
     /// A chart (`figure` indexes [`Report::figures`]) scaled into this box.
     Chart {
         x: f32,

@@ -24,6 +24,8 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use krilla::Document;
+use krilla::action::{Action, LinkAction};
+use krilla::annotation::{LinkAnnotation, Target};
 use krilla::color::rgb;
 use krilla::destination::XyzDestination;
 use krilla::geom::{PathBuilder, Point, Rect, Transform};

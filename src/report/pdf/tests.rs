@@ -171,7 +171,9 @@ fn long_tables_run_over_pages_with_their_header_repeated() {
 #[test]
 #[ignore = "writes files for a person to look at"]
 fn write_samples() {
-    let data = sample();
+    let mut data = sample();
+    data.claims
+        .insert(0, crate::report::sample::blueprint_claim());
     let svgs = all_charts(&data);
     let dir = std::path::Path::new("/tmp/report-sample");
     std::fs::create_dir_all(dir).unwrap();
@@ -328,4 +330,77 @@ fn write_full_sample() {
     let pdf = render(&data, &svgs).unwrap();
     eprintln!("PDF in {:?}", started.elapsed());
     std::fs::write(dir.join("review-full.pdf"), pdf).unwrap();
+}
+
+#[test]
+fn the_pdf_checks_each_published_figure_with_its_source_linked() {
+    let mut data = sample();
+    data.claims
+        .insert(0, crate::report::sample::blueprint_claim());
+    let pdf = render(&data, &[]).unwrap();
+    let text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
+    let flat: String = text.split_whitespace().collect();
+    for expected in [
+        "11Official figures checked",
+        "Claim 1 · ASEAN implementation rate as of 8 October 2025",
+        "“100% of strategic measures have been implemented.”",
+        "Source: Report of the 34th ASCC Council meeting",
+        "https://example.org/ascc-34",
+        "100% (implementation rate of ASEAN, to the nearest 1 percentage point)",
+        "The framework's list of strategic measures is incomplete: 9 measures are known",
+        "As known on the publication day (end of 8 October 2025 UTC) · verdict: Unverifiable",
+        "rule: mean_of_states",
+        "100.0%",
+        "Unverifiable",
+        "Matches",
+        "Differs",
+        "−6.7 pp",
+        "Superseded by claim 2: a correction was recorded.",
+        "On the publication day: Cannot be verified",
+    ] {
+        let squeezed: String = expected.split_whitespace().collect();
+        assert!(flat.contains(&squeezed), "the PDF says {expected}");
+    }
+    // The sources' links are live: a link annotation over each printed address.
+    let report = Report::new(&data, &[]);
+    let fonts = Fonts::load().unwrap();
+    let charts = Charts::parse(&report).unwrap();
+    let mut layout = Layout::new(fonts.metrics, &charts);
+    layout.report(&report).unwrap();
+    let links: Vec<&str> = layout
+        .pages
+        .iter()
+        .flatten()
+        .filter_map(|op| match op {
+            Op::Link { url, w, h, .. } if *w > 0.0 && *h > 0.0 => Some(url.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        links,
+        [
+            "https://example.org/ascc-34",
+            "https://example.org/mid-term-review"
+        ]
+    );
+}
+
+#[test]
+fn an_edition_pdf_says_so_on_its_cover() {
+    let mut data = sample();
+    data.known_at = Some("2028-01-15T08:59:59.999999Z".parse().unwrap());
+    data.edition = Some(crate::report::EditionStamp {
+        title: "Mid-term review".into(),
+    });
+    let pdf = render(&data, &[]).unwrap();
+    let text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
+    let flat: String = text.split_whitespace().collect();
+    for expected in [
+        "REVIEW EDITION",
+        "Review edition as of 31 December 2027",
+        "Mid-term review, frozen as known at 2028-01-15 08:59:59 UTC",
+    ] {
+        let squeezed: String = expected.split_whitespace().collect();
+        assert!(flat.contains(&squeezed), "the PDF says {expected}");
+    }
 }

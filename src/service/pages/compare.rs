@@ -183,6 +183,8 @@ impl Tracker {
             rounds: Vec::new(),
             basis: comparison.basis,
             other_basis: None,
+            claims: Vec::new(),
+            edition: None,
         };
         tokio::task::spawn_blocking(move || charts::svg(chart, &data).map_err(|e| e.to_string()))
             .await
