@@ -46,6 +46,8 @@ fn short_points(fraction: f64) -> String {
 
 /// One rule's figure at one knowledge date, worded.
 pub(super) struct Cell {
+    /// The knowledge date, for a phone's screen where the columns are stacked.
+    pub label: String,
     pub figure: String,
     pub rests_on: String,
     pub verdict: String,
@@ -55,7 +57,7 @@ pub(super) struct Cell {
 }
 
 impl Cell {
-    fn of(r: &RuleCheck) -> Self {
+    fn of(r: &RuleCheck, label: &str) -> Self {
         let figure = match r.figure {
             Some(_) => percent_of(r.figure),
             None => "no figure".to_owned(),
@@ -107,6 +109,7 @@ impl Cell {
             }
         };
         Self {
+            label: label.to_owned(),
             figure,
             rests_on,
             verdict,
@@ -193,6 +196,11 @@ impl ClaimView {
             Some(code) => format!("{} of indicator {code}", c.metric.label()),
             None => c.metric.label().to_owned(),
         };
+        let then_label = format!(
+            "As known on the publication day ({}, end of day UTC)",
+            long_date(c.published_on)
+        );
+        let now_label = format!("As known now ({})", when(check.now.known_at));
         let rows = check
             .at_publication
             .rules
@@ -201,7 +209,7 @@ impl ClaimView {
             .map(|(then, now)| RuleRow {
                 words: rule_words(then.rule),
                 code: then.rule.as_str(),
-                cells: vec![Cell::of(then), Cell::of(now)],
+                cells: vec![Cell::of(then, &then_label), Cell::of(now, &now_label)],
             })
             .collect();
         let list = &check.measure_list;
@@ -242,11 +250,8 @@ impl ClaimView {
             } else {
                 incomplete_sentence(list, &fw_title)
             },
-            then_label: format!(
-                "As known on the publication day ({}, end of day UTC)",
-                long_date(c.published_on)
-            ),
-            now_label: format!("As known now ({})", when(check.now.known_at)),
+            then_label,
+            now_label,
             rows,
             then_verdict: verdict_words(check.at_publication.verdict),
             now_verdict: verdict_words(check.now.verdict),

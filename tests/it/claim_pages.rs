@@ -39,7 +39,7 @@ async fn page(app: &TestApp, path: &str) -> (String, String) {
 fn section<'a>(html: &'a str, id: &str) -> &'a str {
     let start = html
         .find(&format!(r#"id="{id}""#))
-        .unwrap_or_else(|| panic!("no #{id} in the page"));
+        .expect("the section in the page");
     let end = html[start..]
         .find("</section>")
         .map_or(html.len(), |e| start + e);
