@@ -862,6 +862,10 @@ test('a focal point enters a year of indicator values in the grid: a bad row ref
 test('the Secretariat freezes an edition, a late correction follows, the edition still downloads the same bytes', async () => {
   const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
   const title = `Edition of the end-to-end test ${Date.now()}`;
+  // After the period the review-cycle test locks (up to 2026-09-30), so that a back-dated
+  // correction needs no override.
+  const asOf = '2026-10-31';
+  const effective = '2026-10-15';
   let editionPath = '';
   for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
     const px = viewport.width;
@@ -904,21 +908,22 @@ test('the Secretariat freezes an edition, a late correction follows, the edition
       await checkA11y(page, 'editions form with errors');
       await shot(page, 'editions-errors');
       await page.getByLabel('Title').fill(title);
-      await page.getByLabel('As of').fill(DEMO_DATE);
+      await page.getByLabel('As of').fill(asOf);
       await Promise.all([
         page.waitForURL(/\/editions\/\d+$/),
         page.getByRole('button', { name: 'Freeze the edition' }).click(),
       ]);
       editionPath = new URL(page.url()).pathname;
       await page.getByRole('heading', { level: 1, name: title }).waitFor();
-      assert.match(await page.locator('main').innerText(), /No report recorded since takes effect on or before 30 September 2026/);
+      assert.match(await page.locator('main').innerText(), /No report recorded since takes effect on or before 31 October 2026/);
 
-      // A back-dated correction through the record form: Viet Nam's 1.1.2, effective before the as-of date.
+      // A back-dated correction through the record form: Viet Nam's 1.1.2, effective before the
+      // edition's as-of date.
       await page.goto(`${BASE}/record?framework=${PLAN}`);
       await page.getByLabel('Strategic measure').selectOption('1.1.2');
       await page.getByLabel('Where it holds').selectOption('VNM');
       await page.getByLabel('Completed').check();
-      await page.getByLabel('Effective from').fill('2026-09-15');
+      await page.getByLabel('Effective from').fill(effective);
       await page.getByLabel('Note (optional)').fill('Late correction after the edition (end-to-end test)');
       await page.getByRole('button', { name: 'Record status' }).click();
       await page.getByRole('status').filter({ hasText: 'Recorded.' }).waitFor();
@@ -932,7 +937,7 @@ test('the Secretariat freezes an edition, a late correction follows, the edition
     await shot(page, `editions-${px}`);
     await page.goto(`${BASE}${editionPath}`);
     const since = await page.getByRole('table', { name: /recorded since the edition/ }).innerText();
-    assert.match(since, new RegExp(`by ${SECRETARIAT.name}[\\s\\S]*1\\.1\\.2[\\s\\S]*Viet Nam[\\s\\S]*Completed[\\s\\S]*2026-09-15`));
+    assert.match(since, new RegExp(`by ${SECRETARIAT.name}[\\s\\S]*1\\.1\\.2[\\s\\S]*Viet Nam[\\s\\S]*Completed[\\s\\S]*${effective}`));
     await checkA11y(page, `edition page at ${px} px`);
     await shot(page, `edition-${px}`);
     if (px === 390) {
@@ -947,7 +952,7 @@ test('the Secretariat freezes an edition, a late correction follows, the edition
           page.waitForEvent('download'),
           page.getByRole('link', { name: 'Download PDF' }).click(),
         ]);
-        assert.match(pdf.suggestedFilename(), new RegExp(`^edition-\\d+-${PLAN}-${DEMO_DATE}\\.pdf$`));
+        assert.match(pdf.suggestedFilename(), new RegExp(`^edition-\\d+-${PLAN}-${asOf}\\.pdf$`));
         const bytes = readFileSync(await pdf.path());
         assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
         assert.equal(sha256(bytes), shown, `download ${i + 1}`);
