@@ -340,7 +340,7 @@ pub(super) fn dashboard_claims(checks: &[ClaimCheck]) -> Vec<DashboardClaim> {
             let (verdict, class) = verdict_words(c.now.verdict);
             DashboardClaim {
                 id: c.claim.id,
-                statement: shortened(&c.claim.statement, 140),
+                statement: shortened(&c.claim.statement, 160),
                 verdict,
                 class,
                 summary: c.now.summary.clone(),

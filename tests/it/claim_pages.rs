@@ -123,7 +123,7 @@ async fn the_claims_page_shows_the_blueprint_figure_under_every_rule_then_and_no
     let (dashboard, dashboard_html) = page(&app, "/").await;
     let blueprint_panel = words(section(&dashboard_html, BLUEPRINT));
     assert!(
-        blueprint_panel.contains("Official figures checked The ASCC Blueprint 2025 Final Review Interim Report, assessed at the 34th ASCC Council, found that 100% of strategic measures have been… ? Unverifiable Cannot be verified"),
+        blueprint_panel.contains("Official figures checked The ASCC Blueprint 2025 Final Review Interim Report, assessed at the 34th ASCC Council, found that 100% of strategic measures have been implemented. ? Unverifiable Cannot be verified"),
         "{blueprint_panel}"
     );
     assert!(dashboard_html.contains(r#"<a href="/claims#claim-1">How it was checked"#));
