@@ -1,6 +1,7 @@
 //! The dashboard (`/`): per framework the headline regional rates with their counts, the
 //! member-state comparison (chart and table, every cross-state rule named), and the latest
-//! reports; an as-of date and a basis chosen with a plain GET form.
+//! reports, and the framework's published figures checked ("Official figures checked"); an
+//! as-of date and a basis chosen with a plain GET form.
 
 use askama::Template;
 use axum::extract::{RawQuery, State};
@@ -14,7 +15,7 @@ use super::layout::{
     state_name,
 };
 use crate::edge::AppState;
-use crate::service::{FrameworkPanel, today};
+use crate::service::{FrameworkPanel, now, today};
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]
@@ -50,6 +51,8 @@ struct Panel {
     rounds_href: String,
     /// The indicators' class counts, for the framework in force only.
     indicators: Option<super::indicators::DashboardIndicators>,
+    /// The framework's published figures in force, checked as known now.
+    claims: Vec<super::claims::DashboardClaim>,
 }
 
 /// The framework's current reporting round: the latest one open on the date.
@@ -176,6 +179,7 @@ fn panel(p: FrameworkPanel, date: chrono::NaiveDate, basis: crate::domain::Basis
         awaiting: p.awaiting_validation,
         rounds_href: format!("/rounds/{}", segment(&fw.code)),
         round: None,
+        claims: Vec::new(),
         indicators: p.indicators.as_ref().map(|counts| {
             super::indicators::DashboardIndicators::of(&fw.code, counts, as_of, basis)
         }),
@@ -239,6 +243,11 @@ pub async fn page(
         // The round open today: its standings are those of now, whatever date the figures.
         match current_round(&state, &p.code, today()).await {
             Ok(round) => p.round = round,
+            Err(e) => return service_error(chrome, e),
+        }
+        // The published figures, checked as known now (whatever date the figures).
+        match state.tracker.claim_checks(Some(&p.code), now()).await {
+            Ok(checks) => p.claims = super::claims::dashboard_claims(&checks),
             Err(e) => return service_error(chrome, e),
         }
     }

@@ -2,7 +2,8 @@
 //! it): the dashboard, browsing (frameworks, measures, member states, sectoral bodies),
 //! recording (one status, a grid of a state's measures, or a year of its indicator values),
 //! importing a status file (a dry run, then a confirmation) and exporting files, comparing
-//! states, downloading reports, and the login, logout and account pages. The session cookie
+//! states, downloading reports, published figures checked against the data (`/claims`), frozen
+//! review editions (`/editions`), and the login, logout and account pages. The session cookie
 //! a login sets also lets a browser read a private server's API.
 //!
 //! Pages are thin like the API's handlers: parse the query or form, call the service (one use
@@ -16,9 +17,11 @@
 //! behind TLS (`serve --behind-tls`).
 
 mod browse;
+mod claims;
 mod compare;
 mod dashboard;
 mod desk;
+mod editions;
 mod indicators;
 pub mod layout;
 mod locks;
@@ -99,6 +102,10 @@ pub fn routes() -> Router<AppState> {
         .route("/compare/figures.csv", get(compare::csv))
         .route("/reports", get(reports::page))
         .route("/reports/download", get(reports::download))
+        .route("/claims", get(claims::page))
+        .route("/editions", get(editions::list).post(editions::freeze))
+        .route("/editions/{id}", get(editions::page))
+        .route("/editions/{id}/download/{format}", get(editions::download))
         // The upload is read under the import's own limit (32 MiB), not the router's 1 MiB.
         .route(
             "/import",

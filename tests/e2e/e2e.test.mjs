@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
 import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
@@ -524,6 +525,8 @@ test('no page is wider than a 390 px phone, the grid included', async () => {
     `/compare?framework=${PLAN}&as_of=${DEMO_DATE}`,
     `/compare?framework=${PLAN}&level=goal&as_of=${DEMO_DATE}`,
     '/reports',
+    '/claims',
+    `/editions?framework=${PLAN}`,
     `/export?framework=${PLAN}`,
     '/login',
   ];
@@ -854,4 +857,108 @@ test('a focal point enters a year of indicator values in the grid: a bad row ref
   assert.match(await row.innerText(), /Achieved/);
   assert.deepEqual(page.problems, []);
   await page.context().close();
+});
+
+test('the Secretariat freezes an edition, a late correction follows, the edition still downloads the same bytes', async () => {
+  const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+  const title = `Edition of the end-to-end test ${Date.now()}`;
+  // After the period the review-cycle test locks (up to 2026-09-30), so that a back-dated
+  // correction needs no override.
+  const asOf = '2026-10-31';
+  const effective = '2026-10-15';
+  let editionPath = '';
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
+    const px = viewport.width;
+    const page = await newPage(viewport);
+    await login(page, SECRETARIAT);
+
+    // The claims register: the Blueprint's 100% cannot be verified, its measure list is incomplete.
+    await page.getByRole('link', { name: 'Claims', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Published figures checked' }).waitFor();
+    const claim = await page.locator('#claim-1').innerText();
+    assert.match(claim, /100% of strategic measures have been implemented/);
+    assert.match(claim, /Measure list incomplete/);
+    assert.match(claim, /the tracker knows 9 measures/);
+    assert.match(claim, /Unverifiable/);
+    assert.match(claim, /on the measures known, 100\.0% is reproduced by the regional statuses \(regional\)/);
+    for (const code of ['regional', 'all_states', 'mean_of_states', 'cells']) {
+      assert.ok(await page.locator('#claim-1 table').getByText(code, { exact: true }).count() === 1, code);
+    }
+    const source = page.locator('#claim-1 .source a');
+    assert.match(await source.getAttribute('rel'), /noopener/);
+    await checkA11y(page, `claims at ${px} px`);
+    await shot(page, `claims-${px}`);
+    if (px === 390) {
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 1, `/claims is ${overflow}px wider than a phone's screen`);
+    }
+
+    if (px === 1280) {
+      // Freeze an edition of the Strategic Plan: a bad form first (nothing stored), then a good one.
+      await page.getByRole('link', { name: 'Editions', exact: true }).click();
+      await page.getByRole('combobox', { name: 'Framework' }).selectOption(PLAN);
+      await page.getByRole('button', { name: 'Show' }).click();
+      await page.getByRole('heading', { name: 'Freeze an edition' }).waitFor();
+      await page.getByLabel('Title').fill('');
+      await page.getByLabel('As of').fill('2040-01-01');
+      await page.getByRole('button', { name: 'Freeze the edition' }).click();
+      await page.getByRole('heading', { name: /Nothing was recorded/ }).waitFor();
+      assert.match(await page.locator('#title-error').innerText(), /Give the edition a title/);
+      assert.match(await page.locator('#as_of-error').innerText(), /outside the framework.s period/);
+      await checkA11y(page, 'editions form with errors');
+      await shot(page, 'editions-errors');
+      await page.getByLabel('Title').fill(title);
+      await page.getByLabel('As of').fill(asOf);
+      await Promise.all([
+        page.waitForURL(/\/editions\/\d+$/),
+        page.getByRole('button', { name: 'Freeze the edition' }).click(),
+      ]);
+      editionPath = new URL(page.url()).pathname;
+      await page.getByRole('heading', { level: 1, name: title }).waitFor();
+      assert.match(await page.locator('main').innerText(), /No report recorded since takes effect on or before 31 October 2026/);
+
+      // A back-dated correction through the record form: Viet Nam's 1.1.2, effective before the
+      // edition's as-of date.
+      await page.goto(`${BASE}/record?framework=${PLAN}`);
+      await page.getByLabel('Strategic measure').selectOption('1.1.2');
+      await page.getByLabel('Where it holds').selectOption('VNM');
+      await page.getByLabel('Completed').check();
+      await page.getByLabel('Effective from').fill(effective);
+      await page.getByLabel('Note (optional)').fill('Late correction after the edition (end-to-end test)');
+      await page.getByRole('button', { name: 'Record status' }).click();
+      await page.getByRole('status').filter({ hasText: 'Recorded.' }).waitFor();
+    }
+
+    // The editions list and the edition's page: "since" shows the correction.
+    await page.goto(`${BASE}/editions?framework=${PLAN}`);
+    const listed = page.locator('li.edition', { has: page.getByRole('link', { name: title, exact: true }) });
+    assert.equal(await listed.count(), 1);
+    await checkA11y(page, `editions at ${px} px`);
+    await shot(page, `editions-${px}`);
+    await page.goto(`${BASE}${editionPath}`);
+    const since = await page.getByRole('table', { name: /recorded since the edition/ }).innerText();
+    assert.match(since, new RegExp(`by ${SECRETARIAT.name}[\\s\\S]*1\\.1\\.2[\\s\\S]*Viet Nam[\\s\\S]*Completed[\\s\\S]*${effective}`));
+    await checkA11y(page, `edition page at ${px} px`);
+    await shot(page, `edition-${px}`);
+    if (px === 390) {
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 1, `the edition page is ${overflow}px wider than a phone's screen`);
+    } else {
+      // The PDF, downloaded twice, is the frozen one: its SHA-256 is the one the page shows.
+      const shown = (await page.locator('#pdf-sha256').innerText()).trim();
+      assert.match(shown, /^[0-9a-f]{64}$/);
+      for (let i = 0; i < 2; i += 1) {
+        const [pdf] = await Promise.all([
+          page.waitForEvent('download'),
+          page.getByRole('link', { name: 'Download PDF' }).click(),
+        ]);
+        assert.match(pdf.suggestedFilename(), new RegExp(`^edition-\\d+-${PLAN}-${asOf}\\.pdf$`));
+        const bytes = readFileSync(await pdf.path());
+        assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
+        assert.equal(sha256(bytes), shown, `download ${i + 1}`);
+      }
+    }
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  }
 });

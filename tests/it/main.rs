@@ -13,6 +13,7 @@ mod as_of;
 mod authorization;
 mod backup;
 mod basis;
+mod claim_pages;
 mod claims;
 mod connections;
 mod demo_indicators;
