@@ -43,7 +43,9 @@ pub(super) struct Metrics {
     pub(super) units_per_em: f32,
     /// Character → (glyph id, advance in font units).
     pub(super) glyphs: HashMap<char, (u32, f32)>,
-    pub(super) notdef_advance: f32,
+    /// What a character the font lacks is drawn with: U+FFFD (or `?`), never the `.notdef`
+    /// glyph, which PDF/A forbids showing; the text keeps the real character.
+    pub(super) missing: (u32, f32),
 }
 
 impl Metrics {
@@ -64,19 +66,21 @@ impl Metrics {
             .filter_map(|(code, glyph)| {
                 Some((char::from_u32(code)?, (glyph.to_u32(), advance(glyph))))
             })
-            .collect();
+            .collect::<HashMap<char, (u32, f32)>>();
+        let missing = glyphs
+            .get(&'\u{fffd}')
+            .or_else(|| glyphs.get(&'?'))
+            .copied()
+            .unwrap_or((0, advance(SkrifaGlyphId::NOTDEF)));
         Some(Self {
             units_per_em,
             glyphs,
-            notdef_advance: advance(SkrifaGlyphId::NOTDEF),
+            missing,
         })
     }
 
     pub(super) fn glyph(&self, c: char) -> (u32, f32) {
-        self.glyphs
-            .get(&c)
-            .copied()
-            .unwrap_or((0, self.notdef_advance))
+        self.glyphs.get(&c).copied().unwrap_or(self.missing)
     }
 
     /// The width of `text` set at `size` points.

@@ -68,6 +68,8 @@ pub(super) struct Layout<'a> {
     pub(super) bookmarks: Vec<Bookmark>,
     /// The width of the table being laid out.
     pub(super) table_width: f32,
+    /// The logical structure of what is laid out (tagged PDF), and each operation's mark.
+    pub(super) structure: Structure,
 }
 
 impl<'a> Layout<'a> {
@@ -79,6 +81,7 @@ impl<'a> Layout<'a> {
             y: TOP,
             bookmarks: Vec::new(),
             table_width: WIDTH,
+            structure: Structure::new(),
         }
     }
 
@@ -86,15 +89,39 @@ impl<'a> Layout<'a> {
         self.metrics[face.index()].width(text, size)
     }
 
+    /// Places `op` on the current page, marked as part of the innermost open structure node
+    /// (text drawn outside any block becomes a paragraph of its own; rules and tints are
+    /// artifacts).
     pub(super) fn push(&mut self, op: Op) {
         if let Some(page) = self.pages.last_mut() {
+            self.structure.record(&op);
             page.push(op);
         }
     }
 
     pub(super) fn new_page(&mut self) {
         self.pages.push(Vec::new());
+        self.structure.new_page();
         self.y = TOP;
+    }
+
+    /// Opens a node of the structure tree inside the innermost open one: what is drawn until
+    /// [`Layout::close`] belongs to it.
+    pub(super) fn open(&mut self, role: Role) -> usize {
+        self.structure.open(role)
+    }
+
+    /// Closes node `id` (and anything still open inside it).
+    pub(super) fn close(&mut self, id: usize) {
+        self.structure.close(id);
+    }
+
+    /// Runs `draw` with everything it draws marked as an artifact of kind `mark` (and no
+    /// structure opened).
+    pub(super) fn artifact(&mut self, mark: Mark, draw: impl FnOnce(&mut Self)) {
+        let before = self.structure.artifact.replace(mark);
+        draw(self);
+        self.structure.artifact = before;
     }
 
     /// Starts a new page unless `height` more fits on this one.
@@ -162,11 +189,13 @@ impl<'a> Layout<'a> {
     /// A wrapped paragraph at the left margin (indented by `indent`), half a line below it.
     pub(super) fn paragraph(&mut self, text: &str, face: Face, size: f32, color: Rgb, indent: f32) {
         let leading = size * BODY_LEADING / BODY;
+        let p = self.open(Role::P);
         for line in self.wrap(text, face, size, WIDTH - indent) {
             self.room(leading);
             self.text(LEFT + indent, self.y + size, size, face, color, &line);
             self.y += leading;
         }
+        self.close(p);
         self.y += size * 0.5;
     }
 
@@ -183,8 +212,10 @@ impl<'a> Layout<'a> {
     }
 
     /// A section heading ("3  Member states compared"), on a new page when `new_page`, else
-    /// kept with at least 120 points of what follows.
+    /// kept with at least 120 points of what follows. In the structure tree it starts a
+    /// section (`Sect`, holding everything up to the next heading) with the heading as `H1`.
     pub(super) fn heading(&mut self, number: usize, title: &str, new_page: bool) {
+        self.structure.close_all();
         if new_page {
             if self.y > TOP {
                 self.new_page();
@@ -205,12 +236,18 @@ impl<'a> Layout<'a> {
             h: 2.2,
             color: ACCENT,
         });
+        self.open(Role::Section);
+        let h1 = self.open(Role::Heading {
+            level: 1,
+            title: format!("{number} {title}"),
+        });
         let size = 15.0;
         let baseline = self.y + 8.0 + size;
         let n = number.to_string();
         self.text(LEFT, baseline, size, Face::Regular, MUTED, &n);
         let x = LEFT + self.width(Face::Regular, &n, size) + 9.0;
         self.text(x, baseline, size, Face::Bold, ACCENT, title);
+        self.close(h1);
         self.y = baseline + 12.0;
     }
 
@@ -219,7 +256,12 @@ impl<'a> Layout<'a> {
         self.y += 6.0;
         self.room(120.0);
         let size = 11.0;
+        let h2 = self.open(Role::Heading {
+            level: 2,
+            title: title.to_owned(),
+        });
         self.text(LEFT, self.y + size, size, Face::Bold, INK, title);
+        self.close(h2);
         self.y += size + 8.0;
     }
 
@@ -244,6 +286,14 @@ impl<'a> Layout<'a> {
         let caption_h = caption.len() as f32 * 10.5 + 8.0;
         self.room(h + caption_h + 10.0);
         self.y += 4.0;
+        // The chart as a figure, its caption (the chart's title and what it shows) as its text
+        // alternative and, below it, as its caption.
+        let alt = if figure.caption.is_empty() {
+            figure.title.clone()
+        } else {
+            figure.caption.clone()
+        };
+        let node = self.open(Role::Figure { alt });
         self.push(Op::Chart {
             x: LEFT + (WIDTH - w) / 2.0,
             y: self.y,
@@ -251,6 +301,7 @@ impl<'a> Layout<'a> {
             h,
             figure: index,
         });
+        self.close(node);
         self.y += h + 5.0;
         self.push(Op::Line {
             x1: LEFT,
@@ -261,10 +312,12 @@ impl<'a> Layout<'a> {
             color: FAINT,
         });
         self.y += 3.0;
+        let node = self.open(Role::Caption);
         for line in &caption {
             self.text(LEFT, self.y + 7.8, 7.8, Face::Regular, MUTED, line);
             self.y += 10.5;
         }
+        self.close(node);
         self.y += 12.0;
         Ok(())
     }

@@ -12,7 +12,16 @@
 //! drawing operations, measuring text with the font's own advance widths (read by skrifa, the
 //! font reader krilla uses, in [`fonts`]), and [`draw`] hands them to krilla. Glyphs are placed one
 //! by one with those same advances, so what was measured is exactly what is drawn (numbers
-//! really are right-aligned). No creation date is written: the same data give the same bytes.
+//! really are right-aligned).
+//!
+//! The PDF is PDF/A-2b (archival: krilla's validator refuses to write anything that would not
+//! conform, fonts are embedded, colours are sRGB with an output intent, XMP metadata carries
+//! the `pdfaid` claim) and tagged ([`tags`]): sections, headings, paragraphs, figures with
+//! their captions as text alternatives, and tables down to their cells are in the structure
+//! tree; rules, tints, the running footer and a table's repeated header are artifacts. Its
+//! creation date is the report's generation time (a parameter, never the clock): the same data
+//! give the same bytes. Should krilla find something that cannot be PDF/A (a glyph no font
+//! has), the PDF is written again without the claim, tagged all the same.
 //!
 //! Charts ([`charts`]): each SVG is parsed once into a `usvg` tree with DejaVu in its font
 //! database and drawn by krilla-svg, text included (real text, selectable). The chart text used
@@ -53,7 +62,7 @@ pub fn render(data: &ReviewData, charts: &[(Chart, String)]) -> Result<Vec<u8>, 
     let charts = Charts::parse(&report)?;
     let mut layout = Layout::new(fonts.metrics, &charts);
     layout.report(&report)?;
-    draw(&report, layout, &fonts)
+    draw(&report, data.generated_at, layout, &fonts)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -98,6 +107,7 @@ mod draw;
 mod fonts;
 mod layout;
 mod table;
+mod tags;
 #[cfg(test)]
 mod tests;
 
@@ -106,3 +116,4 @@ use draw::*;
 use fonts::*;
 use layout::*;
 use table::*;
+use tags::*;

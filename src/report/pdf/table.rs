@@ -88,6 +88,9 @@ pub(super) type LaidRow = (f32, Vec<CellLines>);
 
 impl<'a> Layout<'a> {
     /// A table: a bold caption, a header repeated on every page it runs over, wrapped cells.
+    /// Tagged as a `Table` with its `Caption`, a `THead` row of `TH` and a `TBody` of rows of
+    /// `TD` (a group row's heading a `TH` of the row); the header and the "(continued)" line
+    /// repeated on a continuation page are artifacts.
     pub(super) fn table(&mut self, caption: &str, columns: &[Column], rows: &[Row]) {
         let widths = self.column_widths(columns, rows);
         self.table_width = widths.iter().sum::<f32>().min(WIDTH);
@@ -111,6 +114,8 @@ impl<'a> Layout<'a> {
         let caption_lines = self.wrap(caption, Face::Bold, caption_size, WIDTH);
         let caption_h = caption_lines.len().max(1) as f32 * caption_leading;
         self.room(caption_h + 6.0 + header_h + first_h);
+        let table = self.open(Role::Table);
+        let node = self.open(Role::Caption);
         for (i, line) in caption_lines.iter().enumerate() {
             self.text(
                 LEFT,
@@ -121,29 +126,37 @@ impl<'a> Layout<'a> {
                 line,
             );
         }
+        self.close(node);
         self.y += caption_h - (caption_leading - caption_size) + 6.0;
+        let head = self.open(Role::THead);
         self.table_header(columns, &widths, &header_lines, header_h);
+        self.close(head);
 
+        let body = self.open(Role::TBody);
         for (row, (h, cells)) in rows.iter().zip(&laid) {
             if self.y + h > BOTTOM {
                 self.new_page();
-                let continued = format!("{caption} (continued)");
-                let lines = self.wrap(&continued, Face::Narrow, TABLE, WIDTH);
-                for (i, line) in lines.iter().enumerate() {
-                    self.text(
-                        LEFT,
-                        self.y + TABLE + i as f32 * TABLE * 1.3,
-                        TABLE,
-                        Face::Narrow,
-                        MUTED,
-                        line,
-                    );
-                }
-                self.y += TABLE + lines.len().saturating_sub(1) as f32 * TABLE * 1.3 + 6.0;
-                self.table_header(columns, &widths, &header_lines, header_h);
+                self.artifact(Mark::Pagination, |this| {
+                    let continued = format!("{caption} (continued)");
+                    let lines = this.wrap(&continued, Face::Narrow, TABLE, WIDTH);
+                    for (i, line) in lines.iter().enumerate() {
+                        this.text(
+                            LEFT,
+                            this.y + TABLE + i as f32 * TABLE * 1.3,
+                            TABLE,
+                            Face::Narrow,
+                            MUTED,
+                            line,
+                        );
+                    }
+                    this.y += TABLE + lines.len().saturating_sub(1) as f32 * TABLE * 1.3 + 6.0;
+                    this.table_header(columns, &widths, &header_lines, header_h);
+                });
             }
             self.table_row(row, columns, &widths, *h, cells);
         }
+        self.close(body);
+        self.close(table);
         self.table_width = WIDTH;
         self.y += 14.0;
     }
@@ -249,7 +262,9 @@ impl<'a> Layout<'a> {
     ) {
         let rows = lines.iter().map(Vec::len).max().unwrap_or(1);
         let mut x = LEFT;
+        let tr = self.open(Role::TR);
         for ((column, w), lines) in columns.iter().zip(widths).zip(lines) {
+            let th = self.open(Role::TH { row: false });
             // Bottom-aligned, like a printed table's header.
             let first = self.y + CELL_PAD_Y + (rows - lines.len()) as f32 * HEADER_LEADING;
             for (i, line) in lines.iter().enumerate() {
@@ -261,8 +276,10 @@ impl<'a> Layout<'a> {
                 let baseline = first + i as f32 * HEADER_LEADING + HEADER;
                 self.text(lx, baseline, HEADER, Face::Narrow, MUTED, line);
             }
+            self.close(th);
             x += w;
         }
+        self.close(tr);
         self.y += height;
         self.rule(self.y, 0.9, INK);
         self.y += 0.5;
@@ -277,6 +294,7 @@ impl<'a> Layout<'a> {
         cells: &[CellLines],
     ) {
         let top = self.y;
+        let tr = self.open(Role::TR);
         match row.style {
             RowStyle::Group => {
                 self.push(Op::Rect {
@@ -300,6 +318,7 @@ impl<'a> Layout<'a> {
             RowStyle::Normal => {}
         }
         if row.style == RowStyle::Group {
+            let th = self.open(Role::TH { row: true });
             if let Some((lines, _)) = cells.first() {
                 for (i, line) in lines.iter().enumerate() {
                     let baseline = top + CELL_PAD_Y + 1.0 + i as f32 * TABLE_LEADING + TABLE;
@@ -313,11 +332,13 @@ impl<'a> Layout<'a> {
                     );
                 }
             }
+            self.close(th);
         } else {
             let mut x = LEFT;
             for (i, ((column, w), (lines, sub))) in
                 columns.iter().zip(widths).zip(cells).enumerate()
             {
+                let td = self.open(Role::TD);
                 // The first column (a code) and the total row are bold.
                 let face = if i == 0 || row.style == RowStyle::Total {
                     Face::NarrowBold
@@ -340,9 +361,11 @@ impl<'a> Layout<'a> {
                     self.text(x + CELL_PAD_X, baseline, size, Face::Narrow, MUTED, line);
                     baseline += TABLE_LEADING * 0.9;
                 }
+                self.close(td);
                 x += w;
             }
         }
+        self.close(tr);
         self.y = top + height;
         if row.style != RowStyle::Group {
             self.rule(self.y, 0.4, RULE);

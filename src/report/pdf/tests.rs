@@ -404,3 +404,367 @@ fn an_edition_pdf_says_so_on_its_cover() {
         assert!(flat.contains(&squeezed), "the PDF says {expected}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// PDF/A-2b and tags, read back from the bytes
+
+/// The sample with a published figure checked (its source links are annotations).
+fn archival_sample() -> (ReviewData, Vec<u8>) {
+    let mut data = sample();
+    data.claims
+        .insert(0, crate::report::sample::blueprint_claim());
+    let pdf = render(&data, &all_charts(&data)).unwrap();
+    (data, pdf)
+}
+
+fn resolve<'a>(
+    doc: &'a pdf_extract::Document,
+    object: &'a pdf_extract::Object,
+) -> &'a pdf_extract::Object {
+    match object {
+        pdf_extract::Object::Reference(id) => doc.get_object(*id).unwrap(),
+        other => other,
+    }
+}
+
+/// Every structure element under `object` (depth first, in reading order): its role and its
+/// dictionary.
+fn struct_elements<'a>(
+    doc: &'a pdf_extract::Document,
+    object: &'a pdf_extract::Object,
+    out: &mut Vec<(String, &'a pdf_extract::Dictionary)>,
+) {
+    match resolve(doc, object) {
+        pdf_extract::Object::Array(items) => {
+            for item in items {
+                struct_elements(doc, item, out);
+            }
+        }
+        pdf_extract::Object::Dictionary(dict) => {
+            // Marked-content and object references are leaves, not elements.
+            if let Ok(role) = dict.get(b"S").and_then(|s| s.as_name()) {
+                out.push((String::from_utf8_lossy(role).into_owned(), dict));
+            }
+            if let Ok(kids) = dict.get(b"K") {
+                struct_elements(doc, kids, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn the_pdf_is_pdf_a_2b_with_its_metadata_from_the_report() {
+    let (data, pdf) = archival_sample();
+    assert!(pdf.starts_with(b"%PDF-1.7"), "PDF/A-2 is PDF 1.7");
+    let doc = pdf_extract::Document::load_mem(&pdf).unwrap();
+    let catalog = doc.catalog().unwrap();
+    let metadata = resolve(&doc, catalog.get(b"Metadata").unwrap())
+        .as_stream()
+        .unwrap();
+    let xmp = String::from_utf8(
+        metadata
+            .decompressed_content()
+            .unwrap_or(metadata.content.clone()),
+    )
+    .unwrap();
+    let squeezed: String = xmp.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (part, expected) in [("part", "2"), ("conformance", "B")] {
+        assert!(
+            squeezed.contains(&format!("<pdfaid:{part}>{expected}</pdfaid:{part}>"))
+                || squeezed.contains(&format!("pdfaid:{part}=\"{expected}\"")),
+            "pdfaid:{part} {expected} in the XMP:\n{xmp}"
+        );
+    }
+    assert!(
+        xmp.contains("ASEAN Socio-Cultural Community Strategic Plan"),
+        "{xmp}"
+    );
+    assert!(xmp.contains("blueprint-tracker"), "the creator tool: {xmp}");
+    // The dates are the report's generation time, not the clock's.
+    assert_eq!(data.generated_at.to_rfc3339(), "2028-01-15T09:00:00+00:00");
+    assert!(xmp.contains("2028-01-15T09:00:00"), "{xmp}");
+    assert!(!xmp.contains(&chrono::Utc::now().format("%Y-%m-%dT%H").to_string()));
+    assert_eq!(
+        resolve(&doc, catalog.get(b"Lang").unwrap())
+            .as_str()
+            .unwrap(),
+        b"en"
+    );
+    // An sRGB output intent, as PDF/A asks.
+    assert!(catalog.get(b"OutputIntents").is_ok());
+}
+
+#[test]
+fn the_pdf_is_tagged_with_a_heading_per_section_figures_and_tables() {
+    let (data, pdf) = archival_sample();
+    let report = Report::new(&data, &all_charts(&data))
+        .with_trends(&data)
+        .unwrap();
+    let doc = pdf_extract::Document::load_mem(&pdf).unwrap();
+    let catalog = doc.catalog().unwrap();
+    let mark_info = resolve(&doc, catalog.get(b"MarkInfo").unwrap())
+        .as_dict()
+        .unwrap();
+    assert!(mark_info.get(b"Marked").unwrap().as_bool().unwrap());
+    let root = resolve(&doc, catalog.get(b"StructTreeRoot").unwrap());
+    let mut elements = Vec::new();
+    struct_elements(&doc, root, &mut elements);
+    let count = |role: &str| elements.iter().filter(|(r, _)| r == role).count();
+    assert_eq!(count("H1"), report.sections.len(), "an H1 per section");
+    assert_eq!(count("Sect"), report.sections.len());
+    // Every H1 carries its section's number and title, in order.
+    let titles: Vec<String> = elements
+        .iter()
+        .filter(|(r, _)| r == "H1")
+        .map(|(_, d)| {
+            String::from_utf8_lossy(resolve(&doc, d.get(b"T").unwrap()).as_str().unwrap())
+                .into_owned()
+        })
+        .collect();
+    let expected: Vec<String> = report
+        .sections
+        .iter()
+        .map(|s| format!("{} {}", s.number, s.title))
+        .collect();
+    assert_eq!(titles, expected);
+    assert!(count("H2") >= 1);
+    assert!(count("P") > 20, "{}", count("P"));
+    // A figure per chart placed, each with its caption as alternate text.
+    let figures: Vec<_> = elements.iter().filter(|(r, _)| r == "Figure").collect();
+    assert_eq!(figures.len(), report.figures.len());
+    for (_, figure) in &figures {
+        let alt = resolve(&doc, figure.get(b"Alt").unwrap()).as_str().unwrap();
+        assert!(
+            alt.starts_with(b"Figure "),
+            "{}",
+            String::from_utf8_lossy(alt)
+        );
+    }
+    assert!(count("Caption") >= figures.len());
+    // Tables down to their cells: a header row of TH, rows of TD.
+    assert!(count("Table") >= 8, "{}", count("Table"));
+    assert!(count("THead") == count("Table") && count("TBody") == count("Table"));
+    assert!(count("TH") > 50 && count("TD") > 200 && count("TR") > 50);
+    // The sources' links are link annotations inside the structure.
+    assert!(count("Link") == 0, "links sit in their paragraph");
+}
+
+#[test]
+fn every_piece_of_content_is_in_the_structure_or_an_artifact() {
+    let data = sample();
+    let svgs = all_charts(&data);
+    let report = Report::new(&data, &svgs).with_trends(&data).unwrap();
+    let fonts = Fonts::load().unwrap();
+    let charts = Charts::parse(&report).unwrap();
+    let mut layout = Layout::new(fonts.metrics, &charts);
+    layout.report(&report).unwrap();
+    // Nothing is open at the end but the last section.
+    let outline = layout.structure.outline();
+    let sections: Vec<_> = outline
+        .iter()
+        .filter(|(_, r)| *r == Role::Section)
+        .collect();
+    assert_eq!(sections.len(), report.sections.len());
+    assert!(sections.iter().all(|(depth, _)| *depth == 0));
+    // Headings sit first in their section; cells in rows in tables.
+    for (i, (depth, role)) in outline.iter().enumerate() {
+        match role {
+            Role::Heading { level: 1, .. } => {
+                assert_eq!(outline[i - 1], (depth - 1, Role::Section));
+            }
+            Role::TD | Role::TH { .. } => {
+                let parent = outline[..i].iter().rev().find(|(d, _)| d < depth).unwrap();
+                assert_eq!(parent.1, Role::TR);
+            }
+            _ => {}
+        }
+    }
+    // Every text and chart is content; rules and tints are decoration.
+    for (p, ops) in layout.pages.iter().enumerate() {
+        for (i, op) in ops.iter().enumerate() {
+            let mark = layout.structure.mark(p, i);
+            match op {
+                Op::Text { .. } | Op::Chart { .. } => assert!(
+                    matches!(mark, Mark::Run(_) | Mark::Pagination),
+                    "{op:?} is {mark:?}"
+                ),
+                Op::Rect { .. } | Op::Line { .. } => {
+                    assert!(matches!(mark, Mark::Decoration | Mark::Pagination))
+                }
+                Op::Link { .. } => assert!(matches!(mark, Mark::Run(_))),
+            }
+        }
+    }
+}
+
+#[test]
+fn a_long_tables_repeated_header_is_an_artifact() {
+    let mut data = sample();
+    let line = data.not_started[0].clone();
+    data.not_started = (0..150)
+        .map(|i| super::super::MeasureLine {
+            code: format!("9.9.{i}"),
+            ..line.clone()
+        })
+        .collect();
+    let report = Report::new(&data, &[]);
+    let fonts = Fonts::load().unwrap();
+    let charts = Charts::parse(&report).unwrap();
+    let mut layout = Layout::new(fonts.metrics, &charts);
+    layout.report(&report).unwrap();
+    let mut continued = 0;
+    for (p, ops) in layout.pages.iter().enumerate() {
+        for (i, op) in ops.iter().enumerate() {
+            if let Op::Text { text, .. } = op
+                && text.ends_with("(continued)")
+            {
+                continued += 1;
+                assert_eq!(layout.structure.mark(p, i), Mark::Pagination);
+            }
+        }
+    }
+    assert!(continued >= 2);
+    // One header row of TH in the table's THead, however many pages it runs over.
+    let outline = layout.structure.outline();
+    let heads = outline.iter().filter(|(_, r)| *r == Role::THead).count();
+    let tables = outline.iter().filter(|(_, r)| *r == Role::Table).count();
+    assert_eq!(heads, tables);
+    let rows = outline.iter().filter(|(_, r)| *r == Role::TR).count();
+    let header_cells = outline
+        .iter()
+        .filter(|(_, r)| *r == Role::TH { row: false })
+        .count();
+    assert!(
+        rows > 150 && header_cells < 150,
+        "{rows} rows, {header_cells} header cells"
+    );
+}
+
+#[test]
+fn a_character_the_fonts_lack_still_gives_a_tagged_pdf_without_the_pdf_a_claim() {
+    let mut data = sample();
+    // Chinese: not in DejaVu Sans.
+    data.framework.title = "Plan \u{4e2d} test".into();
+    let pdf = render(&data, &[]).unwrap();
+    let m = metrics().unwrap();
+    assert_ne!(m[Face::Regular.index()].glyph('\u{4e2d}').0, 0);
+    let text: String = pdf_extract::extract_text_from_mem(&pdf)
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert!(text.contains("Plan\u{4e2d}test"), "{text}");
+    // krilla refuses it as PDF/A (it counts it as a missing glyph): the report is written
+    // all the same, tagged, and does not claim conformance.
+    let raw = String::from_utf8_lossy(&pdf);
+    assert!(!raw.contains("pdfaid:part"));
+    assert!(raw.contains("/StructTreeRoot"));
+}
+
+/// The PYTHONPATH that makes `pikepdf` importable: none when Python has it, else a folder
+/// under `target/` where pip installed it (once).
+fn pikepdf_path() -> Option<std::path::PathBuf> {
+    use std::process::{Command, Stdio};
+    let has = Command::new("python3")
+        .args(["-c", "import pikepdf"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if has {
+        return None;
+    }
+    let target = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pydeps");
+    if !target.join("pikepdf").exists() {
+        let status = Command::new("python3")
+            .args(["-m", "pip", "install", "--quiet", "--target"])
+            .arg(&target)
+            .arg("pikepdf")
+            .status()
+            .expect("run pip (python3 is needed for the PDF/A test)");
+        assert!(status.success(), "pip install pikepdf failed");
+    }
+    Some(target)
+}
+
+/// Read back by a real PDF library: pikepdf (qpdf underneath) checks the file's syntax and
+/// streams, and reads the XMP claim and the structure tree's roles; `qpdf --check` too when
+/// qpdf is installed.
+#[test]
+fn pikepdf_and_qpdf_find_the_pdf_sound_archival_and_tagged() {
+    use std::process::Command;
+    let (data, pdf) = archival_sample();
+    let report = Report::new(&data, &all_charts(&data))
+        .with_trends(&data)
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("review.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+
+    let script = r#"
+import sys, collections, pikepdf
+pdf = pikepdf.open(sys.argv[1])
+problems = pdf.check_pdf_syntax()
+assert not problems, problems
+meta = pdf.open_metadata()
+print("part", meta.get("pdfaid:part"))
+print("conformance", meta.get("pdfaid:conformance"))
+print("title", meta.get("dc:title"))
+print("marked", bool(pdf.Root.MarkInfo.Marked))
+roles = collections.Counter()
+def walk(node):
+    if isinstance(node, pikepdf.Array):
+        for kid in node:
+            walk(kid)
+    elif isinstance(node, pikepdf.Dictionary):
+        if "/S" in node:
+            roles[str(node.S)[1:]] += 1
+        if "/K" in node:
+            walk(node.K)
+walk(pdf.Root.StructTreeRoot.K)
+for role, n in sorted(roles.items()):
+    print("role", role, n)
+"#;
+    let mut command = Command::new("python3");
+    command.arg("-c").arg(script).arg(&path);
+    if let Some(path) = pikepdf_path() {
+        command.env("PYTHONPATH", path);
+    }
+    let out = command.output().expect("run python3");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "pikepdf: {stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("part 2\n"), "{stdout}");
+    assert!(stdout.contains("conformance B\n"), "{stdout}");
+    assert!(stdout.contains("marked True\n"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("role H1 {}\n", report.sections.len())),
+        "{stdout}"
+    );
+    for role in [
+        "Sect", "H2", "P", "Figure", "Caption", "Table", "TR", "TH", "TD",
+    ] {
+        assert!(
+            stdout.contains(&format!("role {role} ")),
+            "{role}: {stdout}"
+        );
+    }
+
+    let qpdf = Command::new("qpdf").arg("--version").output();
+    if qpdf.is_ok_and(|o| o.status.success()) {
+        let out = Command::new("qpdf")
+            .arg("--check")
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "qpdf --check: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    } else {
+        eprintln!("qpdf is not installed: skipped `qpdf --check` (pikepdf ran qpdf's checks)");
+    }
+}
