@@ -76,12 +76,19 @@ impl Run {
             }
             out.push_str("</w:rPr>");
         }
-        // Line breaks in the text become <w:br/>, so that a paragraph keeps them.
+        // Line breaks and tabs in the text become <w:br/> and <w:tab/>.
         for (i, line) in self.text.split('\n').enumerate() {
             if i > 0 {
                 out.push_str("<w:br/>");
             }
-            let _ = write!(out, "<w:t xml:space=\"preserve\">{}</w:t>", escape(line));
+            for (j, piece) in line.split('\t').enumerate() {
+                if j > 0 {
+                    out.push_str("<w:tab/>");
+                }
+                if !piece.is_empty() {
+                    let _ = write!(out, "<w:t xml:space=\"preserve\">{}</w:t>", escape(piece));
+                }
+            }
         }
         out.push_str("</w:r>");
     }

@@ -46,7 +46,7 @@ const SETTINGS: &str = "<w:settings xmlns:w=\"http://schemas.openxmlformats.org/
 const APP: &str = "<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\">\
 <Application>blueprint-tracker</Application></Properties>";
 
-/// A paragraph style: id, name (Word's own names for the built-in ones, so that a word
+/// A paragraph style (its properties in the schema's order, which Word insists on): id, name (Word's own names for the built-in ones, so that a word
 /// processor knows them as headings), what it is based on, and its properties.
 struct Style {
     id: &'static str,
@@ -194,8 +194,8 @@ fn paragraph_styles() -> Vec<Style> {
             id: "Fact",
             name: "Cover Fact",
             based_on: Some("Normal"),
-            paragraph: "<w:spacing w:after=\"60\"/><w:ind w:left=\"2000\" w:hanging=\"2000\"/>\
-                <w:tabs><w:tab w:val=\"left\" w:pos=\"2000\"/></w:tabs>",
+            paragraph: "<w:tabs><w:tab w:val=\"left\" w:pos=\"2000\"/></w:tabs>\
+                <w:spacing w:after=\"60\"/><w:ind w:left=\"2000\" w:hanging=\"2000\"/>",
             run: "",
             quick: false,
         },
@@ -243,7 +243,7 @@ fn paragraph_styles() -> Vec<Style> {
             id: "Footer",
             name: "footer",
             based_on: Some("Normal"),
-            paragraph: "<w:spacing w:after=\"0\"/><w:tabs><w:tab w:val=\"right\" w:pos=\"9638\"/></w:tabs>",
+            paragraph: "<w:tabs><w:tab w:val=\"right\" w:pos=\"9638\"/></w:tabs><w:spacing w:after=\"0\"/>",
             run: "<w:color w:val=\"555555\"/><w:sz w:val=\"15\"/>",
             quick: false,
         },

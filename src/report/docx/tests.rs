@@ -233,3 +233,22 @@ fn python_docx_reads_the_headings_tables_and_pictures() {
     assert_eq!(read["images"], serde_json::json!(report.figures.len()));
     assert!(read["title"].as_str().unwrap().starts_with(&report.title));
 }
+
+#[test]
+fn the_bundle_names_the_docx_after_the_framework_and_date() {
+    use crate::report::bundle::{self, Format};
+    assert_eq!("DOCX".parse::<Format>(), Ok(Format::Docx));
+    let data = sample();
+    let files = bundle::render(&data, Format::Docx, &[]).unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(
+        files[0].name,
+        format!("review-{}-{}.docx", data.framework.code, data.as_of)
+    );
+    assert_eq!(
+        files[0].media_type,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    );
+    assert!(files[0].bytes == docx());
+    assert!(!bundle::needs_svgs(Format::Docx));
+}
