@@ -290,7 +290,7 @@ impl Body {
         if !caption.is_empty() {
             self.paragraph_with(Some("Caption"), "<w:keepNext/>", &[Run::plain(caption)]);
         }
-        let widths = widths(columns);
+        let widths = widths(columns, rows);
         self.xml.push_str(
             "<w:tbl><w:tblPr><w:tblStyle w:val=\"ReportTable\"/>\
              <w:tblW w:w=\"5000\" w:type=\"pct\"/><w:tblLayout w:type=\"fixed\"/>\
@@ -431,19 +431,92 @@ impl Body {
     }
 }
 
-/// The columns' widths in twips, filling the text width: a flexible column gets three times
-/// what a number or a short text gets.
-fn widths(columns: &[Column]) -> Vec<u32> {
-    let share = |kind: Kind| match kind {
-        Kind::Flex => 6,
-        Kind::Left => 2,
-        Kind::Num => 2,
-    };
-    let shares: u32 = columns.iter().map(|c| share(c.kind)).sum::<u32>().max(1);
-    let mut widths: Vec<u32> = columns
+/// The columns' widths in twips, filling the text width. A number or a short text gets what
+/// its longest cell needs, then what its header's longest word needs if there is room
+/// (estimated from the character count: DejaVu Sans averages about 0.62 em); the flexible
+/// columns (titles) share what is left, at least `MIN_FLEX` when the cells allow.
+pub(super) fn widths(columns: &[Column], rows: &[Row]) -> Vec<u32> {
+    const CELL: u32 = 110; // twips a character at 8 pt (bold totals included)
+    const HEAD: u32 = 87; // at 7 pt
+    const PAD: u32 = 200; // both cell margins and some slack
+    const MIN_FLEX: u32 = 2600;
+    // What each column's cells need, and what its header's longest word needs beyond that.
+    let (base, extra): (Vec<u32>, Vec<u32>) = columns
         .iter()
-        .map(|c| TEXT_TWIPS * share(c.kind) / shares)
-        .collect();
+        .enumerate()
+        .map(|(i, column)| {
+            if column.kind == Kind::Flex {
+                return (0, 0);
+            }
+            let head = column
+                .head
+                .split_whitespace()
+                .map(|w| w.chars().count() as u32)
+                .max()
+                .unwrap_or(0)
+                * HEAD
+                + PAD;
+            let cells = rows
+                .iter()
+                .filter(|row| row.style != RowStyle::Group)
+                .filter_map(|row| row.cells.get(i))
+                .map(|cell| cell.text.chars().count() as u32)
+                .max()
+                .unwrap_or(0)
+                * CELL
+                + PAD;
+            (cells, head.saturating_sub(cells))
+        })
+        .unzip();
+    let flex = columns.iter().filter(|c| c.kind == Kind::Flex).count() as u32;
+    let room = if flex == 0 {
+        TEXT_TWIPS
+    } else {
+        TEXT_TWIPS.saturating_sub(MIN_FLEX.min(TEXT_TWIPS / 2))
+    };
+    let base_sum: u32 = base.iter().sum();
+    let extra_sum: u32 = extra.iter().sum();
+    let mut widths: Vec<u32> = if base_sum >= room {
+        // Even the cells do not fit: everything in proportion (headers wrap).
+        let scale = f64::from(room) / f64::from(base_sum.max(1));
+        base.iter()
+            .map(|&b| (f64::from(b) * scale).floor() as u32)
+            .collect()
+    } else {
+        // The cells fit; the headers' words get what is left, in proportion (and without a
+        // flexible column, all the spare width).
+        let spare = room - base_sum;
+        let scale = if extra_sum > spare || (flex == 0 && extra_sum > 0) {
+            f64::from(spare) / f64::from(extra_sum.max(1))
+        } else {
+            1.0
+        };
+        base.iter()
+            .zip(&extra)
+            .map(|(&b, &e)| b + (f64::from(e) * scale).floor() as u32)
+            .collect()
+    };
+    let spare = TEXT_TWIPS.saturating_sub(widths.iter().sum());
+    match spare.checked_div(flex) {
+        // The flexible columns share what is left.
+        Some(each) => {
+            for (w, c) in widths.iter_mut().zip(columns) {
+                if c.kind == Kind::Flex {
+                    *w = each;
+                }
+            }
+        }
+        // No header needs more: the spare width goes to the columns in proportion.
+        None => {
+            let used: u32 = widths.iter().sum();
+            if used < TEXT_TWIPS && used > 0 {
+                let scale = f64::from(TEXT_TWIPS) / f64::from(used);
+                for w in &mut widths {
+                    *w = (f64::from(*w) * scale).floor() as u32;
+                }
+            }
+        }
+    }
     // The rounding's remainder goes to the first column.
     let used: u32 = widths.iter().sum();
     if let Some(first) = widths.first_mut() {

@@ -156,11 +156,17 @@ fn python_path() -> Option<PathBuf> {
     .clone()
 }
 
-/// What python-docx reads: the headings (style and text), each table's first row, and the
+/// What python-docx reads (after lxml has parsed every XML part): the headings (style and text), each table's first row, and the
 /// number of inline pictures.
 const READ_BACK: &str = r#"
-import json, sys
+import json, sys, zipfile
 import docx
+from lxml import etree
+# Every XML part is well-formed.
+with zipfile.ZipFile(sys.argv[1]) as z:
+    for name in z.namelist():
+        if name.endswith((".xml", ".rels")):
+            etree.fromstring(z.read(name))
 d = docx.Document(sys.argv[1])
 print(json.dumps({
     "headings": [[p.style.name, p.text] for p in d.paragraphs if p.style.name.startswith("Heading")],
@@ -251,4 +257,43 @@ fn the_bundle_names_the_docx_after_the_framework_and_date() {
     );
     assert!(files[0].bytes == docx());
     assert!(!bundle::needs_svgs(Format::Docx));
+}
+
+#[test]
+fn columns_fill_the_text_width_and_titles_get_the_room() {
+    use body::{Column, Kind, Row, RowStyle, TEXT_TWIPS};
+    let mut columns = vec![
+        Column::new("Code", Kind::Left),
+        Column::new("Goal", Kind::Flex),
+    ];
+    columns.extend(
+        [
+            "Measures",
+            "Applicable",
+            "Completed",
+            "Ongoing",
+            "Not started",
+            "N/A",
+            "Completion",
+            "Implementation",
+            "Progress index",
+        ]
+        .map(|h| Column::new(h, Kind::Num)),
+    );
+    let rows = vec![Row {
+        style: RowStyle::Normal,
+        cells: vec!["SG1".into(), "A long title".into(), "112".into()],
+    }];
+    let widths = body::widths(&columns, &rows);
+    assert_eq!(widths.iter().sum::<u32>(), TEXT_TWIPS);
+    assert!(widths[1] >= 2600, "{widths:?}");
+    assert!(widths[1] > widths[2]);
+    // Without a flexible column the width is shared out in proportion.
+    let two = [
+        Column::new("Status", Kind::Left),
+        Column::new("N", Kind::Num),
+    ];
+    let widths = body::widths(&two, &[]);
+    assert_eq!(widths.iter().sum::<u32>(), TEXT_TWIPS);
+    assert!(widths[0] > widths[1]);
 }
