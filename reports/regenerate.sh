@@ -21,7 +21,7 @@ rm -f "$out"/review-*
 generated_at=2026-10-01T00:00:00Z
 for spec in ascc-blueprint-2025:2025-12-31 ascc-strategic-plan:2026-09-30; do
   "$bin" report --framework "${spec%%:*}" --as-of "${spec##*:}" \
-    --format html,pdf,csv,json,png --out "$out" --generated-at "$generated_at" >/dev/null
+    --format html,pdf,docx,csv,json,png --out "$out" --generated-at "$generated_at" >/dev/null
 done
 echo "example reports written to $out:"
 ls "$out"

@@ -176,7 +176,8 @@ pub struct ReportArgs {
     /// Count only reports recorded by this instant (RFC 3339), to reproduce a publication.
     #[arg(long)]
     pub known_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Formats, comma-separated: html, pdf, csv, json, png (every chart), svg (every chart).
+    /// Formats, comma-separated: html, pdf, docx (Word), csv, json, png (every chart), svg
+    /// (every chart).
     #[arg(long, value_delimiter = ',', default_value = "html,pdf")]
     pub format: Vec<String>,
     /// The folder to write into (created if missing).

@@ -458,7 +458,7 @@ pub async fn timeline(
     .into_response())
 }
 
-/// `GET …/report?as_of=&known_at=&format=html|pdf|csv|json`: the review report as one
+/// `GET …/report?as_of=&known_at=&format=html|pdf|docx|csv|json`: the review report as one
 /// document (HTML by default).
 #[utoipa::path(
     get,
@@ -466,10 +466,10 @@ pub async fn timeline(
     operation_id = "report",
     tag = "figures",
     summary = "The review report of a framework as of a date",
-    description = "Cover, summary figures with their counts, tables per node at two levels, the member-state comparison, the five charts, measures not started and measures with no report in the last 12 months, indicators, and a methods section (DESIGN.md §4). HTML is self-contained (charts inline) and printable; PDF has real text; CSV and JSON give the figures. The figures are on the `basis` asked for; where the other basis gives different headline figures, the report shows them too.",
-    params(doc::Fw, doc::AsOf, doc::KnownAt, ("format" = Option<doc::ReportFormat>, Query, description = "html (default), pdf, csv or json."), doc::BasisParam),
+    description = "Cover, summary figures with their counts, tables per node at two levels, the member-state comparison, the five charts, measures not started and measures with no report in the last 12 months, indicators, and a methods section (DESIGN.md §4). HTML is self-contained (charts inline) and printable; PDF has real text; DOCX is an editable Word document (headings, tables, the charts as pictures); CSV and JSON give the figures. The figures are on the `basis` asked for; where the other basis gives different headline figures, the report shows them too.",
+    params(doc::Fw, doc::AsOf, doc::KnownAt, ("format" = Option<doc::ReportFormat>, Query, description = "html (default), pdf, docx, csv or json."), doc::BasisParam),
     responses(
-        (status = 200, description = "The report.", content(("text/html"), ("application/pdf"), ("text/csv"), ("application/json"))),
+        (status = 200, description = "The report.", content(("text/html"), ("application/pdf"), ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"), ("text/csv"), ("application/json"))),
         (status = 400, description = "A malformed date, instant, format or basis, or a path segment that cannot be read.", body = doc::ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "An unknown framework.", body = doc::ProblemDoc, content_type = "application/problem+json"),
     ),
@@ -486,12 +486,14 @@ pub async fn report(
     let format = match params.text("format") {
         None => Format::Html,
         Some(f) => match f.parse::<Format>() {
-            Ok(format @ (Format::Html | Format::Pdf | Format::Csv | Format::Json)) => format,
+            Ok(
+                format @ (Format::Html | Format::Pdf | Format::Docx | Format::Csv | Format::Json),
+            ) => format,
             _ => {
                 return Err(Problem::bad_query(
                     "format",
                     format!(
-                        "`{f}` is not a report format here: use html, pdf, csv or json (charts: …/charts/NAME.svg|png)"
+                        "`{f}` is not a report format here: use html, pdf, docx, csv or json (charts: …/charts/NAME.svg|png)"
                     ),
                 ));
             }

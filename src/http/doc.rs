@@ -338,6 +338,7 @@ pub enum Every {
 pub enum ReportFormat {
     Html,
     Pdf,
+    Docx,
     Csv,
     Json,
 }

@@ -6,6 +6,10 @@ use super::ReviewData;
 use super::charts::{self, Chart};
 use super::html::ReportError;
 
+// The Word renderer lives in `report/docx/`, declared here (with the format it renders).
+#[path = "docx/mod.rs"]
+pub mod docx;
+
 /// Why a report could not be rendered (a bug or a resource problem, never the user's input).
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
@@ -15,6 +19,8 @@ pub enum RenderError {
     Report(#[from] ReportError),
     #[error("JSON: {0}")]
     Json(String),
+    #[error("DOCX: {0}")]
+    Docx(String),
     #[error("the report has no indicator `{0}`")]
     UnknownIndicator(String),
 }
@@ -30,12 +36,15 @@ pub enum Format {
     Png,
     /// Every chart as an SVG image.
     Svg,
+    /// The report as an editable Word document.
+    Docx,
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Html,
         Format::Pdf,
+        Format::Docx,
         Format::Csv,
         Format::Json,
         Format::Png,
@@ -50,6 +59,7 @@ impl Format {
             Format::Json => "json",
             Format::Png => "png",
             Format::Svg => "svg",
+            Format::Docx => "docx",
         }
     }
 
@@ -62,6 +72,9 @@ impl Format {
             Format::Json => "application/json",
             Format::Png => "image/png",
             Format::Svg => "image/svg+xml",
+            Format::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
         }
     }
 }
@@ -73,7 +86,7 @@ impl std::str::FromStr for Format {
             .into_iter()
             .find(|f| f.name().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| {
-                format!("`{s}` is not a report format: use html, pdf, csv, json, png or svg")
+                format!("`{s}` is not a report format: use html, pdf, docx, csv, json, png or svg")
             })
     }
 }
@@ -170,8 +183,8 @@ pub fn needs_svgs(format: Format) -> bool {
     matches!(format, Format::Html | Format::Pdf | Format::Svg)
 }
 
-/// The files of `format`. HTML and PDF embed the charts (`svgs`, see [`needs_svgs`]); PNG and
-/// SVG give one file per chart.
+/// The files of `format`. HTML and PDF embed the charts (`svgs`, see [`needs_svgs`]); DOCX
+/// draws them as PNG itself; PNG and SVG give one file per chart.
 ///
 /// # Errors
 /// A chart, the HTML, the PDF or the CSV cannot be rendered.
@@ -191,6 +204,7 @@ pub fn render(
     Ok(match format {
         Format::Html => one("html", super::html::render(data, svgs)?.into_bytes()),
         Format::Pdf => one("pdf", super::pdf::render(data, svgs)?),
+        Format::Docx => one("docx", docx::render(data)?),
         Format::Csv => one("csv", super::csv::figures(data)?.into_bytes()),
         Format::Json => one(
             "json",

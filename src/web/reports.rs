@@ -18,10 +18,14 @@ use crate::report::charts::Chart;
 use crate::service::today;
 
 /// The formats offered, with what each is for.
-const FORMATS: [(&str, &str); 4] = [
+const FORMATS: [(&str, &str); 5] = [
     (
         "pdf",
         "PDF: the printable report, with charts and a methods note",
+    ),
+    (
+        "docx",
+        "Word: the same report as an editable document (headings, tables, charts)",
     ),
     (
         "html",

@@ -692,6 +692,7 @@ async fn real_answers_on_the_demo_data_match_their_response_schemas() {
         "/api/v1/openapi.json",
         "/api/v1/frameworks/ascc-blueprint-2025/report?as_of=2025-12-31",
         "/api/v1/frameworks/ascc-strategic-plan/report?as_of=2026-09-30&format=pdf",
+        "/api/v1/frameworks/ascc-strategic-plan/report?as_of=2026-09-30&format=docx",
         "/api/v1/frameworks/ascc-strategic-plan/report?as_of=2026-09-30&format=csv",
         "/api/v1/frameworks/ascc-strategic-plan/report?as_of=2026-09-30&format=json",
         "/api/v1/frameworks/ascc-strategic-plan/report?as_of=2026-09-30&format=json&basis=validated",

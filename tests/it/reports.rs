@@ -242,7 +242,7 @@ async fn the_charts_command_draws_the_indicator_charts_and_trends_from_a_reports
 }
 
 /// The snapshot test of the reports: the examples in `reports/examples/` (HTML with its inline
-/// SVG charts, PDF, CSV, JSON, PNG) are exactly what the code renders from the demo data.
+/// SVG charts, PDF, DOCX, CSV, JSON, PNG) are exactly what the code renders from the demo data.
 #[tokio::test]
 async fn the_committed_examples_are_what_the_code_renders() {
     let app = TestApp::spawn_with_demo().await;
@@ -255,7 +255,7 @@ async fn the_committed_examples_are_what_the_code_renders() {
     ] {
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_blueprint-tracker"))
             .args(["report", "--framework", framework, "--as-of", as_of])
-            .args(["--format", "html,pdf,csv,json,png"])
+            .args(["--format", "html,pdf,docx,csv,json,png"])
             .args(["--generated-at", "2026-10-01T00:00:00Z", "--out"])
             .arg(out.path())
             .env("DATABASE_URL", &app.database_url)

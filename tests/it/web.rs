@@ -136,7 +136,12 @@ async fn every_page_answers_with_its_figures_counts_and_rules() {
         ),
         (
             "/reports",
-            &["Review reports", "Download the report", "format=pdf"],
+            &[
+                "Review reports",
+                "Download the report",
+                "format=pdf",
+                "format=docx",
+            ],
         ),
     ];
     for (path, needles) in pages {

@@ -1,0 +1,299 @@
+//! The Word writer's tests: the package's parts, its bytes fixed, and the document read back
+//! by a real reader (python-docx).
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+use super::*;
+use crate::report::sample::sample;
+
+fn parts(docx: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut file = archive.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes).unwrap();
+            (file.name().unwrap().into_owned(), bytes)
+        })
+        .collect()
+}
+
+fn part(parts: &[(String, Vec<u8>)], name: &str) -> String {
+    let (_, bytes) = parts
+        .iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no part {name}"));
+    String::from_utf8(bytes.clone()).unwrap()
+}
+
+fn docx() -> &'static [u8] {
+    static DOCX: OnceLock<Vec<u8>> = OnceLock::new();
+    DOCX.get_or_init(|| render(&sample()).unwrap())
+}
+
+#[test]
+fn the_document_has_the_headings_tables_and_a_measure_code() {
+    let data = sample();
+    let parts = parts(docx());
+    let document = part(&parts, "word/document.xml");
+    for heading in [
+        "1. Summary",
+        "Member states compared",
+        "Methods and definitions",
+        "Official figures checked",
+    ] {
+        assert!(
+            document.contains(heading),
+            "the document has no heading `{heading}`"
+        );
+    }
+    assert!(document.contains("<w:pStyle w:val=\"Heading1\"/>"));
+    assert!(document.contains("<w:pStyle w:val=\"Heading2\"/>"));
+    // The header rows repeat; the contents is a TOC field.
+    assert!(document.contains("<w:tblHeader/>"));
+    assert!(document.contains(" TOC \\o \"1-2\""));
+    // A measure code of the data (a measure not started or without a recent report).
+    let code = data
+        .not_started
+        .iter()
+        .chain(&data.stale)
+        .map(|m| m.code.clone())
+        .next()
+        .expect("the sample has a measure in a table");
+    assert!(document.contains(&format!(">{code}<")), "no measure {code}");
+    assert!(document.contains(&data.framework.title));
+    let styles = part(&parts, "word/styles.xml");
+    assert!(styles.contains("<w:name w:val=\"heading 1\"/>"));
+    assert!(styles.contains("<w:outlineLvl w:val=\"0\"/>"));
+    // The creation date is the report's generation time, never the clock's.
+    let core = part(&parts, "docProps/core.xml");
+    let generated = data
+        .generated_at
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    assert!(core.contains(&format!(">{generated}</dcterms:created>")));
+}
+
+#[test]
+fn the_package_holds_every_figure_as_png() {
+    let data = sample();
+    let placeholders: Vec<(Chart, String)> = Chart::ALL
+        .into_iter()
+        .map(|chart| (chart, String::new()))
+        .collect();
+    let figures = Report::new(&data, &placeholders)
+        .with_trends(&data)
+        .unwrap()
+        .figures
+        .len();
+    assert!(figures >= Chart::ALL.len());
+    let parts = parts(docx());
+    let images: Vec<_> = parts
+        .iter()
+        .filter(|(name, _)| name.starts_with("word/media/"))
+        .collect();
+    assert_eq!(images.len(), figures);
+    for (name, bytes) in &images {
+        assert!(name.ends_with(".png"));
+        assert!(body::png_size(bytes).is_some(), "{name} is not a PNG");
+    }
+    let rels = part(&parts, "word/_rels/document.xml.rels");
+    assert_eq!(rels.matches("/relationships/image\"").count(), figures);
+    let document = part(&parts, "word/document.xml");
+    assert_eq!(document.matches("<wp:inline ").count(), figures);
+    assert!(document.contains("Figure 1. "));
+    let types = part(&parts, "[Content_Types].xml");
+    assert!(types.contains("Extension=\"png\""));
+}
+
+#[test]
+fn the_same_data_give_the_same_bytes() {
+    let again = render(&sample()).unwrap();
+    assert!(again == docx(), "the DOCX differs between two renderings");
+    // Fixed timestamps: every entry is dated the ZIP epoch.
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&again)).unwrap();
+    for i in 0..archive.len() {
+        let file = archive.by_index(i).unwrap();
+        assert_eq!(file.last_modified(), Some(zip::DateTime::default()));
+    }
+}
+
+#[test]
+fn text_is_escaped_for_xml() {
+    assert_eq!(
+        body::escape("A & B <c> \"d\" 'e'\u{1}"),
+        "A &amp; B &lt;c&gt; &quot;d&quot; &apos;e&apos;"
+    );
+}
+
+/// The PYTHONPATH that makes `docx` (python-docx) importable: none when Python has it, else
+/// `target/pydeps`, where pip installs it (once per test run; PyPI must be reachable).
+fn python_path() -> Option<PathBuf> {
+    static PATH: OnceLock<Option<PathBuf>> = OnceLock::new();
+    PATH.get_or_init(|| {
+        let has = Command::new("python3")
+            .args(["-c", "import docx"])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if has {
+            return None;
+        }
+        let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pydeps");
+        if !target.join("docx").exists() {
+            let status = Command::new("python3")
+                .args(["-m", "pip", "install", "--quiet", "--target"])
+                .arg(&target)
+                .arg("python-docx")
+                .status()
+                .expect("run pip (python3 is needed to read the DOCX back)");
+            assert!(status.success(), "pip install python-docx failed");
+        }
+        Some(target)
+    })
+    .clone()
+}
+
+/// What python-docx reads (after lxml has parsed every XML part): the headings (style and text), each table's first row, and the
+/// number of inline pictures.
+const READ_BACK: &str = r#"
+import json, sys, zipfile
+import docx
+from lxml import etree
+# Every XML part is well-formed.
+with zipfile.ZipFile(sys.argv[1]) as z:
+    for name in z.namelist():
+        if name.endswith((".xml", ".rels")):
+            etree.fromstring(z.read(name))
+d = docx.Document(sys.argv[1])
+print(json.dumps({
+    "headings": [[p.style.name, p.text] for p in d.paragraphs if p.style.name.startswith("Heading")],
+    "first_rows": [[c.text for c in t.rows[0].cells] for t in d.tables],
+    "images": len(d.inline_shapes),
+    "title": d.core_properties.title,
+}))
+"#;
+
+#[test]
+fn python_docx_reads_the_headings_tables_and_pictures() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("review.docx");
+    std::fs::write(&file, docx()).unwrap();
+    let mut command = Command::new("python3");
+    command.args(["-c", READ_BACK]).arg(&file);
+    if let Some(path) = python_path() {
+        command.env("PYTHONPATH", path);
+    }
+    let output = command.output().expect("run python3");
+    assert!(
+        output.status.success(),
+        "python-docx could not read the document: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let read: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+
+    let data = sample();
+    let placeholders: Vec<(Chart, String)> = Chart::ALL
+        .into_iter()
+        .map(|chart| (chart, String::new()))
+        .collect();
+    let report = Report::new(&data, &placeholders)
+        .with_trends(&data)
+        .unwrap();
+
+    let headings: Vec<(String, String)> = read["headings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h[0].as_str().unwrap().into(), h[1].as_str().unwrap().into()))
+        .collect();
+    // Every section is a Heading 1, in the report's order.
+    let level1: Vec<&str> = headings
+        .iter()
+        .filter(|(style, _)| style == "Heading 1")
+        .map(|(_, text)| text.as_str())
+        .collect();
+    let expected: Vec<String> = report
+        .sections
+        .iter()
+        .map(|s| format!("{}. {}", s.number, s.title))
+        .collect();
+    assert_eq!(level1, expected);
+    assert!(headings.iter().any(|(style, _)| style == "Heading 2"));
+
+    let first_rows = read["first_rows"].as_array().unwrap();
+    let row = |cells: &[&str]| serde_json::json!(cells);
+    assert!(first_rows.contains(&row(&[
+        "Completion rate",
+        "Implementation rate",
+        "Progress index"
+    ])));
+    assert!(first_rows.contains(&row(&["Status", "Measures", "Share of all measures"])));
+    assert!(
+        first_rows
+            .iter()
+            .any(|r| r[0] == "Member state or rule" && r[1] == "Measures")
+    );
+    assert_eq!(read["images"], serde_json::json!(report.figures.len()));
+    assert!(read["title"].as_str().unwrap().starts_with(&report.title));
+}
+
+#[test]
+fn the_bundle_names_the_docx_after_the_framework_and_date() {
+    use crate::report::bundle::{self, Format};
+    assert_eq!("DOCX".parse::<Format>(), Ok(Format::Docx));
+    let data = sample();
+    let files = bundle::render(&data, Format::Docx, &[]).unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(
+        files[0].name,
+        format!("review-{}-{}.docx", data.framework.code, data.as_of)
+    );
+    assert_eq!(
+        files[0].media_type,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    );
+    assert!(files[0].bytes == docx());
+    assert!(!bundle::needs_svgs(Format::Docx));
+}
+
+#[test]
+fn columns_fill_the_text_width_and_titles_get_the_room() {
+    use body::{Column, Kind, Row, RowStyle, TEXT_TWIPS};
+    let mut columns = vec![
+        Column::new("Code", Kind::Left),
+        Column::new("Goal", Kind::Flex),
+    ];
+    columns.extend(
+        [
+            "Measures",
+            "Applicable",
+            "Completed",
+            "Ongoing",
+            "Not started",
+            "N/A",
+            "Completion",
+            "Implementation",
+            "Progress index",
+        ]
+        .map(|h| Column::new(h, Kind::Num)),
+    );
+    let rows = vec![Row {
+        style: RowStyle::Normal,
+        cells: vec!["SG1".into(), "A long title".into(), "112".into()],
+    }];
+    let widths = body::widths(&columns, &rows);
+    assert_eq!(widths.iter().sum::<u32>(), TEXT_TWIPS);
+    assert!(widths[1] >= 2600, "{widths:?}");
+    assert!(widths[1] > widths[2]);
+    // Without a flexible column the width is shared out in proportion.
+    let two = [
+        Column::new("Status", Kind::Left),
+        Column::new("N", Kind::Num),
+    ];
+    let widths = body::widths(&two, &[]);
+    assert_eq!(widths.iter().sum::<u32>(), TEXT_TWIPS);
+    assert!(widths[0] > widths[1]);
+}
