@@ -97,7 +97,7 @@ fn claim_refusal(e: ServiceError) -> Problem {
     tag = "claims",
     summary = "Published figures (claims), each checked against the data",
     description = "Every claim recorded (of one framework, with `framework`), oldest first, each with its metric computed as of the claim's `as_of` under every rule (`regional`, `all_states`, `mean_of_states`, `cells`; a member state's claim: `scope`) twice: as known at the end of its publication day (`at_publication`) and as known now (`now`). Each rule's verdict is `matches` (within half a unit of the stated precision), `differs` (by `difference`) or `unverifiable` (no report in force, no figure, or the framework's measure list is incomplete: `measure_list` says on how many measures the figure rests and, when known, how many it should have). `reproduced_by` lists the rules that reproduce the claim; none is picked silently. Checked on the `reported` basis.",
-    params(("framework" = Option<String>, Query, description = "Only the claims of this framework (its code).", example = "ascc-blueprint-2025")),
+    params(("framework" = Option<String>, Query, min_length = 1, pattern = r"\S", description = "Only the claims of this framework (its code).", example = "ascc-blueprint-2025")),
     responses(
         (status = 200, description = "The claims with their checks.", body = Vec<ClaimCheck>),
         (status = 400, description = "An empty or repeated `framework` (`invalid_query`).", body = doc::ProblemDoc, content_type = "application/problem+json"),
