@@ -339,6 +339,10 @@ pub(crate) struct Report {
     pub headlines: Vec<Headline>,
     /// The summary's paragraphs, the figures written out with their counts.
     pub summary: Vec<String>,
+    /// The plain statement, above the headline rates, that the framework's measure list is
+    /// incomplete: how many measures are known, which parts have none, and what that means for
+    /// the rates. `None` for a complete list.
+    pub caveat: Option<String>,
     /// The name of the top level, capitalised ("Goal").
     pub top_level: String,
     pub second_level: String,
@@ -568,8 +572,9 @@ impl Report {
             source: data.source.clone(),
             note: fw.note.clone(),
             sections,
-            headlines: headlines(o),
+            headlines: headlines(o, data.measure_list().incomplete),
             summary: summary(data),
+            caveat: incomplete_list(data),
             top: data
                 .top
                 .iter()
@@ -606,7 +611,8 @@ impl Report {
             stale: data.stale.iter().map(measure_row).collect(),
             stale_intro: format!(
                 "Strategic measures with no report in any scope effective in the 12 months \
-                 up to {}: their figures may be out of date.",
+                 up to {}: their figures may be out of date. Measures completed or not \
+                 applicable regionally are left out: they need no new report.",
                 data.as_of
             ),
             indicators: indicators_text(data),
@@ -660,8 +666,10 @@ fn place_figures(charts: &[(Chart, String)]) -> Vec<Figure> {
         .collect()
 }
 
-fn headlines(o: &Rate) -> Vec<Headline> {
-    vec![
+/// The headline rates; over an incomplete measure list, each says it rests on the known
+/// measures only.
+fn headlines(o: &Rate, incomplete: bool) -> Vec<Headline> {
+    let mut headlines = vec![
         Headline {
             label: "Completion rate",
             value: dash(o.completion_percent()),
@@ -689,7 +697,110 @@ fn headlines(o: &Rate) -> Vec<Headline> {
                 count(o.applicable * 100)
             ),
         },
-    ]
+    ];
+    if incomplete {
+        for h in &mut headlines {
+            h.detail
+                .push_str(" (known measures only: the list is incomplete)");
+        }
+    }
+    headlines
+}
+
+/// The statement that the framework's measure list is incomplete (`None` when it is not): how
+/// many measures are known, which parts of the framework have none, and what the rates rest on.
+fn incomplete_list(data: &ReviewData) -> Option<String> {
+    let list = data.measure_list();
+    if !list.incomplete {
+        return None;
+    }
+    let fw = &data.framework;
+    let level_name = |i: usize, fallback: &str| {
+        fw.levels
+            .get(i)
+            .map_or_else(|| fallback.to_owned(), String::clone)
+    };
+    let (top_level, second_level) = (level_name(0, "part"), level_name(1, "sub-part"));
+    let should = match list.expected {
+        Some(n) => format!("it should have {}", counted(n, "measure", "measures")),
+        None => "its note does not say how many it should have".to_owned(),
+    };
+    let mut text = format!(
+        "The list of strategic measures of this framework is incomplete: the tracker knows {} \
+         ({should}).",
+        counted(list.stored, "measure", "measures"),
+    );
+    let named = |parts: &[(String, String)]| {
+        join_words(
+            &parts
+                .iter()
+                .map(|(code, title)| format!("{code} {title}"))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let (empty_top, empty_second) = data.parts_without_measures();
+    if !empty_top.is_empty() {
+        text.push_str(&format!(
+            " No measure is recorded under {} {} ({}).",
+            if empty_top.len() == data.top.len() {
+                "any of its".to_owned()
+            } else {
+                format!("{} of its", count(empty_top.len() as u64))
+            },
+            counted(data.top.len() as u64, &top_level, &plural_word(&top_level)),
+            named(&empty_top),
+        ));
+    }
+    if !empty_second.is_empty() && fw.levels.len() > 2 {
+        let (lead, others) = if empty_top.is_empty() {
+            ("No measure is recorded under", "")
+        } else {
+            ("Nor under", " of the others")
+        };
+        text.push_str(&format!(
+            " {lead} {}{others}: {}.",
+            counted(
+                empty_second.len() as u64,
+                &second_level,
+                &plural_word(&second_level)
+            ),
+            named(&empty_second),
+        ));
+    }
+    text.push_str(
+        " Every rate in this report is over the known measures only, so it does not describe \
+         the framework as a whole; where no measure is known, the rate is not defined (shown \
+         as “–”), not zero.",
+    );
+    Some(text)
+}
+
+/// `n` things in words for running text: "no measure", "1 measure", "12 measures" (with
+/// thousands separators). At the start of a sentence, pass the result to [`capitalised`].
+pub(crate) fn counted(n: u64, one: &str, many: &str) -> String {
+    match n {
+        0 => format!("no {one}"),
+        1 => format!("1 {one}"),
+        _ => format!("{} {many}", count(n)),
+    }
+}
+
+/// A level's name in the plural: "goals", "characteristics", "activities".
+fn plural_word(word: &str) -> String {
+    match word.strip_suffix('y') {
+        Some(stem) if !stem.ends_with(['a', 'e', 'o', 'u']) => format!("{stem}ies"),
+        _ if word.ends_with('s') => format!("{word}es"),
+        _ => format!("{word}s"),
+    }
+}
+
+/// Joins words as a reader would: "a", "a and b", "a, b and c".
+fn join_words(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// A percentage with its counts: "41.7% (5 of 12 applicable measures)"; "no applicable
@@ -797,20 +908,34 @@ fn summary(data: &ReviewData) -> Vec<String> {
             with_counts(c.cells.completed, c.cells.applicable, "applicable cells"),
         ));
     }
-    paragraphs.push(format!(
-        "{} measure{} not started regionally; {} measure{} had no report in the 12 months up \
-         to {}.",
-        count(data.not_started.len() as u64),
-        if data.not_started.len() == 1 {
-            " is"
-        } else {
-            "s are"
-        },
-        count(data.stale.len() as u64),
-        plural(data.stale.len()),
-        data.as_of,
-    ));
+    paragraphs.push(open_measures(data));
     paragraphs
+}
+
+/// The summary's sentences on the measures not started regionally and on those still open
+/// without a recent report, grammatical for none, one and many.
+fn open_measures(data: &ReviewData) -> String {
+    let not_started = match data.not_started.len() {
+        0 => "Every measure has started regionally or is not applicable.".to_owned(),
+        n => format!(
+            "{} {} not started regionally.",
+            capitalised(&counted(n as u64, "measure", "measures")),
+            if n == 1 { "is" } else { "are" },
+        ),
+    };
+    let stale = match data.stale.len() {
+        0 => format!(
+            "Every measure still open has a report effective in the 12 months up to {}.",
+            long_date(data.as_of)
+        ),
+        n => format!(
+            "{} still open {} had no report in the 12 months up to {}.",
+            capitalised(&counted(n as u64, "measure", "measures")),
+            if n == 1 { "has" } else { "have" },
+            long_date(data.as_of)
+        ),
+    };
+    format!("{not_started} {stale}")
 }
 
 fn indicators_text(data: &ReviewData) -> String {
@@ -1328,6 +1453,86 @@ mod tests {
     fn html() -> String {
         let data = sample();
         render(&data, &all_charts(&data)).unwrap()
+    }
+
+    #[test]
+    fn a_count_reads_right_for_none_one_and_many() {
+        assert_eq!(counted(0, "measure", "measures"), "no measure");
+        assert_eq!(counted(1, "measure", "measures"), "1 measure");
+        assert_eq!(counted(1_200, "measure", "measures"), "1,200 measures");
+        assert_eq!(plural_word("characteristic"), "characteristics");
+        assert_eq!(plural_word("activity"), "activities");
+        assert_eq!(plural_word("key"), "keys");
+    }
+
+    #[test]
+    fn the_sentences_on_open_measures_read_right_for_none_one_and_many() {
+        let mut data = sample();
+        let line = data.not_started[0].clone();
+        let sentences = |data: &ReviewData| open_measures(data);
+
+        data.not_started.clear();
+        data.stale.clear();
+        assert_eq!(
+            sentences(&data),
+            "Every measure has started regionally or is not applicable. Every measure still \
+             open has a report effective in the 12 months up to 31 December 2027."
+        );
+
+        data.not_started = vec![line.clone()];
+        data.stale = vec![line.clone()];
+        assert_eq!(
+            sentences(&data),
+            "1 measure is not started regionally. 1 measure still open has had no report in \
+             the 12 months up to 31 December 2027."
+        );
+
+        data.not_started = vec![line.clone(); 12];
+        data.stale = vec![line; 3];
+        assert_eq!(
+            sentences(&data),
+            "12 measures are not started regionally. 3 measures still open have had no report \
+             in the 12 months up to 31 December 2027."
+        );
+    }
+
+    #[test]
+    fn an_incomplete_measure_list_is_said_plainly_above_the_rates() {
+        // The sample's note says 112 measures; it has 12, and none under objective 3.2.
+        let data = sample();
+
+        let report = Report::new(&data, &[]);
+
+        assert_eq!(
+            report.caveat.as_deref(),
+            Some(
+                "The list of strategic measures of this framework is incomplete: the tracker \
+                 knows 12 measures (it should have 112 measures). No measure is recorded under 1 \
+                 objective: 3.2 Decent jobs. Every rate in this report is over the known measures only, so it \
+                 does not describe the framework as a whole; where no measure is known, the \
+                 rate is not defined (shown as “–”), not zero."
+            )
+        );
+        assert!(report.headlines.iter().all(|h| {
+            h.detail
+                .ends_with("(known measures only: the list is incomplete)")
+        }));
+    }
+
+    #[test]
+    fn a_complete_measure_list_gets_no_caveat() {
+        let mut data = sample();
+        data.framework.note = None;
+
+        let report = Report::new(&data, &[]);
+
+        assert_eq!(report.caveat, None);
+        assert!(
+            report
+                .headlines
+                .iter()
+                .all(|h| !h.detail.contains("incomplete"))
+        );
     }
 
     #[test]

@@ -203,7 +203,9 @@ impl Tracker {
                     .collect(),
                 last_report: m.latest,
             };
-            if m.latest.is_none_or(|d| d <= stale_since) {
+            // A measure completed or not applicable regionally needs no new report.
+            let settled = matches!(regional, Status::Completed | Status::NotApplicable);
+            if !settled && m.latest.is_none_or(|d| d <= stale_since) {
                 stale.push(line.clone());
             }
             if regional == Status::NotStarted {

@@ -168,8 +168,8 @@ impl<'a> Layout<'a> {
                     self.intro(&r.stale_intro);
                     if r.stale.is_empty() {
                         self.intro(&format!(
-                            "Every strategic measure has a report effective in the 12 months \
-                             up to {}.",
+                            "Every strategic measure still open has a report effective in the 12 \
+                             months up to {}.",
                             r.as_of
                         ));
                     } else {
@@ -346,6 +346,9 @@ impl<'a> Layout<'a> {
     }
 
     pub(super) fn summary(&mut self, r: &Report) {
+        if let Some(caveat) = &r.caveat {
+            self.paragraph(caveat, Face::Bold, BODY, INK, 0.0);
+        }
         let gap = 10.0;
         let n = r.headlines.len().max(1) as f32;
         let w = (WIDTH - gap * (n - 1.0)) / n;
