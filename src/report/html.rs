@@ -584,7 +584,8 @@ impl Report {
             groups,
             comparison,
             heat_intro: format!(
-                "Completion rate of each member state under each {} (rule: scope). \
+                "Completion rate of each member state under each {}, from the state's own \
+                 statuses. \
                  A blank cell means no applicable measure.",
                 top_level.to_lowercase()
             ),
@@ -818,27 +819,7 @@ pub(crate) fn with_counts(numerator: u64, denominator: u64, unit: &str) -> Strin
 
 fn summary(data: &ReviewData) -> Vec<String> {
     let o = &data.overall;
-    let mut paragraphs = vec![
-        format!(
-            "As of {}, {} strategic measures are tracked: {} completed, {} ongoing, {} not \
-             started ({} of them with no report at all) and {} not applicable, as recorded \
-             regionally (scope ASEAN).",
-            long_date(data.as_of),
-            count(o.measures),
-            count(o.completed),
-            count(o.ongoing),
-            count(o.not_started),
-            count(o.unreported),
-            count(o.not_applicable),
-        ),
-        format!(
-            "Completion: {} are completed. Implementation: {} are ongoing or completed, \
-             which is what ASEAN reviews call implemented. Progress index: {}.",
-            with_counts(o.completed, o.applicable, "applicable measures"),
-            with_counts(o.completed + o.ongoing, o.applicable, "applicable measures"),
-            with_counts(o.progress_points, o.applicable * 100, "progress points"),
-        ),
-    ];
+    let mut paragraphs = vec![tracked(data), headline_rates(o)];
     if data.basis == crate::domain::Basis::Validated {
         paragraphs.push(
             "These figures count only reports the ASEAN Secretariat has validated (validated \
@@ -890,26 +871,76 @@ fn summary(data: &ReviewData) -> Vec<String> {
     if !c.states.is_empty() {
         let n = c.states.len();
         paragraphs.push(format!(
-            "Across the {} participating member state{}, completion depends on the rule: {} \
-             when a measure counts only once every participant for which it is applicable has \
-             completed it (all_states); {} as the unweighted mean of the states' own rates \
-             over {} state{} (mean_of_states); {} pooled over every (member state, measure) \
-             cell (cells). Each figure in this report names the rule that produced it.",
-            n,
-            plural(n),
+            "Across the {} {}, completion depends on how the states are counted: {} when a \
+             measure counts as complete only when every participating member state for which \
+             it is applicable has completed it; {} as the unweighted mean of the member \
+             states' own rates (over {}); \
+             {} when every member state's measures are pooled. The tables name the rule beside \
+             each figure, and the methods note defines them.",
+            count(n as u64),
+            if n == 1 {
+                "participating member state"
+            } else {
+                "participating member states"
+            },
             with_counts(
                 c.all_states.completed,
                 c.all_states.applicable,
                 "applicable measures"
             ),
             percent_of(c.mean_of_states.completion_rate),
-            c.mean_of_states.states,
-            plural(usize::try_from(c.mean_of_states.states).unwrap_or(usize::MAX)),
+            counted(c.mean_of_states.states, "state", "states"),
             with_counts(c.cells.completed, c.cells.applicable, "applicable cells"),
         ));
     }
     paragraphs.push(open_measures(data));
     paragraphs
+}
+
+/// The summary's first sentence: how many measures are tracked and their regional statuses.
+fn tracked(data: &ReviewData) -> String {
+    let o = &data.overall;
+    let date = long_date(data.as_of);
+    if o.measures == 0 {
+        return format!("As of {date}, no strategic measure is tracked.");
+    }
+    let unreported = match o.unreported {
+        0 => String::new(),
+        n if n == o.not_started => {
+            if n == 1 {
+                " (with no report at all)".to_owned()
+            } else {
+                " (all with no report at all)".to_owned()
+            }
+        }
+        n => format!(" ({} of them with no report at all)", count(n)),
+    };
+    format!(
+        "As of {date}, {} {} tracked, with the status recorded for ASEAN as a whole: {} \
+         completed, {} ongoing, {} not started{unreported} and {} not applicable.",
+        counted(o.measures, "strategic measure", "strategic measures"),
+        if o.measures == 1 { "is" } else { "are" },
+        count(o.completed),
+        count(o.ongoing),
+        count(o.not_started),
+        count(o.not_applicable),
+    )
+}
+
+/// The summary's sentences on the three headline rates, or that none is defined.
+fn headline_rates(o: &Rate) -> String {
+    if o.applicable == 0 {
+        return "No measure is applicable, so completion, implementation and the progress index \
+                are not defined."
+            .to_owned();
+    }
+    format!(
+        "Completion: {} are completed. Implementation: {} are ongoing or completed, which is \
+         what ASEAN reviews call implemented. Progress index: {}.",
+        with_counts(o.completed, o.applicable, "applicable measures"),
+        with_counts(o.completed + o.ongoing, o.applicable, "applicable measures"),
+        with_counts(o.progress_points, o.applicable * 100, "progress points"),
+    )
 }
 
 /// The summary's sentences on the measures not started regionally and on those still open
@@ -948,7 +979,7 @@ fn indicators_text(data: &ReviewData) -> String {
     format!(
         "{} results-framework indicator{} measured, as of {} on the {} basis. Figures are \
          regional (ASEAN's own baseline, target and observations) and, beside them, the \
-         unweighted mean of the member states' current statuses (mean_of_states); the two \
+         unweighted mean of the member states' current statuses; the two \
          are never mixed. Current status is the share of the way from baseline to target the \
          latest value has come; expected is where a straight path would be by the latest \
          year (by {year} in the chart); the class is that of the UN SDG Progress Chart, from \
@@ -1455,6 +1486,78 @@ mod tests {
         render(&data, &all_charts(&data)).unwrap()
     }
 
+    /// `html` without the elements between `open` (a prefix of the opening tag) and `close`.
+    fn without(html: &str, open: &str, close: &str) -> String {
+        let mut out = String::new();
+        let mut rest = html;
+        while let Some(start) = rest.find(open) {
+            out.push_str(&rest[..start]);
+            let after = &rest[start..];
+            let end = after.find(close).map_or(after.len(), |e| e + close.len());
+            rest = &after[end..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// The rule codes as they would show in running text.
+    const RULE_CODES: [&str; 7] = [
+        "all_states",
+        "mean_of_states",
+        "(cells)",
+        "(regional)",
+        "(scope)",
+        "rule: ",
+        "scope ASEAN",
+    ];
+
+    #[test]
+    fn the_running_text_of_the_html_names_rules_in_words_not_codes() {
+        let html = html();
+        // The running text: without the style, the charts, the tables (their captions keep
+        // the rule as a tag), the tags, and the methods note (which defines the codes).
+        let mut text = without(&html, "<style", "</style>");
+        text = without(&text, "<svg", "</svg>");
+        text = without(&text, "<table", "</table>");
+        text = without(&text, "<span class=\"tag\"", "</span>");
+        text = without(&text, "<section id=\"methods\"", "</section>");
+
+        for code in RULE_CODES {
+            assert!(!text.contains(code), "`{code}` in the running text");
+        }
+        assert!(text.contains("counts as complete only when every participating member state"));
+    }
+
+    #[test]
+    fn the_running_text_of_the_pdf_names_rules_in_words_not_codes() {
+        let data = sample();
+        let r = Report::new(&data, &[]);
+        // What the PDF sets as paragraphs (its tables and the methods note keep the codes).
+        let mut running: Vec<&str> = r.summary.iter().map(String::as_str).collect();
+        running.extend(r.caveat.as_deref());
+        running.extend([
+            r.heat_intro.as_str(),
+            &r.timeline_intro,
+            &r.not_started_intro,
+            &r.stale_intro,
+            &r.indicators,
+            &r.completeness_intro,
+        ]);
+        let summaries: Vec<String> = r
+            .claims
+            .iter()
+            .flat_map(|c| c.checks.iter().map(|g| g.summary.clone()))
+            .collect();
+        running.extend(summaries.iter().map(String::as_str));
+        assert!(!summaries.is_empty(), "the sample's claims are checked");
+
+        for sentence in running {
+            for code in RULE_CODES {
+                assert!(!sentence.contains(code), "`{code}` in: {sentence}");
+            }
+        }
+    }
+
     #[test]
     fn a_count_reads_right_for_none_one_and_many() {
         assert_eq!(counted(0, "measure", "measures"), "no measure");
@@ -1629,7 +1732,7 @@ mod tests {
             "<span class=\"verdict-differs\">Differs</span>",
             "<span class=\"verdict-matches\">Matches</span>",
             "no report was in force on 2027-06-30 as known then",
-            "No rule reproduces 90.0%: the closest is the regional statuses (regional) at 83.3%, 6.7 percentage points lower.",
+            "No rule reproduces 90.0%: the closest is the regional statuses at 83.3%, 6.7 percentage points lower.",
             "<dt>Official figures checked</dt>",
         ] {
             assert!(html.contains(expected), "the HTML says {expected}");
@@ -1650,7 +1753,7 @@ mod tests {
             "<span class=\"verdict-unverifiable\">Unverifiable</span>",
             "Cannot be verified: the framework&#39;s list of strategic measures is incomplete \
              (9 measures known; its note does not say how many it should have); on the measures \
-             known, 100.0% is reproduced by the regional statuses (regional).",
+             known, 100.0% is reproduced by the regional statuses.",
         ] {
             assert!(html.contains(expected), "the HTML says {expected}");
         }

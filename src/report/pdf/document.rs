@@ -60,7 +60,7 @@ impl<'a> Layout<'a> {
                 }
                 "states" => {
                     self.intro(
-                        "Each participating member state's own figures (rule: scope), then the \
+                        "Each participating member state's figures from its own statuses, then the \
                          cross-state figures under each rule, and the regional status beside \
                          them, never mixed in.",
                     );
