@@ -378,7 +378,15 @@ pub(crate) struct Report {
     pub edition: Option<(String, String)>,
     /// Printed at the foot of the HTML document.
     pub colophon: String,
+    /// "Illustrative data — not official", on every page, when the figures include the demo
+    /// scenario or synthetic data.
+    pub mark: Option<&'static str>,
+    /// What the figures count, in words (the cover's "Basis").
+    pub basis: &'static str,
 }
+
+/// The mark on every page of a report whose figures include illustrative data.
+pub(crate) const ILLUSTRATIVE_MARK: &str = "Illustrative data \u{2014} not official";
 
 impl Report {
     /// The report with the regional trend charts of the indicators furthest behind their
@@ -631,6 +639,13 @@ impl Report {
             ),
             top_level,
             second_level,
+            mark: data.illustrative.then_some(ILLUSTRATIVE_MARK),
+            basis: match data.basis {
+                crate::domain::Basis::Reported => "every status report, validated or not",
+                crate::domain::Basis::Validated => {
+                    "only the status reports the ASEAN Secretariat has validated"
+                }
+            },
         }
     }
 }
@@ -1556,6 +1571,57 @@ mod tests {
                 assert!(!sentence.contains(code), "`{code}` in: {sentence}");
             }
         }
+    }
+
+    fn pdf_text(data: &ReviewData) -> String {
+        let pdf = crate::report::pdf::render(data, &[]).unwrap();
+        pdf_extract::extract_text_from_mem(&pdf)
+            .unwrap()
+            .split_whitespace()
+            .collect()
+    }
+
+    #[test]
+    fn illustrative_data_are_marked_on_every_page_of_the_pdf_and_the_html() {
+        let mut data = sample();
+        data.illustrative = true;
+
+        let html = render(&data, &[]).unwrap();
+        let text = pdf_text(&data);
+
+        assert!(
+            html.contains("<p class=\"mark\" role=\"note\">Illustrative data — not official</p>")
+        );
+        assert!(html.contains("@top-center { content: \"Illustrative data — not official\""));
+        let pages = text.matches("Page").count() + 1; // the cover has no page number
+        assert!(pages > 5);
+        assert_eq!(text.matches("ILLUSTRATIVEDATA—NOTOFFICIAL").count(), pages);
+    }
+
+    #[test]
+    fn data_without_the_demo_carry_no_illustrative_mark() {
+        let data = sample();
+
+        let html = render(&data, &[]).unwrap();
+
+        assert!(!html.contains("Illustrative data"));
+        assert!(!pdf_text(&data).contains("ILLUSTRATIVEDATA"));
+    }
+
+    #[test]
+    fn the_cover_names_the_framework_and_the_basis_in_words_never_its_code() {
+        let data = sample();
+
+        let html = render(&data, &[]).unwrap();
+        let text = pdf_text(&data);
+
+        let start = html.find("<header class=\"cover\">").unwrap();
+        let cover = &html[start..start + html[start..].find("</header>").unwrap()];
+        assert!(!cover.contains("ascc-strategic-plan"));
+        assert!(cover.contains("<dt>Basis</dt><dd>every status report, validated or not</dd>"));
+        let pdf_cover = &text[..text.find("CONTENTS").unwrap()];
+        assert!(!pdf_cover.contains("ascc-strategic-plan"), "{pdf_cover}");
+        assert!(pdf_cover.contains("Basiseverystatusreport,validatedornot"));
     }
 
     #[test]

@@ -113,6 +113,10 @@ pub struct ReviewData {
     /// each checked as known on its publication day and as known at the report's instant.
     #[serde(default)]
     pub claims: Vec<CheckedClaim>,
+    /// Whether the figures include illustrative data (the demo scenario, or synthetic benchmark
+    /// data): every page then carries the mark "Illustrative data — not official".
+    #[serde(default)]
+    pub illustrative: bool,
     /// Set when the report is a frozen review edition: printed on the cover. Absent from an
     /// ordinary report.
     #[serde(default, skip_serializing_if = "Option::is_none")]

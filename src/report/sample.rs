@@ -239,6 +239,7 @@ pub fn sample() -> ReviewData {
         basis: crate::domain::Basis::Reported,
         other_basis: None,
         claims: claims(),
+        illustrative: false,
         edition: None,
     }
 }

@@ -227,7 +227,42 @@ impl<'a> Layout<'a> {
                 _ => {}
             }
         }
+        if let Some(mark) = r.mark {
+            self.mark_every_page(mark);
+        }
         Ok(())
+    }
+
+    /// The mark at the head of every page, the cover included, centred above the text.
+    fn mark_every_page(&mut self, mark: &str) {
+        let text = mark.to_uppercase();
+        let size = 7.5;
+        let w = self.metrics[Face::Bold.index()].width(&text, size);
+        let x = LEFT + (WIDTH - w) / 2.0;
+        for page in &mut self.pages {
+            page.push(Op::Rect {
+                x: x - 6.0,
+                y: 22.0,
+                w: w + 12.0,
+                h: 0.8,
+                color: INK,
+            });
+            page.push(Op::Text {
+                x,
+                y: 34.0,
+                size,
+                face: Face::Bold,
+                color: INK,
+                text: text.clone(),
+            });
+            page.push(Op::Rect {
+                x: x - 6.0,
+                y: 38.5,
+                w: w + 12.0,
+                h: 0.8,
+                color: INK,
+            });
+        }
     }
 
     /// A table of text cells: the first column flexible, numbers right-aligned.
@@ -300,7 +335,8 @@ impl<'a> Layout<'a> {
             facts.push(("Edition", format!("{title}, frozen as known at {at}")));
         }
         facts.extend([
-            ("Framework", format!("{}, {}", r.code, r.period)),
+            ("Period", r.period.clone()),
+            ("Basis", r.basis.to_owned()),
             ("Levels", r.levels.clone()),
         ]);
         if let Some(note) = &r.note {

@@ -184,6 +184,7 @@ impl Tracker {
             basis: comparison.basis,
             other_basis: None,
             claims: Vec::new(),
+            illustrative: false,
             edition: None,
         };
         tokio::task::spawn_blocking(move || charts::svg(chart, &data).map_err(|e| e.to_string()))
