@@ -506,6 +506,7 @@ pub async fn report(
             basis_param(&params)?,
             now(),
             vec![format],
+            None,
         )
         .await?;
     let Some(file) = files.pop() else {

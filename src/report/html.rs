@@ -383,6 +383,8 @@ pub(crate) struct Report {
     pub mark: Option<&'static str>,
     /// What the figures count, in words (the cover's "Basis").
     pub basis: &'static str,
+    /// The issuing organisation, when configured.
+    pub issued_by: Option<String>,
 }
 
 /// The mark on every page of a report whose figures include illustrative data.
@@ -640,6 +642,7 @@ impl Report {
             top_level,
             second_level,
             mark: data.illustrative.then_some(ILLUSTRATIVE_MARK),
+            issued_by: data.issued_by.clone(),
             basis: match data.basis {
                 crate::domain::Basis::Reported => "every status report, validated or not",
                 crate::domain::Basis::Validated => {
@@ -1622,6 +1625,20 @@ mod tests {
         let pdf_cover = &text[..text.find("CONTENTS").unwrap()];
         assert!(!pdf_cover.contains("ascc-strategic-plan"), "{pdf_cover}");
         assert!(pdf_cover.contains("Basiseverystatusreport,validatedornot"));
+    }
+
+    #[test]
+    fn the_issuing_organisation_is_on_the_cover_only_when_configured() {
+        let mut data = sample();
+        let without = render(&data, &[]).unwrap();
+        data.issued_by = Some("ASEAN Secretariat".into());
+
+        let html = render(&data, &[]).unwrap();
+        let text = pdf_text(&data);
+
+        assert!(!without.contains("Issued by"));
+        assert!(html.contains("<dt>Issued by</dt><dd>ASEAN Secretariat</dd>"));
+        assert!(text.contains("IssuedbyASEANSecretariat"));
     }
 
     #[test]

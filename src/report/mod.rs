@@ -113,6 +113,10 @@ pub struct ReviewData {
     /// each checked as known on its publication day and as known at the report's instant.
     #[serde(default)]
     pub claims: Vec<CheckedClaim>,
+    /// The organisation issuing the report, printed on the cover (configuration: the report
+    /// command's `--org-name`); no line when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued_by: Option<String>,
     /// Whether the figures include illustrative data (the demo scenario, or synthetic benchmark
     /// data): every page then carries the mark "Illustrative data — not official".
     #[serde(default)]

@@ -240,6 +240,7 @@ pub fn sample() -> ReviewData {
         other_basis: None,
         claims: claims(),
         illustrative: false,
+        issued_by: None,
         edition: None,
     }
 }

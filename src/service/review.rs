@@ -313,6 +313,7 @@ impl Tracker {
             other_basis,
             claims,
             illustrative,
+            issued_by: None,
             edition: None,
         })
     }
@@ -441,6 +442,11 @@ impl Tracker {
     ///
     /// # Errors
     /// As [`Tracker::review`]; `Render` when rendering fails.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the report's parameters as the CLI and the API take them; a struct for them \
+                  would be built once per caller and read once here"
+    )]
     pub async fn report_files(
         &self,
         framework: &str,
@@ -449,10 +455,12 @@ impl Tracker {
         basis: Basis,
         generated_at: DateTime<Utc>,
         formats: Vec<Format>,
+        issued_by: Option<String>,
     ) -> ServiceResult<Vec<ReportFile>> {
-        let data = self
+        let mut data = self
             .review(framework, as_of, known_at, basis, generated_at)
             .await?;
+        data.issued_by = issued_by;
         tokio::task::spawn_blocking(move || -> Result<Vec<ReportFile>, RenderError> {
             let svgs = if formats.iter().any(|f| bundle::needs_svgs(*f)) {
                 bundle::chart_svgs(&data)?

@@ -147,6 +147,8 @@ async fn the_report_command_writes_the_files_asked_for() {
             "2025-12-31",
             "--format",
             "html,pdf,png",
+            "--org-name",
+            "ASEAN Secretariat",
             "--out",
         ])
         .arg(out.path())
@@ -182,6 +184,8 @@ async fn the_report_command_writes_the_files_asked_for() {
     );
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert_eq!(stdout.lines().count(), 9, "one line per file written");
+    let html = std::fs::read_to_string(out.path().join(format!("{stem}.html"))).unwrap();
+    assert!(html.contains("<dt>Issued by</dt><dd>ASEAN Secretariat</dd>"));
 }
 
 #[tokio::test]

@@ -334,6 +334,9 @@ impl<'a> Layout<'a> {
         if let Some((title, at)) = &r.edition {
             facts.push(("Edition", format!("{title}, frozen as known at {at}")));
         }
+        if let Some(org) = &r.issued_by {
+            facts.push(("Issued by", org.clone()));
+        }
         facts.extend([
             ("Period", r.period.clone()),
             ("Basis", r.basis.to_owned()),

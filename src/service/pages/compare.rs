@@ -185,6 +185,7 @@ impl Tracker {
             other_basis: None,
             claims: Vec::new(),
             illustrative: false,
+            issued_by: None,
             edition: None,
         };
         tokio::task::spawn_blocking(move || charts::svg(chart, &data).map_err(|e| e.to_string()))
