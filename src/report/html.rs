@@ -881,7 +881,7 @@ fn summary(data: &ReviewData) -> Vec<String> {
             ));
         }
         paragraphs.push(format!(
-            "On the {name} basis ({meaning}) {}.",
+            "On the {name} basis ({meaning}), {}.",
             parts.join("; ")
         ));
     }
