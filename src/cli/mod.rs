@@ -190,6 +190,10 @@ pub struct ReportArgs {
     /// Secretariat validated); the other basis is printed beside where it differs.
     #[arg(long, default_value = "reported")]
     pub basis: String,
+    /// The organisation issuing the report, printed on its cover ("ASEAN Secretariat");
+    /// without it, the cover names no issuer.
+    #[arg(long, env = "BLUEPRINT_ORG_NAME")]
+    pub org_name: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -477,6 +481,7 @@ async fn report(database_url: &str, args: ReportArgs) -> anyhow::Result<()> {
                 basis,
                 generated_at,
                 vec![format],
+                args.org_name.clone().filter(|name| !name.trim().is_empty()),
             )
             .await
             .map_err(explain)?;

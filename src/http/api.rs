@@ -508,6 +508,7 @@ pub async fn report(
             basis_param(&params)?,
             now(),
             vec![format],
+            None,
         )
         .await?;
     let Some(file) = files.pop() else {

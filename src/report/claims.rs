@@ -241,8 +241,26 @@ fn group(k: &KnowledgeCheck, title: &str, lead: &'static str, list_incomplete: b
         title: format!("{title} ({when}) \u{b7} verdict: {}", k.verdict.label()),
         lead,
         rows: k.rules.iter().map(|r| row(r, list_incomplete)).collect(),
-        summary: k.summary.clone(),
+        summary: without_rule_codes(&k.summary),
     }
+}
+
+/// The verdict's sentence without the rule codes it puts after each rule's words ("the
+/// regional statuses (regional)"): running text names rules in words; the codes stay as the
+/// tags of the table above it.
+fn without_rule_codes(sentence: &str) -> String {
+    use crate::engine::Rule;
+    [
+        Rule::Scope,
+        Rule::Regional,
+        Rule::AllStates,
+        Rule::MeanOfStates,
+        Rule::Cells,
+    ]
+    .iter()
+    .fold(sentence.to_owned(), |s, rule| {
+        s.replace(&format!(" ({})", rule.as_str()), "")
+    })
 }
 
 fn row(r: &RuleCheck, list_incomplete: bool) -> CheckRow {

@@ -339,6 +339,10 @@ pub(crate) struct Report {
     pub headlines: Vec<Headline>,
     /// The summary's paragraphs, the figures written out with their counts.
     pub summary: Vec<String>,
+    /// The plain statement, above the headline rates, that the framework's measure list is
+    /// incomplete: how many measures are known, which parts have none, and what that means for
+    /// the rates. `None` for a complete list.
+    pub caveat: Option<String>,
     /// The name of the top level, capitalised ("Goal").
     pub top_level: String,
     pub second_level: String,
@@ -374,7 +378,17 @@ pub(crate) struct Report {
     pub edition: Option<(String, String)>,
     /// Printed at the foot of the HTML document.
     pub colophon: String,
+    /// "Illustrative data — not official", on every page, when the figures include the demo
+    /// scenario or synthetic data.
+    pub mark: Option<&'static str>,
+    /// What the figures count, in words (the cover's "Basis").
+    pub basis: &'static str,
+    /// The issuing organisation, when configured.
+    pub issued_by: Option<String>,
 }
+
+/// The mark on every page of a report whose figures include illustrative data.
+pub(crate) const ILLUSTRATIVE_MARK: &str = "Illustrative data \u{2014} not official";
 
 impl Report {
     /// The report with the regional trend charts of the indicators furthest behind their
@@ -568,8 +582,9 @@ impl Report {
             source: data.source.clone(),
             note: fw.note.clone(),
             sections,
-            headlines: headlines(o),
+            headlines: headlines(o, data.measure_list().incomplete),
             summary: summary(data),
+            caveat: incomplete_list(data),
             top: data
                 .top
                 .iter()
@@ -579,7 +594,8 @@ impl Report {
             groups,
             comparison,
             heat_intro: format!(
-                "Completion rate of each member state under each {} (rule: scope). \
+                "Completion rate of each member state under each {}, from the state's own \
+                 statuses. \
                  A blank cell means no applicable measure.",
                 top_level.to_lowercase()
             ),
@@ -606,7 +622,8 @@ impl Report {
             stale: data.stale.iter().map(measure_row).collect(),
             stale_intro: format!(
                 "Strategic measures with no report in any scope effective in the 12 months \
-                 up to {}: their figures may be out of date.",
+                 up to {}: their figures may be out of date. Measures completed or not \
+                 applicable regionally are left out: they need no new report.",
                 data.as_of
             ),
             indicators: indicators_text(data),
@@ -624,6 +641,14 @@ impl Report {
             ),
             top_level,
             second_level,
+            mark: data.illustrative.then_some(ILLUSTRATIVE_MARK),
+            issued_by: data.issued_by.clone(),
+            basis: match data.basis {
+                crate::domain::Basis::Reported => "every status report, validated or not",
+                crate::domain::Basis::Validated => {
+                    "only the status reports the ASEAN Secretariat has validated"
+                }
+            },
         }
     }
 }
@@ -660,8 +685,10 @@ fn place_figures(charts: &[(Chart, String)]) -> Vec<Figure> {
         .collect()
 }
 
-fn headlines(o: &Rate) -> Vec<Headline> {
-    vec![
+/// The headline rates; over an incomplete measure list, each says it rests on the known
+/// measures only.
+fn headlines(o: &Rate, incomplete: bool) -> Vec<Headline> {
+    let mut headlines = vec![
         Headline {
             label: "Completion rate",
             value: dash(o.completion_percent()),
@@ -689,7 +716,110 @@ fn headlines(o: &Rate) -> Vec<Headline> {
                 count(o.applicable * 100)
             ),
         },
-    ]
+    ];
+    if incomplete {
+        for h in &mut headlines {
+            h.detail
+                .push_str(" (known measures only: the list is incomplete)");
+        }
+    }
+    headlines
+}
+
+/// The statement that the framework's measure list is incomplete (`None` when it is not): how
+/// many measures are known, which parts of the framework have none, and what the rates rest on.
+fn incomplete_list(data: &ReviewData) -> Option<String> {
+    let list = data.measure_list();
+    if !list.incomplete {
+        return None;
+    }
+    let fw = &data.framework;
+    let level_name = |i: usize, fallback: &str| {
+        fw.levels
+            .get(i)
+            .map_or_else(|| fallback.to_owned(), String::clone)
+    };
+    let (top_level, second_level) = (level_name(0, "part"), level_name(1, "sub-part"));
+    let should = match list.expected {
+        Some(n) => format!("it should have {}", counted(n, "measure", "measures")),
+        None => "its note does not say how many it should have".to_owned(),
+    };
+    let mut text = format!(
+        "The list of strategic measures of this framework is incomplete: the tracker knows {} \
+         ({should}).",
+        counted(list.stored, "measure", "measures"),
+    );
+    let named = |parts: &[(String, String)]| {
+        join_words(
+            &parts
+                .iter()
+                .map(|(code, title)| format!("{code} {title}"))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let (empty_top, empty_second) = data.parts_without_measures();
+    if !empty_top.is_empty() {
+        text.push_str(&format!(
+            " No measure is recorded under {} {} ({}).",
+            if empty_top.len() == data.top.len() {
+                "any of its".to_owned()
+            } else {
+                format!("{} of its", count(empty_top.len() as u64))
+            },
+            counted(data.top.len() as u64, &top_level, &plural_word(&top_level)),
+            named(&empty_top),
+        ));
+    }
+    if !empty_second.is_empty() && fw.levels.len() > 2 {
+        let (lead, others) = if empty_top.is_empty() {
+            ("No measure is recorded under", "")
+        } else {
+            ("Nor under", " of the others")
+        };
+        text.push_str(&format!(
+            " {lead} {}{others}: {}.",
+            counted(
+                empty_second.len() as u64,
+                &second_level,
+                &plural_word(&second_level)
+            ),
+            named(&empty_second),
+        ));
+    }
+    text.push_str(
+        " Every rate in this report is over the known measures only, so it does not describe \
+         the framework as a whole; where no measure is known, the rate is not defined (shown \
+         as “–”), not zero.",
+    );
+    Some(text)
+}
+
+/// `n` things in words for running text: "no measure", "1 measure", "12 measures" (with
+/// thousands separators). At the start of a sentence, pass the result to [`capitalised`].
+pub(crate) fn counted(n: u64, one: &str, many: &str) -> String {
+    match n {
+        0 => format!("no {one}"),
+        1 => format!("1 {one}"),
+        _ => format!("{} {many}", count(n)),
+    }
+}
+
+/// A level's name in the plural: "goals", "characteristics", "activities".
+fn plural_word(word: &str) -> String {
+    match word.strip_suffix('y') {
+        Some(stem) if !stem.ends_with(['a', 'e', 'o', 'u']) => format!("{stem}ies"),
+        _ if word.ends_with('s') => format!("{word}es"),
+        _ => format!("{word}s"),
+    }
+}
+
+/// Joins words as a reader would: "a", "a and b", "a, b and c".
+fn join_words(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// A percentage with its counts: "41.7% (5 of 12 applicable measures)"; "no applicable
@@ -707,27 +837,7 @@ pub(crate) fn with_counts(numerator: u64, denominator: u64, unit: &str) -> Strin
 
 fn summary(data: &ReviewData) -> Vec<String> {
     let o = &data.overall;
-    let mut paragraphs = vec![
-        format!(
-            "As of {}, {} strategic measures are tracked: {} completed, {} ongoing, {} not \
-             started ({} of them with no report at all) and {} not applicable, as recorded \
-             regionally (scope ASEAN).",
-            long_date(data.as_of),
-            count(o.measures),
-            count(o.completed),
-            count(o.ongoing),
-            count(o.not_started),
-            count(o.unreported),
-            count(o.not_applicable),
-        ),
-        format!(
-            "Completion: {} are completed. Implementation: {} are ongoing or completed, \
-             which is what ASEAN reviews call implemented. Progress index: {}.",
-            with_counts(o.completed, o.applicable, "applicable measures"),
-            with_counts(o.completed + o.ongoing, o.applicable, "applicable measures"),
-            with_counts(o.progress_points, o.applicable * 100, "progress points"),
-        ),
-    ];
+    let mut paragraphs = vec![tracked(data), headline_rates(o)];
     if data.basis == crate::domain::Basis::Validated {
         paragraphs.push(
             "These figures count only reports the ASEAN Secretariat has validated (validated \
@@ -771,7 +881,7 @@ fn summary(data: &ReviewData) -> Vec<String> {
             ));
         }
         paragraphs.push(format!(
-            "On the {name} basis ({meaning}) {}.",
+            "On the {name} basis ({meaning}), {}.",
             parts.join("; ")
         ));
     }
@@ -779,38 +889,102 @@ fn summary(data: &ReviewData) -> Vec<String> {
     if !c.states.is_empty() {
         let n = c.states.len();
         paragraphs.push(format!(
-            "Across the {} participating member state{}, completion depends on the rule: {} \
-             when a measure counts only once every participant for which it is applicable has \
-             completed it (all_states); {} as the unweighted mean of the states' own rates \
-             over {} state{} (mean_of_states); {} pooled over every (member state, measure) \
-             cell (cells). Each figure in this report names the rule that produced it.",
-            n,
-            plural(n),
+            "Across the {} {}, completion depends on how the states are counted: {} when a \
+             measure counts as complete only when every participating member state for which \
+             it is applicable has completed it; {} as the unweighted mean of the member \
+             states' own rates (over {}); \
+             {} when every member state's measures are pooled. The tables name the rule beside \
+             each figure, and the methods note defines them.",
+            count(n as u64),
+            if n == 1 {
+                "participating member state"
+            } else {
+                "participating member states"
+            },
             with_counts(
                 c.all_states.completed,
                 c.all_states.applicable,
                 "applicable measures"
             ),
             percent_of(c.mean_of_states.completion_rate),
-            c.mean_of_states.states,
-            plural(usize::try_from(c.mean_of_states.states).unwrap_or(usize::MAX)),
+            counted(c.mean_of_states.states, "state", "states"),
             with_counts(c.cells.completed, c.cells.applicable, "applicable cells"),
         ));
     }
-    paragraphs.push(format!(
-        "{} measure{} not started regionally; {} measure{} had no report in the 12 months up \
-         to {}.",
-        count(data.not_started.len() as u64),
-        if data.not_started.len() == 1 {
-            " is"
-        } else {
-            "s are"
-        },
-        count(data.stale.len() as u64),
-        plural(data.stale.len()),
-        data.as_of,
-    ));
+    paragraphs.push(open_measures(data));
     paragraphs
+}
+
+/// The summary's first sentence: how many measures are tracked and their regional statuses.
+fn tracked(data: &ReviewData) -> String {
+    let o = &data.overall;
+    let date = long_date(data.as_of);
+    if o.measures == 0 {
+        return format!("As of {date}, no strategic measure is tracked.");
+    }
+    let unreported = match o.unreported {
+        0 => String::new(),
+        n if n == o.not_started => {
+            if n == 1 {
+                " (with no report at all)".to_owned()
+            } else {
+                " (all with no report at all)".to_owned()
+            }
+        }
+        n => format!(" ({} of them with no report at all)", count(n)),
+    };
+    format!(
+        "As of {date}, {} {} tracked, with the status recorded for ASEAN as a whole: {} \
+         completed, {} ongoing, {} not started{unreported} and {} not applicable.",
+        counted(o.measures, "strategic measure", "strategic measures"),
+        if o.measures == 1 { "is" } else { "are" },
+        count(o.completed),
+        count(o.ongoing),
+        count(o.not_started),
+        count(o.not_applicable),
+    )
+}
+
+/// The summary's sentences on the three headline rates, or that none is defined.
+fn headline_rates(o: &Rate) -> String {
+    if o.applicable == 0 {
+        return "No measure is applicable, so completion, implementation and the progress index \
+                are not defined."
+            .to_owned();
+    }
+    format!(
+        "Completion: {} are completed. Implementation: {} are ongoing or completed, which is \
+         what ASEAN reviews call implemented. Progress index: {}.",
+        with_counts(o.completed, o.applicable, "applicable measures"),
+        with_counts(o.completed + o.ongoing, o.applicable, "applicable measures"),
+        with_counts(o.progress_points, o.applicable * 100, "progress points"),
+    )
+}
+
+/// The summary's sentences on the measures not started regionally and on those still open
+/// without a recent report, grammatical for none, one and many.
+fn open_measures(data: &ReviewData) -> String {
+    let not_started = match data.not_started.len() {
+        0 => "Every measure has started regionally or is not applicable.".to_owned(),
+        n => format!(
+            "{} {} not started regionally.",
+            capitalised(&counted(n as u64, "measure", "measures")),
+            if n == 1 { "is" } else { "are" },
+        ),
+    };
+    let stale = match data.stale.len() {
+        0 => format!(
+            "Every measure still open has a report effective in the 12 months up to {}.",
+            long_date(data.as_of)
+        ),
+        n => format!(
+            "{} still open {} had no report in the 12 months up to {}.",
+            capitalised(&counted(n as u64, "measure", "measures")),
+            if n == 1 { "has" } else { "have" },
+            long_date(data.as_of)
+        ),
+    };
+    format!("{not_started} {stale}")
 }
 
 fn indicators_text(data: &ReviewData) -> String {
@@ -823,7 +997,7 @@ fn indicators_text(data: &ReviewData) -> String {
     format!(
         "{} results-framework indicator{} measured, as of {} on the {} basis. Figures are \
          regional (ASEAN's own baseline, target and observations) and, beside them, the \
-         unweighted mean of the member states' current statuses (mean_of_states); the two \
+         unweighted mean of the member states' current statuses; the two \
          are never mixed. Current status is the share of the way from baseline to target the \
          latest value has come; expected is where a straight path would be by the latest \
          year (by {year} in the chart); the class is that of the UN SDG Progress Chart, from \
@@ -1330,6 +1504,223 @@ mod tests {
         render(&data, &all_charts(&data)).unwrap()
     }
 
+    /// `html` without the elements between `open` (a prefix of the opening tag) and `close`.
+    fn without(html: &str, open: &str, close: &str) -> String {
+        let mut out = String::new();
+        let mut rest = html;
+        while let Some(start) = rest.find(open) {
+            out.push_str(&rest[..start]);
+            let after = &rest[start..];
+            let end = after.find(close).map_or(after.len(), |e| e + close.len());
+            rest = &after[end..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// The rule codes as they would show in running text.
+    const RULE_CODES: [&str; 7] = [
+        "all_states",
+        "mean_of_states",
+        "(cells)",
+        "(regional)",
+        "(scope)",
+        "rule: ",
+        "scope ASEAN",
+    ];
+
+    #[test]
+    fn the_running_text_of_the_html_names_rules_in_words_not_codes() {
+        let html = html();
+        // The running text: without the style, the charts, the tables (their captions keep
+        // the rule as a tag), the tags, and the methods note (which defines the codes).
+        let mut text = without(&html, "<style", "</style>");
+        text = without(&text, "<svg", "</svg>");
+        text = without(&text, "<table", "</table>");
+        text = without(&text, "<span class=\"tag\"", "</span>");
+        text = without(&text, "<section id=\"methods\"", "</section>");
+
+        for code in RULE_CODES {
+            assert!(!text.contains(code), "`{code}` in the running text");
+        }
+        assert!(text.contains("counts as complete only when every participating member state"));
+    }
+
+    #[test]
+    fn the_running_text_of_the_pdf_names_rules_in_words_not_codes() {
+        let data = sample();
+        let r = Report::new(&data, &[]);
+        // What the PDF sets as paragraphs (its tables and the methods note keep the codes).
+        let mut running: Vec<&str> = r.summary.iter().map(String::as_str).collect();
+        running.extend(r.caveat.as_deref());
+        running.extend([
+            r.heat_intro.as_str(),
+            &r.timeline_intro,
+            &r.not_started_intro,
+            &r.stale_intro,
+            &r.indicators,
+            &r.completeness_intro,
+        ]);
+        let summaries: Vec<String> = r
+            .claims
+            .iter()
+            .flat_map(|c| c.checks.iter().map(|g| g.summary.clone()))
+            .collect();
+        running.extend(summaries.iter().map(String::as_str));
+        assert!(!summaries.is_empty(), "the sample's claims are checked");
+
+        for sentence in running {
+            for code in RULE_CODES {
+                assert!(!sentence.contains(code), "`{code}` in: {sentence}");
+            }
+        }
+    }
+
+    fn pdf_text(data: &ReviewData) -> String {
+        let pdf = crate::report::pdf::render(data, &[]).unwrap();
+        pdf_extract::extract_text_from_mem(&pdf)
+            .unwrap()
+            .split_whitespace()
+            .collect()
+    }
+
+    #[test]
+    fn illustrative_data_are_marked_on_every_page_of_the_pdf_and_the_html() {
+        let mut data = sample();
+        data.illustrative = true;
+
+        let html = render(&data, &[]).unwrap();
+        let text = pdf_text(&data);
+
+        assert!(
+            html.contains("<p class=\"mark\" role=\"note\">Illustrative data — not official</p>")
+        );
+        assert!(html.contains("@top-center { content: \"Illustrative data — not official\""));
+        let pages = text.matches("Page").count() + 1; // the cover has no page number
+        assert!(pages > 5);
+        assert_eq!(text.matches("ILLUSTRATIVEDATA—NOTOFFICIAL").count(), pages);
+    }
+
+    #[test]
+    fn data_without_the_demo_carry_no_illustrative_mark() {
+        let data = sample();
+
+        let html = render(&data, &[]).unwrap();
+
+        assert!(!html.contains("Illustrative data"));
+        assert!(!pdf_text(&data).contains("ILLUSTRATIVEDATA"));
+    }
+
+    #[test]
+    fn the_cover_names_the_framework_and_the_basis_in_words_never_its_code() {
+        let data = sample();
+
+        let html = render(&data, &[]).unwrap();
+        let text = pdf_text(&data);
+
+        let start = html.find("<header class=\"cover\">").unwrap();
+        let cover = &html[start..start + html[start..].find("</header>").unwrap()];
+        assert!(!cover.contains("ascc-strategic-plan"));
+        assert!(cover.contains("<dt>Basis</dt><dd>every status report, validated or not</dd>"));
+        let pdf_cover = &text[..text.find("CONTENTS").unwrap()];
+        assert!(!pdf_cover.contains("ascc-strategic-plan"), "{pdf_cover}");
+        assert!(pdf_cover.contains("Basiseverystatusreport,validatedornot"));
+    }
+
+    #[test]
+    fn the_issuing_organisation_is_on_the_cover_only_when_configured() {
+        let mut data = sample();
+        let without = render(&data, &[]).unwrap();
+        data.issued_by = Some("ASEAN Secretariat".into());
+
+        let html = render(&data, &[]).unwrap();
+        let text = pdf_text(&data);
+
+        assert!(!without.contains("Issued by"));
+        assert!(html.contains("<dt>Issued by</dt><dd>ASEAN Secretariat</dd>"));
+        assert!(text.contains("IssuedbyASEANSecretariat"));
+    }
+
+    #[test]
+    fn a_count_reads_right_for_none_one_and_many() {
+        assert_eq!(counted(0, "measure", "measures"), "no measure");
+        assert_eq!(counted(1, "measure", "measures"), "1 measure");
+        assert_eq!(counted(1_200, "measure", "measures"), "1,200 measures");
+        assert_eq!(plural_word("characteristic"), "characteristics");
+        assert_eq!(plural_word("activity"), "activities");
+        assert_eq!(plural_word("key"), "keys");
+    }
+
+    #[test]
+    fn the_sentences_on_open_measures_read_right_for_none_one_and_many() {
+        let mut data = sample();
+        let line = data.not_started[0].clone();
+        let sentences = |data: &ReviewData| open_measures(data);
+
+        data.not_started.clear();
+        data.stale.clear();
+        assert_eq!(
+            sentences(&data),
+            "Every measure has started regionally or is not applicable. Every measure still \
+             open has a report effective in the 12 months up to 31 December 2027."
+        );
+
+        data.not_started = vec![line.clone()];
+        data.stale = vec![line.clone()];
+        assert_eq!(
+            sentences(&data),
+            "1 measure is not started regionally. 1 measure still open has had no report in \
+             the 12 months up to 31 December 2027."
+        );
+
+        data.not_started = vec![line.clone(); 12];
+        data.stale = vec![line; 3];
+        assert_eq!(
+            sentences(&data),
+            "12 measures are not started regionally. 3 measures still open have had no report \
+             in the 12 months up to 31 December 2027."
+        );
+    }
+
+    #[test]
+    fn an_incomplete_measure_list_is_said_plainly_above_the_rates() {
+        // The sample's note says 112 measures; it has 12, and none under objective 3.2.
+        let data = sample();
+
+        let report = Report::new(&data, &[]);
+
+        assert_eq!(
+            report.caveat.as_deref(),
+            Some(
+                "The list of strategic measures of this framework is incomplete: the tracker \
+                 knows 12 measures (it should have 112 measures). No measure is recorded under 1 \
+                 objective: 3.2 Decent jobs. Every rate in this report is over the known measures only, so it \
+                 does not describe the framework as a whole; where no measure is known, the \
+                 rate is not defined (shown as “–”), not zero."
+            )
+        );
+        assert!(report.headlines.iter().all(|h| {
+            h.detail
+                .ends_with("(known measures only: the list is incomplete)")
+        }));
+    }
+
+    #[test]
+    fn a_complete_measure_list_gets_no_caveat() {
+        let mut data = sample();
+        data.framework.note = None;
+
+        let report = Report::new(&data, &[]);
+
+        assert_eq!(report.caveat, None);
+        assert!(
+            report
+                .headlines
+                .iter()
+                .all(|h| !h.detail.contains("incomplete"))
+        );
+    }
+
     #[test]
     fn the_html_has_the_cover_the_summary_figures_and_the_methods() {
         let html = html();
@@ -1424,7 +1815,7 @@ mod tests {
             "<span class=\"verdict-differs\">Differs</span>",
             "<span class=\"verdict-matches\">Matches</span>",
             "no report was in force on 2027-06-30 as known then",
-            "No rule reproduces 90.0%: the closest is the regional statuses (regional) at 83.3%, 6.7 percentage points lower.",
+            "No rule reproduces 90.0%: the closest is the regional statuses at 83.3%, 6.7 percentage points lower.",
             "<dt>Official figures checked</dt>",
         ] {
             assert!(html.contains(expected), "the HTML says {expected}");
@@ -1445,7 +1836,7 @@ mod tests {
             "<span class=\"verdict-unverifiable\">Unverifiable</span>",
             "Cannot be verified: the framework&#39;s list of strategic measures is incomplete \
              (9 measures known; its note does not say how many it should have); on the measures \
-             known, 100.0% is reproduced by the regional statuses (regional).",
+             known, 100.0% is reproduced by the regional statuses.",
         ] {
             assert!(html.contains(expected), "the HTML says {expected}");
         }

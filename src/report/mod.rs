@@ -91,7 +91,8 @@ pub struct ReviewData {
     pub timeline: Vec<Point>,
     /// Measures not started regionally as of the date.
     pub not_started: Vec<MeasureLine>,
-    /// Measures with no report in any scope effective in the 12 months up to the date.
+    /// Measures with no report in any scope effective in the 12 months up to the date, leaving
+    /// out those completed or not applicable regionally (they need no new report).
     pub stale: Vec<MeasureLine>,
     /// The results-framework indicators: per top-level node and per indicator (empty when
     /// none is defined; the section then says so).
@@ -112,6 +113,14 @@ pub struct ReviewData {
     /// each checked as known on its publication day and as known at the report's instant.
     #[serde(default)]
     pub claims: Vec<CheckedClaim>,
+    /// The organisation issuing the report, printed on the cover (configuration: the report
+    /// command's `--org-name`); no line when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued_by: Option<String>,
+    /// Whether the figures include illustrative data (the demo scenario, or synthetic benchmark
+    /// data): every page then carries the mark "Illustrative data — not official".
+    #[serde(default)]
+    pub illustrative: bool,
     /// Set when the report is a frozen review edition: printed on the cover. Absent from an
     /// ordinary report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -231,10 +240,40 @@ pub struct BasisFigures {
     pub cells: Rate,
 }
 
+/// A part of a framework by its code and title.
+pub type NamedPart = (String, String);
+
 impl ReviewData {
     /// The scope of the regional figures.
     pub fn regional_scope() -> Scope {
         Scope::Asean
+    }
+
+    /// How complete the framework's measure list is: its note read against the measures the
+    /// report counts.
+    pub fn measure_list(&self) -> MeasureList {
+        MeasureList::read(self.framework.note.as_deref(), self.overall.measures)
+    }
+
+    /// The parts of the framework with no strategic measure under them: the top-level nodes
+    /// (code, title), then the second-level nodes whose parent has measures, in tree order (a
+    /// top-level node without measures has none under any of its parts, which are not listed
+    /// again).
+    pub fn parts_without_measures(&self) -> (Vec<NamedPart>, Vec<NamedPart>) {
+        let empty_top: Vec<NamedPart> = self
+            .top
+            .iter()
+            .filter(|n| n.rate.measures == 0)
+            .map(|n| (n.code.clone(), n.title.clone()))
+            .collect();
+        let empty_second = self
+            .second
+            .iter()
+            .filter(|s| s.node.rate.measures == 0)
+            .filter(|s| !empty_top.iter().any(|(code, _)| code == &s.parent))
+            .map(|s| (s.node.code.clone(), s.node.title.clone()))
+            .collect();
+        (empty_top, empty_second)
     }
 }
 

@@ -239,6 +239,8 @@ pub fn sample() -> ReviewData {
         basis: crate::domain::Basis::Reported,
         other_basis: None,
         claims: claims(),
+        illustrative: false,
+        issued_by: None,
         edition: None,
     }
 }

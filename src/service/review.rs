@@ -52,7 +52,7 @@ impl Tracker {
         generated_at: DateTime<Utc>,
     ) -> ServiceResult<ReviewData> {
         let fw = self.framework(framework).await?;
-        let source = self.source_line(&fw.code).await?;
+        let (source, illustrative) = self.data_origin(&fw.code).await?;
         // The report's instant: the figures are as known then (an edition's `known_at`, else
         // the generation time, which a caller may set in the past for a reproducible example).
         let instant = known_at.unwrap_or(generated_at);
@@ -203,7 +203,9 @@ impl Tracker {
                     .collect(),
                 last_report: m.latest,
             };
-            if m.latest.is_none_or(|d| d <= stale_since) {
+            // A measure completed or not applicable regionally needs no new report.
+            let settled = matches!(regional, Status::Completed | Status::NotApplicable);
+            if !settled && m.latest.is_none_or(|d| d <= stale_since) {
                 stale.push(line.clone());
             }
             if regional == Status::NotStarted {
@@ -310,22 +312,36 @@ impl Tracker {
             basis,
             other_basis,
             claims,
+            illustrative,
+            issued_by: None,
             edition: None,
         })
     }
 
     /// Where a report's figures come from, saying so when the demo scenario is among them.
     async fn source_line(&self, framework: &str) -> ServiceResult<String> {
+        Ok(self.data_origin(framework).await?.0)
+    }
+
+    /// Where a report's figures come from, and whether they include illustrative data (the
+    /// demo scenario, or the synthetic benchmark framework).
+    async fn data_origin(&self, framework: &str) -> ServiceResult<(String, bool)> {
         let demo_loaded = match self.store.user_by_name(demo::DEMO_USER).await? {
             Some(user) => self.store.count_reports_by(user.id).await? > 0,
             None => false,
         };
         Ok(if framework == demo::synthetic::SYNTHETIC_FRAMEWORK {
-            "blueprint-tracker, synthetic benchmark data (not ASEAN data)".to_owned()
+            (
+                "blueprint-tracker, synthetic benchmark data (not ASEAN data)".to_owned(),
+                true,
+            )
         } else if demo_loaded {
-            "blueprint-tracker status reports, including the illustrative demo scenario (not official ASEAN data)".to_owned()
+            ("blueprint-tracker status reports, including the illustrative demo scenario (not official ASEAN data)".to_owned(), true)
         } else {
-            "status reports recorded in blueprint-tracker".to_owned()
+            (
+                "status reports recorded in blueprint-tracker".to_owned(),
+                false,
+            )
         })
     }
 }
@@ -426,6 +442,11 @@ impl Tracker {
     ///
     /// # Errors
     /// As [`Tracker::review`]; `Render` when rendering fails.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the report's parameters as the CLI and the API take them; a struct for them \
+                  would be built once per caller and read once here"
+    )]
     pub async fn report_files(
         &self,
         framework: &str,
@@ -434,10 +455,12 @@ impl Tracker {
         basis: Basis,
         generated_at: DateTime<Utc>,
         formats: Vec<Format>,
+        issued_by: Option<String>,
     ) -> ServiceResult<Vec<ReportFile>> {
-        let data = self
+        let mut data = self
             .review(framework, as_of, known_at, basis, generated_at)
             .await?;
+        data.issued_by = issued_by;
         tokio::task::spawn_blocking(move || -> Result<Vec<ReportFile>, RenderError> {
             let svgs = if formats.iter().any(|f| bundle::needs_svgs(*f)) {
                 bundle::chart_svgs(&data)?

@@ -84,6 +84,26 @@ async fn the_blueprint_tree_has_5_characteristics_17_elements_and_9_known_measur
 }
 
 #[tokio::test]
+async fn the_blueprint_measure_c_1_iv_has_its_clean_title() {
+    let app = TestApp::spawn().await;
+
+    let c1 = app
+        .get_json("/api/v1/frameworks/ascc-blueprint-2025/measures?node=C.1")
+        .await;
+
+    let c1iv = c1["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["code"] == "C.1.iv")
+        .unwrap();
+    assert_eq!(
+        c1iv["title"],
+        "Adopt good management practices (title incomplete)"
+    );
+}
+
+#[tokio::test]
 async fn measures_can_be_filtered_by_node_and_text() {
     let app = TestApp::spawn().await;
     let codes = |body: Value| -> Vec<String> {

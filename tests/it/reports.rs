@@ -147,6 +147,8 @@ async fn the_report_command_writes_the_files_asked_for() {
             "2025-12-31",
             "--format",
             "html,pdf,png",
+            "--org-name",
+            "ASEAN Secretariat",
             "--out",
         ])
         .arg(out.path())
@@ -182,6 +184,8 @@ async fn the_report_command_writes_the_files_asked_for() {
     );
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert_eq!(stdout.lines().count(), 9, "one line per file written");
+    let html = std::fs::read_to_string(out.path().join(format!("{stem}.html"))).unwrap();
+    assert!(html.contains("<dt>Issued by</dt><dd>ASEAN Secretariat</dd>"));
 }
 
 #[tokio::test]
@@ -587,4 +591,77 @@ async fn an_edition_re_renders_the_same_bytes_after_later_reports_indicators_and
     assert_eq!(now["indicators"]["indicators"][0]["code"], "KPI-9");
     assert_eq!(now["claims"][0]["statement"], "1% implemented");
     assert!(now.get("edition").is_none());
+}
+
+#[tokio::test]
+async fn measures_completed_or_not_applicable_are_not_listed_as_without_a_recent_report() {
+    let app = TestApp::spawn().await;
+    let t = app.tokens().await;
+    let reports: Vec<Value> = [
+        ("C.2.i", "completed", None),
+        ("C.2.ii", "not_applicable", None),
+        ("C.2.iii", "ongoing", Some(40)),
+    ]
+    .into_iter()
+    .map(|(measure, status, progress)| {
+        json!({"measure": measure, "scope": "ASEAN", "status": status,
+               "progress": progress, "effective_date": "2024-01-31"})
+    })
+    .collect();
+    let response = app
+        .post(
+            "/api/v1/frameworks/ascc-blueprint-2025/status",
+            Some(&t.secretariat),
+            &json!({ "reports": reports }),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+
+    let data = app
+        .get_json("/api/v1/frameworks/ascc-blueprint-2025/report?as_of=2025-12-31&format=json")
+        .await;
+
+    let stale: Vec<&str> = data["stale"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        stale.contains(&"C.2.iii"),
+        "ongoing, last reported in January 2024"
+    );
+    assert!(stale.contains(&"C.2.iv"), "never reported");
+    assert!(!stale.contains(&"C.2.i"), "completed: needs no new report");
+    assert!(
+        !stale.contains(&"C.2.ii"),
+        "not applicable: needs no new report"
+    );
+}
+
+#[tokio::test]
+async fn the_blueprint_report_says_plainly_that_its_measure_list_is_incomplete() {
+    let app = TestApp::spawn().await;
+
+    let html = app
+        .get("/api/v1/frameworks/ascc-blueprint-2025/report?as_of=2025-12-31")
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    let text = crate::support::text_of(&html);
+    assert!(
+        text.contains(
+            "The list of strategic measures of this framework is incomplete: the tracker knows \
+             9 measures"
+        ),
+        "{text}"
+    );
+    assert!(text.contains(
+        "No measure is recorded under 4 of its 5 characteristics (A Engages and Benefits the \
+         People, B Inclusive, D Resilient and E Dynamic)."
+    ));
+    assert!(text.contains("Nor under 2 elements of the others: C.3 Sustainable Climate and C.4"));
+    assert!(text.contains("(known measures only: the list is incomplete)"));
 }

@@ -60,7 +60,7 @@ impl<'a> Layout<'a> {
                 }
                 "states" => {
                     self.intro(
-                        "Each participating member state's own figures (rule: scope), then the \
+                        "Each participating member state's figures from its own statuses, then the \
                          cross-state figures under each rule, and the regional status beside \
                          them, never mixed in.",
                     );
@@ -168,8 +168,8 @@ impl<'a> Layout<'a> {
                     self.intro(&r.stale_intro);
                     if r.stale.is_empty() {
                         self.intro(&format!(
-                            "Every strategic measure has a report effective in the 12 months \
-                             up to {}.",
+                            "Every strategic measure still open has a report effective in the 12 \
+                             months up to {}.",
                             r.as_of
                         ));
                     } else {
@@ -227,7 +227,42 @@ impl<'a> Layout<'a> {
                 _ => {}
             }
         }
+        if let Some(mark) = r.mark {
+            self.mark_every_page(mark);
+        }
         Ok(())
+    }
+
+    /// The mark at the head of every page, the cover included, centred above the text.
+    fn mark_every_page(&mut self, mark: &str) {
+        let text = mark.to_uppercase();
+        let size = 7.5;
+        let w = self.metrics[Face::Bold.index()].width(&text, size);
+        let x = LEFT + (WIDTH - w) / 2.0;
+        for page in &mut self.pages {
+            page.push(Op::Rect {
+                x: x - 6.0,
+                y: 22.0,
+                w: w + 12.0,
+                h: 0.8,
+                color: INK,
+            });
+            page.push(Op::Text {
+                x,
+                y: 34.0,
+                size,
+                face: Face::Bold,
+                color: INK,
+                text: text.clone(),
+            });
+            page.push(Op::Rect {
+                x: x - 6.0,
+                y: 38.5,
+                w: w + 12.0,
+                h: 0.8,
+                color: INK,
+            });
+        }
     }
 
     /// A table of text cells: the first column flexible, numbers right-aligned.
@@ -299,8 +334,12 @@ impl<'a> Layout<'a> {
         if let Some((title, at)) = &r.edition {
             facts.push(("Edition", format!("{title}, frozen as known at {at}")));
         }
+        if let Some(org) = &r.issued_by {
+            facts.push(("Issued by", org.clone()));
+        }
         facts.extend([
-            ("Framework", format!("{}, {}", r.code, r.period)),
+            ("Period", r.period.clone()),
+            ("Basis", r.basis.to_owned()),
             ("Levels", r.levels.clone()),
         ]);
         if let Some(note) = &r.note {
@@ -346,6 +385,9 @@ impl<'a> Layout<'a> {
     }
 
     pub(super) fn summary(&mut self, r: &Report) {
+        if let Some(caveat) = &r.caveat {
+            self.paragraph(caveat, Face::Bold, BODY, INK, 0.0);
+        }
         let gap = 10.0;
         let n = r.headlines.len().max(1) as f32;
         let w = (WIDTH - gap * (n - 1.0)) / n;

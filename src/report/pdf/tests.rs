@@ -95,7 +95,12 @@ fn a_report_with_nothing_in_it_still_renders() {
         .unwrap()
         .split_whitespace()
         .collect();
-    assert!(text.contains("notdefined(noapplicablemeasures)"), "{text}");
+    assert!(
+        text.contains(
+            "Nomeasureisapplicable,socompletion,implementationandtheprogressindexarenotdefined."
+        ),
+        "{text}"
+    );
     assert!(text.contains("2027-12-3123:59:59UTC"), "{text}");
     let html = crate::report::html::render(&data, &[]).unwrap();
     assert!(html.contains("Only reports recorded at or before 2027-12-31 23:59:59 UTC count"));

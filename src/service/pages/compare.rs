@@ -184,6 +184,8 @@ impl Tracker {
             basis: comparison.basis,
             other_basis: None,
             claims: Vec::new(),
+            illustrative: false,
+            issued_by: None,
             edition: None,
         };
         tokio::task::spawn_blocking(move || charts::svg(chart, &data).map_err(|e| e.to_string()))
