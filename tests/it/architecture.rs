@@ -58,7 +58,7 @@ fn sea_orm_is_used_only_in_the_store() {
 fn axum_is_used_only_at_the_http_edge() {
     assert_eq!(
         offenders(
-            &["axum", "tower_http", "tower::", "hyper"],
+            &["axum", "tower_http", "tower::", "hyper::", "hyper_util"],
             &["server", "http", "web", "edge"]
         ),
         Vec::<String>::new()
