@@ -481,7 +481,10 @@ async fn report(database_url: &str, args: ReportArgs) -> anyhow::Result<()> {
                 basis,
                 generated_at,
                 vec![format],
-                args.org_name.clone().filter(|name| !name.trim().is_empty()),
+                crate::report::Front {
+                    issued_by: args.org_name.clone(),
+                    ..Default::default()
+                },
             )
             .await
             .map_err(explain)?;

@@ -508,7 +508,7 @@ pub async fn report(
             basis_param(&params)?,
             now(),
             vec![format],
-            None,
+            crate::report::Front::default(),
         )
         .await?;
     let Some(file) = files.pop() else {

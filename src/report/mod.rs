@@ -117,6 +117,14 @@ pub struct ReviewData {
     /// command's `--org-name`); no line when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued_by: Option<String>,
+    /// The issuing organisation's logo (PNG), printed on the cover above its name; not in the
+    /// JSON figures.
+    #[serde(skip)]
+    pub logo: Option<Logo>,
+    /// The executive summary: a narrative in Markdown written by the report's authors
+    /// (`report --summary FILE.md`, or `summary` through the API), printed first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub executive_summary: Option<String>,
     /// Whether the figures include illustrative data (the demo scenario, or synthetic benchmark
     /// data): every page then carries the mark "Illustrative data — not official".
     #[serde(default)]
@@ -137,6 +145,34 @@ pub struct ReviewData {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EditionStamp {
     pub title: String,
+}
+
+/// A logo: PNG bytes, checked when it is given (its pixel size is read from the header).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logo {
+    pub png: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// What the report's issuer adds to the figures, given by whoever asks for the report (the
+/// CLI's options, the API's parameters, the service's configuration): never computed.
+#[derive(Debug, Clone, Default)]
+pub struct Front {
+    /// The issuing organisation ("ASEAN Secretariat").
+    pub issued_by: Option<String>,
+    pub logo: Option<Logo>,
+    /// The executive summary, in Markdown.
+    pub summary: Option<String>,
+}
+
+impl Front {
+    /// Sets these on the report's data (an empty name or summary counts as none).
+    pub fn apply(self, data: &mut ReviewData) {
+        data.issued_by = self.issued_by.filter(|s| !s.trim().is_empty());
+        data.logo = self.logo;
+        data.executive_summary = self.summary.filter(|s| !s.trim().is_empty());
+    }
 }
 
 /// A published figure (a claim) as the report prints it: what was claimed and where, and

@@ -241,6 +241,8 @@ pub fn sample() -> ReviewData {
         claims: claims(),
         illustrative: false,
         issued_by: None,
+        logo: None,
+        executive_summary: None,
         edition: None,
     }
 }

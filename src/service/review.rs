@@ -12,7 +12,7 @@ use crate::engine::{self, At, Every};
 use crate::report::bundle::{self, Format, RenderError, ReportFile};
 use crate::report::charts::{self, Chart};
 use crate::report::{
-    BasisFigures, CheckedClaim, CoverageLine, FrameworkInfo, HeatRow, IndicatorSection,
+    BasisFigures, CheckedClaim, CoverageLine, FrameworkInfo, Front, HeatRow, IndicatorSection,
     MeasureLine, MeasuredIndicator, ReviewData, RoundReport, SubRow,
 };
 
@@ -314,6 +314,8 @@ impl Tracker {
             claims,
             illustrative,
             issued_by: None,
+            logo: None,
+            executive_summary: None,
             edition: None,
         })
     }
@@ -455,12 +457,12 @@ impl Tracker {
         basis: Basis,
         generated_at: DateTime<Utc>,
         formats: Vec<Format>,
-        issued_by: Option<String>,
+        front: Front,
     ) -> ServiceResult<Vec<ReportFile>> {
         let mut data = self
             .review(framework, as_of, known_at, basis, generated_at)
             .await?;
-        data.issued_by = issued_by;
+        front.apply(&mut data);
         tokio::task::spawn_blocking(move || -> Result<Vec<ReportFile>, RenderError> {
             let svgs = if formats.iter().any(|f| bundle::needs_svgs(*f)) {
                 bundle::chart_svgs(&data)?

@@ -186,6 +186,8 @@ impl Tracker {
             claims: Vec::new(),
             illustrative: false,
             issued_by: None,
+            logo: None,
+            executive_summary: None,
             edition: None,
         };
         tokio::task::spawn_blocking(move || charts::svg(chart, &data).map_err(|e| e.to_string()))
