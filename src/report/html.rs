@@ -385,6 +385,8 @@ pub(crate) struct Report {
     pub basis: &'static str,
     /// The issuing organisation, when configured.
     pub issued_by: Option<String>,
+    /// The annexes (after the numbered sections).
+    pub annex: super::annex::AnnexView,
 }
 
 /// The mark on every page of a report whose figures include illustrative data.
@@ -567,7 +569,9 @@ impl Report {
             "Review report"
         };
 
+        let annex = super::annex::AnnexView::new(data, &top_level);
         Self {
+            annex,
             title: fw.title.clone(),
             code: fw.code.clone(),
             as_of: data.as_of.to_string(),
@@ -1438,7 +1442,7 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn capitalised(s: &str) -> String {
+pub(crate) fn capitalised(s: &str) -> String {
     let mut chars = s.chars();
     chars.next().map_or_else(String::new, |first| {
         first.to_uppercase().chain(chars).collect()

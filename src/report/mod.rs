@@ -4,6 +4,7 @@
 //! no database, no clock (the generation time is part of the data), no file system (the font
 //! and the templates are compiled in), so the same data always render the same bytes.
 
+pub(crate) mod annex;
 pub mod bundle;
 pub mod charts;
 pub mod claims;
@@ -22,7 +23,7 @@ use crate::domain::{
 };
 use crate::engine::claims::{ClaimCheck, KnowledgeCheck};
 use crate::engine::indicators::{IndicatorRollup, MeanStatus, ScopeProgress};
-use crate::engine::{Comparison, NodeRate, Point, Rate};
+use crate::engine::{Comparison, MeanRate, NodeRate, Point, Rate};
 
 /// The framework a report is about.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -129,6 +130,10 @@ pub struct ReviewData {
     /// data): every page then carries the mark "Illustrative data — not official".
     #[serde(default)]
     pub illustrative: bool,
+    /// The annexes: every measure in every scope, a profile per member state, the measures
+    /// with their lead sectoral bodies.
+    #[serde(default)]
+    pub annexes: Annexes,
     /// Set when the report is a frozen review edition: printed on the cover. Absent from an
     /// ordinary report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -145,6 +150,87 @@ pub struct ReviewData {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EditionStamp {
     pub title: String,
+}
+
+/// The report's annexes (issue 19): A, every strategic measure × ASEAN and every participant;
+/// B, a profile of each participating member state; C, the measures with their lead sectoral
+/// bodies.
+///
+/// Decisions where the issue is silent:
+/// - "the previous period" is the quarter before the one holding the as-of date (as of
+///   30 September 2026, the previous period ends on 30 June 2026; as of 15 November 2026, on
+///   30 September 2026): the timeline's step. No previous period before the framework starts.
+/// - A state's "latest reports" are its status reports in force as of the date with the
+///   latest effective dates ([`LATEST_REPORTS`] at most).
+/// - A goal's "mean of states" is the unweighted mean of the participants' own rates under it,
+///   as the `mean_of_states` rule takes it for the whole framework.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Annexes {
+    /// The participants as of the date: the columns after ASEAN.
+    pub states: Vec<StateCode>,
+    /// Every strategic measure, in tree order.
+    pub measures: Vec<AnnexMeasure>,
+    /// The end of the previous period (what "changed since" compares with).
+    pub previous: Option<NaiveDate>,
+    /// The mean of the participants' own rates per top-level node, in the order of
+    /// [`ReviewData::top`].
+    pub mean_by_top: Vec<MeanRate>,
+    /// One per participant, in the order of `states`.
+    pub profiles: Vec<StateProfile>,
+    /// The sectoral bodies named as leads (code, name), by code.
+    pub bodies: Vec<(String, String)>,
+}
+
+/// How many of a state's latest reports its profile lists.
+pub const LATEST_REPORTS: usize = 8;
+
+/// A strategic measure in the annexes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnnexMeasure {
+    pub code: String,
+    pub title: String,
+    /// The code of its top-level node.
+    pub top: String,
+    /// The codes of its lead sectoral bodies (none recorded: empty).
+    pub lead_bodies: Vec<String>,
+    /// Its standing in each scope: ASEAN, then the participants in the order of
+    /// [`Annexes::states`].
+    pub cells: Vec<Standing>,
+}
+
+/// A measure's standing in one scope as of a date: the status of the report in force and its
+/// effective date, or no report at all (`status` and `effective` both absent), which is not
+/// the same as a report saying work has not started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Standing {
+    pub status: Option<Status>,
+    pub effective: Option<NaiveDate>,
+}
+
+/// One participating member state's profile (annex B).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StateProfile {
+    pub state: StateCode,
+    /// Its own rates over every measure.
+    pub overall: Rate,
+    /// Its own rates per top-level node, in the order of [`ReviewData::top`].
+    pub by_top: Vec<Rate>,
+    /// The measures its reports say are not started.
+    pub not_started: Vec<String>,
+    /// The applicable measures with no report of its own in force.
+    pub no_report: Vec<String>,
+    /// The measures whose standing changed since the end of the previous period.
+    pub changes: Vec<Change>,
+    /// Its reports in force with the latest effective dates, latest first (code, standing).
+    pub latest: Vec<(String, Standing)>,
+}
+
+/// A measure whose standing in a scope changed between two dates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub code: String,
+    pub before: Standing,
+    pub after: Standing,
 }
 
 /// A logo: PNG bytes, checked when it is given (its pixel size is read from the header).

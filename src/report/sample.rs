@@ -243,6 +243,7 @@ pub fn sample() -> ReviewData {
         issued_by: None,
         logo: None,
         executive_summary: None,
+        annexes: Default::default(),
         edition: None,
     }
 }

@@ -3,6 +3,7 @@
 //! in one transaction. The clock is read here (never in the engine).
 
 mod accounts;
+mod annexes;
 pub mod backup;
 mod catalog;
 mod claims;

@@ -68,6 +68,13 @@ impl Tracker {
         let mut logs = self.store.round_submissions(fw.id, &rounds).await?;
         let round_participations = self.store.participations(fw.id).await?;
         let indicator_data = self.indicator_data(&fw).await?;
+        let bodies: Vec<(String, String)> = self
+            .store
+            .sectoral_bodies()
+            .await?
+            .into_iter()
+            .map(|b| (b.code, b.name))
+            .collect();
         // The published figures: an edition lists the claims recorded by its instant; an
         // ordinary report every claim recorded so far (the shipped ones are recorded when they
         // are loaded, which may come after an example's fixed generation time). Both check
@@ -213,6 +220,16 @@ impl Tracker {
             }
         }
 
+        let annexes = super::annexes::annexes(&super::annexes::AnnexInputs {
+            outline: &s.outline,
+            selection: &top_selection,
+            index,
+            at,
+            participants: &participants,
+            start: fw.start_date,
+            bodies: &bodies,
+        });
+
         // Standings as known at the report's instant, so that a report is reproducible.
         let latest_round = rounds.len().checked_sub(1);
         let round_reports = rounds
@@ -316,6 +333,7 @@ impl Tracker {
             issued_by: None,
             logo: None,
             executive_summary: None,
+            annexes,
             edition: None,
         })
     }

@@ -8,6 +8,7 @@
     reason = "set-up helpers outside #[test] functions: a failure to set up is a failed test"
 )]
 
+mod annexes;
 mod architecture;
 mod as_of;
 mod authorization;

@@ -103,6 +103,8 @@ pub(super) enum Kind {
     Left,
     /// A number, right-aligned.
     Num,
+    /// A symbol, centred (a matrix's cells).
+    Center,
 }
 
 /// A table column: its header and layout.
@@ -376,10 +378,10 @@ impl Body {
                 .push_str("<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"EFF1F3\"/>");
         }
         self.xml.push_str("</w:tcPr>");
-        let justify = if kind == Kind::Num {
-            "<w:jc w:val=\"right\"/>"
-        } else {
-            ""
+        let justify = match kind {
+            Kind::Num => "<w:jc w:val=\"right\"/>",
+            Kind::Center => "<w:jc w:val=\"center\"/>",
+            Kind::Flex | Kind::Left => "",
         };
         self.paragraph_with(
             Some(style),

@@ -10,6 +10,7 @@
 //! give the same file, which the examples' drift test relies on. The document's dates are
 //! the report's generation time.
 
+mod annex;
 mod body;
 mod parts;
 #[cfg(test)]
@@ -323,6 +324,7 @@ impl Doc {
                 _ => {}
             }
         }
+        self.annexes(&r.annex);
     }
 
     fn intro(&mut self, text: &str) {
@@ -412,11 +414,12 @@ impl Doc {
             );
         }
 
-        let entries: Vec<(u8, String)> = r
+        let mut entries: Vec<(u8, String)> = r
             .sections
             .iter()
             .map(|s| (1, format!("{}. {}", s.number, s.title)))
             .collect();
+        entries.extend(r.annex.contents().map(|line| (1, line)));
         self.body.contents(&entries);
     }
 

@@ -215,11 +215,12 @@ fn python_docx_reads_the_headings_tables_and_pictures() {
         .filter(|(style, _)| style == "Heading 1")
         .map(|(_, text)| text.as_str())
         .collect();
-    let expected: Vec<String> = report
+    let mut expected: Vec<String> = report
         .sections
         .iter()
         .map(|s| format!("{}. {}", s.number, s.title))
         .collect();
+    expected.extend(report.annex.contents());
     assert_eq!(level1, expected);
     assert!(headings.iter().any(|(style, _)| style == "Heading 2"));
 

@@ -227,6 +227,7 @@ impl<'a> Layout<'a> {
                 _ => {}
             }
         }
+        self.annexes(&r.annex);
         if let Some(mark) = r.mark {
             self.mark_every_page(mark);
         }

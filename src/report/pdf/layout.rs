@@ -215,6 +215,11 @@ impl<'a> Layout<'a> {
     /// kept with at least 120 points of what follows. In the structure tree it starts a
     /// section (`Sect`, holding everything up to the next heading) with the heading as `H1`.
     pub(super) fn heading(&mut self, number: usize, title: &str, new_page: bool) {
+        self.labelled_heading(&number.to_string(), title, new_page);
+    }
+
+    /// A heading with its label ("3", "Annex A") before the title; see [`Layout::heading`].
+    pub(super) fn labelled_heading(&mut self, label: &str, title: &str, new_page: bool) {
         self.structure.close_all();
         if new_page {
             if self.y > TOP {
@@ -225,7 +230,7 @@ impl<'a> Layout<'a> {
             self.room(150.0);
         }
         self.bookmarks.push(Bookmark {
-            title: format!("{number}  {title}"),
+            title: format!("{label}  {title}"),
             page: self.pages.len() - 1,
             y: self.y,
         });
@@ -239,13 +244,13 @@ impl<'a> Layout<'a> {
         self.open(Role::Section);
         let h1 = self.open(Role::Heading {
             level: 1,
-            title: format!("{number} {title}"),
+            title: format!("{label} {title}"),
         });
         let size = 15.0;
         let baseline = self.y + 8.0 + size;
-        let n = number.to_string();
-        self.text(LEFT, baseline, size, Face::Regular, MUTED, &n);
-        let x = LEFT + self.width(Face::Regular, &n, size) + 9.0;
+        let n = label;
+        self.text(LEFT, baseline, size, Face::Regular, MUTED, n);
+        let x = LEFT + self.width(Face::Regular, n, size) + 9.0;
         self.text(x, baseline, size, Face::Bold, ACCENT, title);
         self.close(h1);
         self.y = baseline + 12.0;

@@ -101,6 +101,7 @@ const FAINT: Rgb = Rgb(0xef, 0xf1, 0xf3);
 const RULE: Rgb = Rgb(221, 221, 221);
 const TINT: Rgb = Rgb(0xf7, 0xf8, 0xf9);
 
+mod annex;
 mod charts;
 mod document;
 mod draw;

@@ -7,6 +7,19 @@ use super::*;
 pub(super) enum Align {
     Left,
     Right,
+    /// Centred (a symbol in a matrix): its second line is centred too.
+    Center,
+}
+
+impl Align {
+    /// Where a line `lw` wide starts in a cell at `x`, `w` wide.
+    fn start(self, x: f32, w: f32, lw: f32) -> f32 {
+        match self {
+            Align::Left => x + CELL_PAD_X,
+            Align::Right => x + w - CELL_PAD_X - lw,
+            Align::Center => x + (w - lw) / 2.0,
+        }
+    }
 }
 
 /// A table column: its header, and whether it takes the width left by the others (and wraps).
@@ -28,6 +41,12 @@ impl Column {
     pub(super) fn flex(header: &str) -> Self {
         Self {
             flex: true,
+            ..Self::left(header)
+        }
+    }
+    pub(super) fn centred(header: &str) -> Self {
+        Self {
+            align: Align::Center,
             ..Self::left(header)
         }
     }
@@ -269,10 +288,7 @@ impl<'a> Layout<'a> {
             let first = self.y + CELL_PAD_Y + (rows - lines.len()) as f32 * HEADER_LEADING;
             for (i, line) in lines.iter().enumerate() {
                 let lw = self.width(Face::Narrow, line, HEADER);
-                let lx = match column.align {
-                    Align::Left => x + CELL_PAD_X,
-                    Align::Right => x + w - CELL_PAD_X - lw,
-                };
+                let lx = column.align.start(x, *w, lw);
                 let baseline = first + i as f32 * HEADER_LEADING + HEADER;
                 self.text(lx, baseline, HEADER, Face::Narrow, MUTED, line);
             }
@@ -348,17 +364,22 @@ impl<'a> Layout<'a> {
                 let mut baseline = top + CELL_PAD_Y + TABLE;
                 for line in lines {
                     let lw = self.width(face, line, TABLE);
-                    let lx = match column.align {
-                        Align::Left => x + CELL_PAD_X,
-                        Align::Right => x + w - CELL_PAD_X - lw,
-                    };
+                    let lx = column.align.start(x, *w, lw);
                     self.text(lx, baseline, TABLE, face, INK, line);
                     baseline += TABLE_LEADING;
                 }
                 for line in sub {
                     let size = TABLE * 0.88;
                     baseline -= TABLE_LEADING * 0.1;
-                    self.text(x + CELL_PAD_X, baseline, size, Face::Narrow, MUTED, line);
+                    let lx = match column.align {
+                        Align::Center => {
+                            column
+                                .align
+                                .start(x, *w, self.width(Face::Narrow, line, size))
+                        }
+                        Align::Left | Align::Right => x + CELL_PAD_X,
+                    };
+                    self.text(lx, baseline, size, Face::Narrow, MUTED, line);
                     baseline += TABLE_LEADING * 0.9;
                 }
                 self.close(td);

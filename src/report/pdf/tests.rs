@@ -1,6 +1,7 @@
 //! The PDF writer's tests.
 
 use super::*;
+use crate::report::annex::ANNEXES;
 use crate::report::charts;
 use crate::report::sample::sample;
 
@@ -516,8 +517,9 @@ fn the_pdf_is_tagged_with_a_heading_per_section_figures_and_tables() {
     let mut elements = Vec::new();
     struct_elements(&doc, root, &mut elements);
     let count = |role: &str| elements.iter().filter(|(r, _)| r == role).count();
-    assert_eq!(count("H1"), report.sections.len(), "an H1 per section");
-    assert_eq!(count("Sect"), report.sections.len());
+    let sections = report.sections.len() + ANNEXES;
+    assert_eq!(count("H1"), sections, "an H1 per section and annex");
+    assert_eq!(count("Sect"), sections);
     // Every H1 carries its section's number and title, in order.
     let titles: Vec<String> = elements
         .iter()
@@ -527,11 +529,12 @@ fn the_pdf_is_tagged_with_a_heading_per_section_figures_and_tables() {
                 .into_owned()
         })
         .collect();
-    let expected: Vec<String> = report
+    let mut expected: Vec<String> = report
         .sections
         .iter()
         .map(|s| format!("{} {}", s.number, s.title))
         .collect();
+    expected.extend(report.annex.contents().map(|a| a.replacen(". ", " ", 1)));
     assert_eq!(titles, expected);
     assert!(count("H2") >= 1);
     assert!(count("P") > 20, "{}", count("P"));
@@ -570,7 +573,7 @@ fn every_piece_of_content_is_in_the_structure_or_an_artifact() {
         .iter()
         .filter(|(_, r)| *r == Role::Section)
         .collect();
-    assert_eq!(sections.len(), report.sections.len());
+    assert_eq!(sections.len(), report.sections.len() + ANNEXES);
     assert!(sections.iter().all(|(depth, _)| *depth == 0));
     // Headings sit first in their section; cells in rows in tables.
     for (i, (depth, role)) in outline.iter().enumerate() {
@@ -745,7 +748,7 @@ for role, n in sorted(roles.items()):
     assert!(stdout.contains("conformance B\n"), "{stdout}");
     assert!(stdout.contains("marked True\n"), "{stdout}");
     assert!(
-        stdout.contains(&format!("role H1 {}\n", report.sections.len())),
+        stdout.contains(&format!("role H1 {}\n", report.sections.len() + ANNEXES)),
         "{stdout}"
     );
     for role in [

@@ -188,6 +188,7 @@ impl Tracker {
             issued_by: None,
             logo: None,
             executive_summary: None,
+            annexes: Default::default(),
             edition: None,
         };
         tokio::task::spawn_blocking(move || charts::svg(chart, &data).map_err(|e| e.to_string()))
