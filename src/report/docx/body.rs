@@ -440,6 +440,7 @@ impl Body {
 pub(super) fn widths(columns: &[Column], rows: &[Row]) -> Vec<u32> {
     const CELL: u32 = 110; // twips a character at 8 pt (bold totals included)
     const HEAD: u32 = 87; // at 7 pt
+    const NOTE: u32 = 81; // at 6.5 pt (a cell's note under its text)
     const PAD: u32 = 200; // both cell margins and some slack
     const MIN_FLEX: u32 = 2600;
     // What each column's cells need, and what its header's longest word needs beyond that.
@@ -462,10 +463,12 @@ pub(super) fn widths(columns: &[Column], rows: &[Row]) -> Vec<u32> {
                 .iter()
                 .filter(|row| row.style != RowStyle::Group)
                 .filter_map(|row| row.cells.get(i))
-                .map(|cell| cell.text.chars().count() as u32)
+                .map(|cell| {
+                    (cell.text.chars().count() as u32 * CELL)
+                        .max(cell.sub.chars().count() as u32 * NOTE)
+                })
                 .max()
                 .unwrap_or(0)
-                * CELL
                 + PAD;
             (cells, head.saturating_sub(cells))
         })
