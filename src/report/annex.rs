@@ -191,9 +191,9 @@ impl AnnexView {
         let measures = a.measures.len() as u64;
         let matrix_intro = format!(
             "The status in force as of {} of {} in the regional scope (ASEAN) and in each \
-             participating member state, with the month of the report's effective date. A \
-             dash means that no report is in force: the figures count it as not started, but \
-             nobody has said so.",
+             participating member state, with the date from which the report in force is \
+             effective (its month in print). A dash means that no report is in force: the \
+             figures count it as not started, but nobody has said so.",
             super::html::long_date(data.as_of),
             counted(measures, "strategic measure", "strategic measures"),
         );
