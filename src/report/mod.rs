@@ -8,7 +8,9 @@ pub mod bundle;
 pub mod charts;
 pub mod claims;
 pub mod csv;
+pub mod docx;
 pub mod html;
+pub mod logo;
 pub mod pdf;
 #[cfg(test)]
 pub(crate) mod sample;
@@ -147,7 +149,8 @@ pub struct EditionStamp {
     pub title: String,
 }
 
-/// A logo: PNG bytes, checked when it is given (its pixel size is read from the header).
+/// A logo: PNG bytes, checked when it is given (its pixel size is read from the header) by
+/// [`Logo::from_png`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Logo {
     pub png: Vec<u8>,
