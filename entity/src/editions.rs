@@ -18,6 +18,10 @@ pub struct Model {
     pub html_sha256: String,
     pub created_by: Option<i32>,
     pub created_at: DateTimeUtc,
+    /// The issuing organisation on its cover, as configured when it was frozen.
+    pub issued_by: Option<String>,
+    /// The issuer's logo (PNG) on its cover, as configured when it was frozen.
+    pub logo_png: Option<Vec<u8>>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

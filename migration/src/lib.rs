@@ -14,6 +14,7 @@ mod m20261207_000001_report_corrections;
 mod m20261207_000002_rounds;
 mod m20261208_000001_notifications;
 mod m20261209_000001_claims_editions;
+mod m20261210_000001_edition_issuer;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000002_rounds::Migration),
             Box::new(m20261208_000001_notifications::Migration),
             Box::new(m20261209_000001_claims_editions::Migration),
+            Box::new(m20261210_000001_edition_issuer::Migration),
         ]
     }
 }

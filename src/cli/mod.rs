@@ -194,6 +194,10 @@ pub struct ReportArgs {
     /// without it, the cover names no issuer.
     #[arg(long, env = "BLUEPRINT_ORG_NAME")]
     pub org_name: Option<String>,
+    /// The issuing organisation's logo, a PNG file of at most 1 MiB, printed on the cover above
+    /// its name (at most 20 mm tall).
+    #[arg(long, env = "BLUEPRINT_LOGO")]
+    pub logo: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -283,6 +287,14 @@ pub struct ServeArgs {
     /// Seconds given to requests in flight after SIGTERM or Ctrl-C; then the server exits.
     #[arg(long, env = "BLUEPRINT_SHUTDOWN_TIMEOUT", default_value_t = 10)]
     pub shutdown_timeout: u64,
+    /// The organisation issuing the reports the service renders (the API's report, review
+    /// editions), printed on their covers ("ASEAN Secretariat").
+    #[arg(long, env = "BLUEPRINT_ORG_NAME")]
+    pub org_name: Option<String>,
+    /// The issuing organisation's logo, a PNG file of at most 1 MiB, printed on the covers
+    /// above its name; checked at start (a bad file stops `serve`).
+    #[arg(long, env = "BLUEPRINT_LOGO")]
+    pub logo: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub smtp: notify::SmtpArgs,
 }
@@ -461,6 +473,7 @@ async fn report(database_url: &str, args: ReportArgs) -> anyhow::Result<()> {
         indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
+    let issuer = front(args.org_name.clone(), args.logo.as_deref())?;
     bar.set_message("gathering the figures");
     let (tracker, _) = open(database_url).await?;
     let as_of = args.as_of.unwrap_or_else(today);
@@ -481,10 +494,7 @@ async fn report(database_url: &str, args: ReportArgs) -> anyhow::Result<()> {
                 basis,
                 generated_at,
                 vec![format],
-                crate::report::Front {
-                    issued_by: args.org_name.clone(),
-                    ..Default::default()
-                },
+                issuer.clone(),
             )
             .await
             .map_err(explain)?;
@@ -529,6 +539,31 @@ fn charts(args: &ChartsArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The issuer printed on the covers: `--org-name`, and the PNG at `--logo` read and checked.
+///
+/// # Errors
+/// The logo cannot be read or is not a usable PNG (the message names the file).
+fn front(
+    org_name: Option<String>,
+    logo: Option<&std::path::Path>,
+) -> anyhow::Result<crate::report::Front> {
+    let logo = match logo {
+        Some(path) => {
+            let bytes = std::fs::read(path)
+                .with_context(|| format!("--logo: reading {}", path.display()))?;
+            let logo = crate::report::Logo::from_png(bytes)
+                .map_err(|e| anyhow::anyhow!("--logo {}: {e}", path.display()))?;
+            Some(logo)
+        }
+        None => None,
+    };
+    Ok(crate::report::Front {
+        issued_by: org_name.filter(|name| !name.trim().is_empty()),
+        logo,
+        summary: None,
+    })
+}
+
 async fn open(database_url: &str) -> anyhow::Result<(Tracker, crate::store::LoadSummary)> {
     Tracker::open(database_url)
         .await
@@ -564,17 +599,20 @@ pub fn redact(url: &str) -> String {
 async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let trusted_proxies = crate::server::TrustedProxies::parse(&args.trusted_proxies)
         .map_err(|e| anyhow::anyhow!("--trusted-proxy: {e}"))?;
+    let issuer = front(args.org_name.clone(), args.logo.as_deref())?;
     let (tracker, loaded) = open(database_url).await?;
-    let tracker = tracker.with_settings(crate::service::Settings {
-        private: args.private,
-        session_idle: chrono::Duration::minutes(i64::from(args.session_idle_minutes.max(1))),
-        session_max: chrono::Duration::hours(i64::from(args.session_hours.max(1))),
-        login_failures: usize::try_from(args.login_failures).unwrap_or(usize::MAX),
-        login_failures_per_address: usize::try_from(args.login_failures_per_address)
-            .unwrap_or(usize::MAX),
-        login_window: chrono::Duration::minutes(i64::from(args.login_window_minutes)),
-        write_rate: args.write_rate,
-    });
+    let tracker = tracker
+        .with_front(issuer)
+        .with_settings(crate::service::Settings {
+            private: args.private,
+            session_idle: chrono::Duration::minutes(i64::from(args.session_idle_minutes.max(1))),
+            session_max: chrono::Duration::hours(i64::from(args.session_hours.max(1))),
+            login_failures: usize::try_from(args.login_failures).unwrap_or(usize::MAX),
+            login_failures_per_address: usize::try_from(args.login_failures_per_address)
+                .unwrap_or(usize::MAX),
+            login_window: chrono::Duration::minutes(i64::from(args.login_window_minutes)),
+            write_rate: args.write_rate,
+        });
     tracing::info!(
         database = %redact(database_url),
         backend = tracker.store().backend(),

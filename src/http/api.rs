@@ -508,7 +508,7 @@ pub async fn report(
             basis_param(&params)?,
             now(),
             vec![format],
-            crate::report::Front::default(),
+            state.tracker.front().clone(),
         )
         .await?;
     let Some(file) = files.pop() else {

@@ -4,11 +4,8 @@
 
 use super::ReviewData;
 use super::charts::{self, Chart};
+use super::docx;
 use super::html::ReportError;
-
-// The Word renderer lives in `report/docx/`, declared here (with the format it renders).
-#[path = "docx/mod.rs"]
-pub mod docx;
 
 /// Why a report could not be rendered (a bug or a resource problem, never the user's input).
 #[derive(Debug, thiserror::Error)]

@@ -387,6 +387,122 @@ pub(crate) struct Report {
     pub issued_by: Option<String>,
     /// The annexes (after the numbered sections).
     pub annex: super::annex::AnnexView,
+    /// The issuing organisation's logo, printed above its name.
+    pub logo: Option<CoverLogo>,
+    /// The sections' sentences and table captions, worded once for every format (rules are
+    /// named in words; their codes stay in the tables' cells and the methods note).
+    pub text: SectionText,
+}
+
+/// The issuer's logo as a cover prints it.
+#[derive(Debug, Clone)]
+pub(crate) struct CoverLogo {
+    pub png: Vec<u8>,
+    /// Its text alternative: the issuing organisation's name, else "Logo".
+    pub alt: String,
+    /// The printed size in millimetres ([`super::Logo::size_mm`]).
+    pub width_mm: f64,
+    pub height_mm: f64,
+}
+
+impl CoverLogo {
+    fn of(logo: &super::Logo, issued_by: Option<&str>) -> Self {
+        let (width_mm, height_mm) = logo.size_mm();
+        Self {
+            png: logo.png.clone(),
+            alt: issued_by.unwrap_or("Logo").to_owned(),
+            width_mm,
+            height_mm,
+        }
+    }
+
+    /// The PNG as a `data:` URI, for the self-contained HTML.
+    pub fn data_uri(&self) -> String {
+        use base64::Engine as _;
+        format!(
+            "data:image/png;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(&self.png)
+        )
+    }
+
+    /// Its CSS size: `width: 40.0mm; height: 20.0mm`.
+    pub fn css_size(&self) -> String {
+        format!(
+            "width: {:.1}mm; height: {:.1}mm",
+            self.width_mm, self.height_mm
+        )
+    }
+}
+
+/// What the sections say around their figures and tables, the same in the HTML, the PDF and
+/// the DOCX.
+#[derive(Debug, Clone)]
+pub(crate) struct SectionText {
+    pub top_intro: String,
+    pub top_caption: String,
+    pub second_intro: String,
+    pub second_caption: String,
+    pub states_intro: &'static str,
+    pub states_caption: &'static str,
+    /// The heat map's subheading ("Completion by member state and goal").
+    pub heat_title: String,
+    pub distribution_intro: String,
+    pub distribution_caption: &'static str,
+    pub timeline_caption: &'static str,
+    pub not_started_caption: String,
+    /// Said instead of the table when no measure is listed.
+    pub not_started_none: String,
+    pub stale_caption: String,
+    pub stale_none: String,
+    pub methods_intro: &'static str,
+}
+
+impl SectionText {
+    fn new(data: &ReviewData, top_level: &str, second_level: &str) -> Self {
+        let (top, second) = (top_level.to_lowercase(), second_level.to_lowercase());
+        Self {
+            top_intro: format!(
+                "Regional (ASEAN) figures for the strategic measures under each {top}."
+            ),
+            top_caption: format!("Strategic measures by {top}"),
+            second_intro: format!(
+                "Regional (ASEAN) figures for each {second}, grouped under its {top}."
+            ),
+            second_caption: format!("Strategic measures by {second}"),
+            states_intro: "Each participating member state's figures from its own statuses, then \
+                           the cross-state figures under each rule, and the regional status \
+                           beside them, never mixed in.",
+            states_caption: "Member states and cross-state rules",
+            heat_title: format!("Completion by member state and {top}"),
+            distribution_intro: format!(
+                "How the strategic measures stand regionally (ASEAN) as of {}: {} in all.",
+                data.as_of,
+                counted(data.overall.measures, "measure", "measures")
+            ),
+            distribution_caption: "Regional status of the strategic measures",
+            timeline_caption: "Regional figures by quarter",
+            not_started_caption: format!(
+                "Measures not started regionally ({})",
+                data.not_started.len()
+            ),
+            not_started_none: format!(
+                "No strategic measure is not started regionally as of {}.",
+                data.as_of
+            ),
+            stale_caption: format!(
+                "Measures without a report in the last 12 months ({})",
+                data.stale.len()
+            ),
+            stale_none: format!(
+                "Every strategic measure still open has a report effective in the 12 months up \
+                 to {}.",
+                data.as_of
+            ),
+            methods_intro: "Every figure in this report is computed by the same rules as the \
+                            service's API; the counts beside each percentage let any figure be \
+                            checked by hand.",
+        }
+    }
 }
 
 /// The mark on every page of a report whose figures include illustrative data.
@@ -570,6 +686,7 @@ impl Report {
         };
 
         let annex = super::annex::AnnexView::new(data, &top_level);
+        let text = SectionText::new(data, &top_level, &second_level);
         Self {
             annex,
             title: fw.title.clone(),
@@ -647,6 +764,11 @@ impl Report {
             second_level,
             mark: data.illustrative.then_some(ILLUSTRATIVE_MARK),
             issued_by: data.issued_by.clone(),
+            logo: data
+                .logo
+                .as_ref()
+                .map(|logo| CoverLogo::of(logo, data.issued_by.as_deref())),
+            text,
             basis: match data.basis {
                 crate::domain::Basis::Reported => "every status report, validated or not",
                 crate::domain::Basis::Validated => {
@@ -654,6 +776,38 @@ impl Report {
                 }
             },
         }
+    }
+}
+
+impl Report {
+    /// The cover's facts (label, value) as the PDF and the DOCX print them, in order; the
+    /// logo, when given, goes just above "Issued by".
+    pub(crate) fn cover_facts(&self) -> Vec<(&'static str, String)> {
+        let mut facts = Vec::new();
+        if let Some((title, at)) = &self.edition {
+            facts.push(("Edition", format!("{title}, frozen as known at {at}")));
+        }
+        if let Some(org) = &self.issued_by {
+            facts.push(("Issued by", org.clone()));
+        }
+        facts.extend([
+            ("Period", self.period.clone()),
+            ("Basis", self.basis.to_owned()),
+            ("Levels", self.levels.clone()),
+        ]);
+        if let Some(note) = &self.note {
+            facts.push(("Note", note.clone()));
+        }
+        facts.push(("Figures as of", self.as_of.clone()));
+        if let Some(known_at) = &self.known_at {
+            facts.push((
+                "As known at",
+                format!("{known_at} (reports recorded later are left out)"),
+            ));
+        }
+        facts.push(("Generated", self.generated.clone()));
+        facts.push(("Data source", self.source.clone()));
+        facts
     }
 }
 
@@ -1491,7 +1645,7 @@ fn furthest_behind(data: &ReviewData) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::report::charts;
     use crate::report::sample::sample;
@@ -1523,7 +1677,7 @@ mod tests {
     }
 
     /// The rule codes as they would show in running text.
-    const RULE_CODES: [&str; 7] = [
+    pub(crate) const RULE_CODES: [&str; 7] = [
         "all_states",
         "mean_of_states",
         "(cells)",
@@ -1564,6 +1718,24 @@ mod tests {
             &r.stale_intro,
             &r.indicators,
             &r.completeness_intro,
+        ]);
+        // The sections' sentences and the tables' captions.
+        let t = &r.text;
+        running.extend([
+            t.top_intro.as_str(),
+            &t.top_caption,
+            &t.second_intro,
+            &t.second_caption,
+            t.states_intro,
+            t.states_caption,
+            &t.heat_title,
+            &t.distribution_intro,
+            t.distribution_caption,
+            t.timeline_caption,
+            &t.not_started_caption,
+            &t.not_started_none,
+            &t.stale_caption,
+            &t.stale_none,
         ]);
         let summaries: Vec<String> = r
             .claims
@@ -1643,6 +1815,40 @@ mod tests {
         assert!(!without.contains("Issued by"));
         assert!(html.contains("<dt>Issued by</dt><dd>ASEAN Secretariat</dd>"));
         assert!(text.contains("IssuedbyASEANSecretariat"));
+    }
+
+    #[test]
+    fn the_logo_is_on_the_cover_above_the_issuer_inline_and_at_most_20_mm_tall() {
+        let mut data = sample();
+        data.issued_by = Some("ASEAN Secretariat".into());
+        let png = crate::report::logo::tests::png(40, 20);
+        data.logo = Some(crate::report::Logo::from_png(png.clone()).unwrap());
+
+        let html = render(&data, &[]).unwrap();
+
+        use base64::Engine as _;
+        let uri = format!(
+            "data:image/png;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(&png)
+        );
+        let img = format!(
+            "<img src=\"{uri}\" alt=\"ASEAN Secretariat\" style=\"width: 40.0mm; height: 20.0mm\">"
+        );
+        let at = html.find(&img).expect("the logo inline on the cover");
+        assert!(at < html.find("<dt>Issued by</dt>").unwrap());
+        assert!(at < html.find("</header>").unwrap());
+    }
+
+    #[test]
+    fn a_logo_without_an_issuer_is_named_logo() {
+        let mut data = sample();
+        data.logo =
+            Some(crate::report::Logo::from_png(crate::report::logo::tests::png(10, 10)).unwrap());
+
+        let html = render(&data, &[]).unwrap();
+
+        assert!(html.contains("alt=\"Logo\" style=\"width: 20.0mm; height: 20.0mm\">"));
+        assert!(!html.contains("Issued by"));
     }
 
     #[test]

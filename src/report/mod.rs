@@ -9,7 +9,9 @@ pub mod bundle;
 pub mod charts;
 pub mod claims;
 pub mod csv;
+pub mod docx;
 pub mod html;
+pub mod logo;
 pub mod pdf;
 #[cfg(test)]
 pub(crate) mod sample;
@@ -233,7 +235,8 @@ pub struct Change {
     pub after: Standing,
 }
 
-/// A logo: PNG bytes, checked when it is given (its pixel size is read from the header).
+/// A logo: PNG bytes, checked when it is given (its pixel size is read from the header) by
+/// [`Logo::from_png`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Logo {
     pub png: Vec<u8>,

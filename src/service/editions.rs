@@ -18,6 +18,9 @@
 //!   listed on [`Tracker::review`];
 //! - a download re-renders the file and answers it only when its SHA-256 is the stored one; a
 //!   mismatch is an internal error (500), never a quietly different document;
+//! - the issuer on its cover (the organisation's name and logo, `serve --org-name --logo`) is
+//!   the one configured when it was frozen, stored with it: a re-render never reads today's
+//!   configuration; the executive summary is not part of an edition;
 //! - the headline figures compared in "since" are the framework-wide completion rate,
 //!   implementation rate and progress index under each rule (regional, all_states,
 //!   mean_of_states, cells).
@@ -34,7 +37,7 @@ use crate::domain::audit::actions;
 use crate::domain::{Action, Actor, Basis, Edition, Metric, StatusReport, edition_problems};
 use crate::engine::Rule;
 use crate::report::bundle::{self, Format, ReportFile};
-use crate::report::{EditionStamp, ReviewData};
+use crate::report::{EditionStamp, Front, Logo, ReviewData};
 use crate::store::NewEdition;
 
 /// What the API and the CLI take to freeze an edition.
@@ -123,8 +126,8 @@ struct Rendered {
 
 impl Tracker {
     /// Renders the review of `framework` as of `as_of` on `basis` as known at `known_at`
-    /// (also its "generated at"), its cover stamped with the edition's `title`: PDF, HTML and
-    /// JSON.
+    /// (also its "generated at"), its cover stamped with the edition's `title` and `issuer`
+    /// (the issuer's name and logo, as when it was frozen): PDF, HTML and JSON.
     async fn render_edition(
         &self,
         framework: &str,
@@ -132,10 +135,12 @@ impl Tracker {
         as_of: NaiveDate,
         basis: Basis,
         known_at: DateTime<Utc>,
+        issuer: Front,
     ) -> ServiceResult<Rendered> {
         let mut data = self
             .review(framework, as_of, Some(known_at), basis, known_at)
             .await?;
+        issuer.apply(&mut data);
         data.edition = Some(EditionStamp {
             title: title.to_owned(),
         });
@@ -201,8 +206,16 @@ impl Tracker {
         tokio::time::sleep(wait + Duration::from_millis(1)).await;
         self.store.settle_writes().await?;
         let title = request.title.trim().to_owned();
+        // The issuer as configured now, stored with the edition: a re-render prints the same.
+        let issuer = Front {
+            issued_by: self.front.issued_by.clone(),
+            logo: self.front.logo.clone(),
+            summary: None,
+        };
+        let issued_by = issuer.issued_by.clone().filter(|s| !s.trim().is_empty());
+        let logo_png = issuer.logo.as_ref().map(|logo| logo.png.clone());
         let rendered = self
-            .render_edition(&fw.code, &title, request.as_of, basis, known_at)
+            .render_edition(&fw.code, &title, request.as_of, basis, known_at, issuer)
             .await?;
         let figures = String::from_utf8(rendered.json.bytes)
             .map_err(|e| ServiceError::Internal(format!("the report's JSON: {e}")))?;
@@ -218,6 +231,8 @@ impl Tracker {
             headline,
             pdf_sha256: sha256(&rendered.pdf.bytes),
             html_sha256: sha256(&rendered.html.bytes),
+            issued_by,
+            logo_png,
         };
         let audit = entry(actor, actions::EDITION_CREATE).framework(fw.code.clone());
         Ok(self
@@ -278,8 +293,20 @@ impl Tracker {
         }
         let stored = self.stored_edition(id).await?;
         let e = &stored.edition;
+        // The issuer stored when it was frozen, never today's configuration.
+        let logo = stored
+            .logo_png
+            .clone()
+            .map(Logo::from_png)
+            .transpose()
+            .map_err(|err| ServiceError::Internal(format!("edition {id}'s logo: {err}")))?;
+        let issuer = Front {
+            issued_by: stored.issued_by.clone(),
+            logo,
+            summary: None,
+        };
         let rendered = self
-            .render_edition(&e.framework, &e.title, e.as_of, e.basis, e.known_at)
+            .render_edition(&e.framework, &e.title, e.as_of, e.basis, e.known_at, issuer)
             .await?;
         let (file, intact) = match format {
             Format::Pdf => {

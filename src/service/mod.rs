@@ -157,6 +157,9 @@ pub struct Tracker {
     guards: sessions::Guards,
     trees: status::TreeCache,
     indicator_cache: indicator_cache::IndicatorCache,
+    /// The issuer (and logo) printed on the reports the service renders: its configuration
+    /// (`serve --org-name --logo`).
+    front: std::sync::Arc<crate::report::Front>,
 }
 
 /// How long the readiness check's test write may take.
@@ -193,7 +196,21 @@ impl Tracker {
             guards: sessions::Guards::default(),
             trees: status::TreeCache::default(),
             indicator_cache: indicator_cache::IndicatorCache::default(),
+            front: std::sync::Arc::default(),
         }
+    }
+
+    /// The same tracker printing `front`'s issuer and logo on the reports it renders (the
+    /// API's report, review editions frozen from now on).
+    #[must_use]
+    pub fn with_front(mut self, front: crate::report::Front) -> Self {
+        self.front = std::sync::Arc::new(front);
+        self
+    }
+
+    /// The issuer and logo configured for the service's reports.
+    pub fn front(&self) -> &crate::report::Front {
+        &self.front
     }
 
     /// The same tracker with these settings (private reads, session timeouts, limits).

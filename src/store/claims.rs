@@ -34,6 +34,10 @@ pub struct NewEdition {
     pub headline: String,
     pub pdf_sha256: String,
     pub html_sha256: String,
+    /// The issuer printed on its cover, as configured when it is frozen.
+    pub issued_by: Option<String>,
+    /// The issuer's logo (PNG bytes), as configured when it is frozen.
+    pub logo_png: Option<Vec<u8>>,
 }
 
 /// An edition with what was stored of its figures.
@@ -44,6 +48,9 @@ pub struct StoredEdition {
     pub figures: String,
     /// The headline figures (JSON) compared in "since this edition".
     pub headline: String,
+    /// The issuer and logo on its cover when it was frozen (re-rendered from these).
+    pub issued_by: Option<String>,
+    pub logo_png: Option<Vec<u8>>,
 }
 
 fn to_i32(id: i64) -> Option<i32> {
@@ -259,6 +266,8 @@ impl Store {
             },
             figures: m.figures,
             headline: m.headline,
+            issued_by: m.issued_by,
+            logo_png: m.logo_png,
         })
     }
 
@@ -286,6 +295,8 @@ impl Store {
             html_sha256: Set(new.html_sha256),
             created_by: Set(by),
             created_at: Set(now),
+            issued_by: Set(new.issued_by),
+            logo_png: Set(new.logo_png),
             ..Default::default()
         }
         .insert(&tx)
@@ -298,7 +309,7 @@ impl Store {
                     .detail(serde_json::json!({
                         "edition": m.id, "title": m.title, "as_of": m.as_of, "basis": m.basis,
                         "known_at": m.known_at, "pdf_sha256": m.pdf_sha256,
-                        "html_sha256": m.html_sha256,
+                        "html_sha256": m.html_sha256, "issued_by": m.issued_by,
                     }));
             write_audit(&tx, &entry, now).await?;
         }

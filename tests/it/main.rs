@@ -36,6 +36,7 @@ mod openapi;
 mod recording;
 mod reference_data;
 mod reports;
+mod reports_identity;
 mod returns;
 mod review_desk;
 mod round_pages;

@@ -3,6 +3,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use blueprint_tracker::domain::{AuditFilter, Role, Secret, StateCode};
+use blueprint_tracker::report::Front;
 use blueprint_tracker::service::{NewAccount, Settings, Tracker};
 use reqwest::{Client, Response};
 use sea_orm::{ConnectionTrait, Database};
@@ -124,11 +125,30 @@ impl TestApp {
         settings: Settings,
         options: blueprint_tracker::server::HttpOptions,
     ) -> Self {
+        Self::spawn_configured(settings, options, Front::default()).await
+    }
+
+    /// A server on a fresh database holding the reference data only, printing `front`'s issuer
+    /// and logo on its reports (`serve --org-name --logo`).
+    pub async fn spawn_with_front(front: Front) -> Self {
+        Self::spawn_configured(
+            Settings::default(),
+            blueprint_tracker::server::HttpOptions::default(),
+            front,
+        )
+        .await
+    }
+
+    async fn spawn_configured(
+        settings: Settings,
+        options: blueprint_tracker::server::HttpOptions,
+        front: Front,
+    ) -> Self {
         let (db, database_url) = TestDb::fresh().await;
         let (tracker, _) = Tracker::open(&database_url)
             .await
             .expect("open the tracker");
-        let tracker = tracker.with_settings(settings);
+        let tracker = tracker.with_settings(settings).with_front(front);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a free port");
@@ -174,9 +194,15 @@ impl TestApp {
     /// would run: its own connections and its own figures in memory. It owns no database:
     /// dropping it leaves the database to the app that created it.
     pub async fn spawn_on(database_url: &str) -> Self {
+        Self::spawn_on_with_front(database_url, Front::default()).await
+    }
+
+    /// As [`TestApp::spawn_on`], printing `front`'s issuer and logo on its reports.
+    pub async fn spawn_on_with_front(database_url: &str, front: Front) -> Self {
         let (tracker, _) = Tracker::open(database_url)
             .await
             .expect("open the tracker on the shared database");
+        let tracker = tracker.with_front(front);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a free port");
@@ -572,4 +598,27 @@ pub fn run_cli(database_url: &str, args: &[&str]) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout).unwrap()
+}
+
+/// A `width` × `height` PNG (opaque blue), for a logo.
+pub fn logo_png(width: u32, height: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, width, height);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().unwrap();
+        let pixels: Vec<u8> = (0..width * height).flat_map(|_| [0, 114, 178]).collect();
+        writer.write_image_data(&pixels).unwrap();
+    }
+    out
+}
+
+/// The issuer `name` with a 40 × 20 logo, as `serve --org-name NAME --logo FILE` configures.
+pub fn issuer(name: &str) -> Front {
+    Front {
+        issued_by: Some(name.to_owned()),
+        logo: Some(blueprint_tracker::report::Logo::from_png(logo_png(40, 20)).unwrap()),
+        summary: None,
+    }
 }

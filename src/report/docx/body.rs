@@ -404,21 +404,70 @@ impl Body {
     /// picture's alternative text.
     pub fn image(&mut self, png: Vec<u8>, title: &str, caption: &str) {
         let n = self.images.len() + 1;
-        let rel_id = self.rel_id();
         let (px_w, px_h) = png_size(&png).unwrap_or((1000, 560));
         let natural = u64::from(px_w) * 914_400 / 150;
         let cx = natural.min(TEXT_EMU);
         let cy = cx * u64::from(px_h) / u64::from(px_w.max(1));
-        let name = escape(title);
+        self.picture(
+            Picture {
+                png,
+                file: format!("figure-{n}.png"),
+                name: format!("Figure {n}"),
+                alt: title,
+                size: (cx, cy),
+            },
+            "Figure",
+            "<w:keepNext/>",
+        );
+        self.text(Some("Caption"), caption);
+    }
+
+    /// The issuer's logo, `width_mm` × `height_mm`, in a paragraph of `style` with extra
+    /// paragraph `properties`; `alt` is its alternative text.
+    pub fn logo(
+        &mut self,
+        png: Vec<u8>,
+        alt: &str,
+        (width_mm, height_mm): (f64, f64),
+        style: &str,
+        properties: &str,
+    ) {
+        const EMU_PER_MM: f64 = 36_000.0;
+        let emu = |mm: f64| (mm * EMU_PER_MM).round() as u64;
+        self.picture(
+            Picture {
+                png,
+                file: "logo.png".into(),
+                name: "Logo".into(),
+                alt,
+                size: (emu(width_mm), emu(height_mm)),
+            },
+            style,
+            properties,
+        );
+    }
+
+    /// An inline picture in a paragraph of its own, in `style` with extra `properties`.
+    fn picture(&mut self, picture: Picture<'_>, style: &str, properties: &str) {
+        let n = self.images.len() + 1;
+        let rel_id = self.rel_id();
+        let Picture {
+            png,
+            file,
+            name,
+            alt,
+            size: (cx, cy),
+        } = picture;
+        let alt = escape(alt);
         let _ = write!(
             self.xml,
-            "<w:p><w:pPr><w:pStyle w:val=\"Figure\"/><w:keepNext/></w:pPr><w:r><w:drawing>\
+            "<w:p><w:pPr><w:pStyle w:val=\"{style}\"/>{properties}</w:pPr><w:r><w:drawing>\
              <wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\">\
              <wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/>\
-             <wp:docPr id=\"{n}\" name=\"Figure {n}\" descr=\"{name}\"/>\
+             <wp:docPr id=\"{n}\" name=\"{name}\" descr=\"{alt}\"/>\
              <wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect=\"1\"/></wp:cNvGraphicFramePr>\
              <a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\">\
-             <pic:pic><pic:nvPicPr><pic:cNvPr id=\"{n}\" name=\"figure-{n}.png\" descr=\"{name}\"/><pic:cNvPicPr/></pic:nvPicPr>\
+             <pic:pic><pic:nvPicPr><pic:cNvPr id=\"{n}\" name=\"{file}\" descr=\"{alt}\"/><pic:cNvPicPr/></pic:nvPicPr>\
              <pic:blipFill><a:blip r:embed=\"{rel_id}\"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>\
              <pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm>\
              <a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>\
@@ -426,11 +475,20 @@ impl Body {
         );
         self.images.push(Image {
             rel_id,
-            file: format!("figure-{n}.png"),
+            file,
             bytes: png,
         });
-        self.text(Some("Caption"), caption);
     }
+}
+
+/// A picture to place: its PNG, its file in `word/media/`, its name and alternative text, and
+/// its size in EMU.
+struct Picture<'a> {
+    png: Vec<u8>,
+    file: String,
+    name: String,
+    alt: &'a str,
+    size: (u64, u64),
 }
 
 /// The columns' widths in twips, filling the text width. A number or a short text gets what

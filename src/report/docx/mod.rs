@@ -52,6 +52,7 @@ pub fn render(data: &ReviewData) -> Result<Vec<u8>, RenderError> {
             subject: report.kicker,
             generated: &generated,
             colophon: &report.colophon,
+            mark: report.mark,
         },
     )
 }
@@ -108,28 +109,15 @@ impl Doc {
             match section.id {
                 "summary" => self.summary(r),
                 "top" => {
-                    self.intro(&format!(
-                        "Regional (ASEAN) figures for the strategic measures under each {}.",
-                        r.top_level.to_lowercase()
-                    ));
+                    self.intro(&r.text.top_intro);
                     self.place_figure(r, "top");
                     let mut rows: Vec<Row> = r.top.iter().map(node_row).collect();
                     rows.push(node_row(&r.overall));
-                    self.body.table(
-                        &format!(
-                            "Strategic measures by {} (rule: regional)",
-                            r.top_level.to_lowercase()
-                        ),
-                        &node_columns(&r.top_level),
-                        &rows,
-                    );
+                    self.body
+                        .table(&r.text.top_caption, &node_columns(&r.top_level), &rows);
                 }
                 "second" => {
-                    self.intro(&format!(
-                        "Regional (ASEAN) figures for each {}, grouped under its {}.",
-                        r.second_level.to_lowercase(),
-                        r.top_level.to_lowercase()
-                    ));
+                    self.intro(&r.text.second_intro);
                     let mut rows = Vec::new();
                     for group in &r.groups {
                         let heading = if group.title.is_empty() {
@@ -144,44 +132,25 @@ impl Doc {
                         rows.extend(group.rows.iter().map(node_row));
                     }
                     self.body.table(
-                        &format!(
-                            "Strategic measures by {} (rule: regional)",
-                            r.second_level.to_lowercase()
-                        ),
+                        &r.text.second_caption,
                         &node_columns(&r.second_level),
                         &rows,
                     );
                 }
                 "states" => {
-                    self.intro(
-                        "Each participating member state's own figures (rule: scope), then the \
-                         cross-state figures under each rule, and the regional status beside \
-                         them, never mixed in.",
-                    );
+                    self.intro(r.text.states_intro);
                     self.place_figure(r, "comparison");
                     let rows: Vec<Row> = r.comparison.iter().map(comparison_row).collect();
-                    self.body.table(
-                        "Member states and cross-state rules",
-                        &comparison_columns(),
-                        &rows,
-                    );
+                    self.body
+                        .table(r.text.states_caption, &comparison_columns(), &rows);
                     if r.figures.iter().any(|f| f.place == "heatmap") {
-                        self.body.heading(
-                            2,
-                            &format!(
-                                "Completion by member state and {}",
-                                r.top_level.to_lowercase()
-                            ),
-                        );
+                        self.body.heading(2, &r.text.heat_title);
                         self.intro(&r.heat_intro);
                         self.place_figure(r, "heatmap");
                     }
                 }
                 "distribution" => {
-                    self.intro(&format!(
-                        "How the {} strategic measures stand regionally (ASEAN) as of {}.",
-                        r.distribution_total, r.as_of
-                    ));
+                    self.intro(&r.text.distribution_intro);
                     self.place_figure(r, "distribution");
                     let mut rows: Vec<Row> = r
                         .distribution
@@ -204,7 +173,7 @@ impl Doc {
                         ],
                     });
                     self.body.table(
-                        "Regional status of the strategic measures (rule: regional)",
+                        r.text.distribution_caption,
                         &[
                             Column::new("Status", Kind::Flex),
                             Column::new("Measures", Kind::Num),
@@ -222,19 +191,12 @@ impl Doc {
                     if let Some(first) = columns.first_mut() {
                         *first = Column::new("As of", Kind::Left);
                     }
-                    self.body.table(
-                        "Regional figures by quarter (rule: regional)",
-                        &columns,
-                        &rows,
-                    );
+                    self.body.table(r.text.timeline_caption, &columns, &rows);
                 }
                 "not-started" => {
                     self.intro(&r.not_started_intro);
                     if r.not_started.is_empty() {
-                        self.intro(&format!(
-                            "No strategic measure is not started regionally as of {}.",
-                            r.as_of
-                        ));
+                        self.intro(&r.text.not_started_none);
                     } else {
                         let rows: Vec<Row> = r
                             .not_started
@@ -250,7 +212,7 @@ impl Doc {
                             })
                             .collect();
                         self.body.table(
-                            &format!("Measures not started regionally ({})", rows.len()),
+                            &r.text.not_started_caption,
                             &[
                                 Column::new("Code", Kind::Left),
                                 Column::new("Strategic measure", Kind::Flex),
@@ -264,11 +226,7 @@ impl Doc {
                 "stale" => {
                     self.intro(&r.stale_intro);
                     if r.stale.is_empty() {
-                        self.intro(&format!(
-                            "Every strategic measure has a report effective in the 12 months \
-                             up to {}.",
-                            r.as_of
-                        ));
+                        self.intro(&r.text.stale_none);
                     } else {
                         let rows: Vec<Row> = r
                             .stale
@@ -284,10 +242,7 @@ impl Doc {
                             })
                             .collect();
                         self.body.table(
-                            &format!(
-                                "Measures without a report in the last 12 months ({})",
-                                rows.len()
-                            ),
+                            &r.text.stale_caption,
                             &[
                                 Column::new("Code", Kind::Left),
                                 Column::new("Strategic measure", Kind::Flex),
@@ -373,34 +328,29 @@ impl Doc {
         self.body.table(&t.caption, &columns, &rows);
     }
 
-    /// The cover: the kicker, the title, the subtitle, the facts (label, tab, value), then
-    /// the contents (a table-of-contents field over the section headings).
+    /// The cover, as the PDF's: the kicker, the title, the subtitle, the facts (label, tab,
+    /// value) with the issuer's logo above its name, then the contents (a table-of-contents
+    /// field over the section headings).
     fn cover(&mut self, r: &Report) {
         self.body.text(Some("Kicker"), r.kicker);
         self.body.text(Some("Title"), &r.title);
         self.body.text(Some("Subtitle"), &r.subtitle);
 
-        let mut facts = Vec::new();
-        if let Some((title, at)) = &r.edition {
-            facts.push(("Edition", format!("{title}, frozen as known at {at}")));
-        }
-        facts.extend([
-            ("Framework", format!("{}, {}", r.code, r.period)),
-            ("Levels", r.levels.clone()),
-        ]);
-        if let Some(note) = &r.note {
-            facts.push(("Note", note.clone()));
-        }
-        facts.push(("Figures as of", r.as_of.clone()));
-        if let Some(known_at) = &r.known_at {
-            facts.push((
-                "As known at",
-                format!("{known_at} (reports recorded later are left out)"),
-            ));
-        }
-        facts.push(("Generated", r.generated.clone()));
-        facts.push(("Data source", r.source.clone()));
-        for (label, value) in facts {
+        let facts = r.cover_facts();
+        let logo_at = facts
+            .iter()
+            .position(|(label, _)| matches!(*label, "Issued by" | "Period"));
+        for (i, (label, value)) in facts.into_iter().enumerate() {
+            if let Some(logo) = r.logo.as_ref().filter(|_| logo_at == Some(i)) {
+                self.body.logo(
+                    logo.png.clone(),
+                    &logo.alt,
+                    (logo.width_mm, logo.height_mm),
+                    "Fact",
+                    // In the facts' value column, kept with the issuer's name below it.
+                    "<w:keepNext/><w:ind w:left=\"2000\" w:hanging=\"0\"/>",
+                );
+            }
             self.body.paragraph(
                 Some("Fact"),
                 &[
@@ -528,10 +478,7 @@ impl Doc {
 
     /// The methods note: each term in bold, its definition indented under it.
     fn methods(&mut self, r: &Report) {
-        self.intro(
-            "Every figure in this report is computed by the same rules as the service's API; \
-             the counts beside each percentage let any figure be checked by hand.",
-        );
+        self.intro(r.text.methods_intro);
         for d in &r.methods {
             self.body.text(Some("Term"), &d.term);
             self.body.text(Some("Definition"), &d.text);

@@ -17,8 +17,12 @@ const XML_DECL: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"ye
 
 const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
-/// The relationship ids the body starts after: styles (1), settings (2), footer (3).
-pub(super) const FIRST_BODY_REL: usize = 4;
+/// The relationship ids the body starts after: styles (1), settings (2), footer (3), header
+/// (4, only with the illustrative mark).
+pub(super) const FIRST_BODY_REL: usize = 5;
+
+/// The header part's override, in the content types when there is a header.
+const HEADER_TYPE: &str = "<Override PartName=\"/word/header1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>";
 
 const CONTENT_TYPES: &str = "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
 <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
@@ -240,6 +244,16 @@ fn paragraph_styles() -> Vec<Style> {
             quick: false,
         },
         Style {
+            id: "Header",
+            name: "header",
+            based_on: Some("Normal"),
+            paragraph: "<w:pBdr><w:top w:val=\"single\" w:sz=\"8\" w:space=\"1\" w:color=\"222222\"/>\
+                <w:bottom w:val=\"single\" w:sz=\"8\" w:space=\"1\" w:color=\"222222\"/></w:pBdr>\
+                <w:spacing w:after=\"0\"/><w:jc w:val=\"center\"/>",
+            run: "<w:b/><w:caps/><w:sz w:val=\"15\"/>",
+            quick: false,
+        },
+        Style {
             id: "Footer",
             name: "footer",
             based_on: Some("Normal"),
@@ -320,11 +334,27 @@ fn footer(colophon: &str) -> String {
     )
 }
 
-/// `word/document.xml`: the body, then the section: A4 portrait, 2 cm margins, the footer on
-/// every page but the first (the cover).
-fn document(body: &Body) -> String {
+/// `word/header1.xml`: the illustrative-data mark, centred between two rules.
+fn header(mark: &str) -> String {
     format!(
-        "<w:document {NS}><w:body>{}<w:sectPr>\
+        "<w:hdr {NS}><w:p><w:pPr><w:pStyle w:val=\"Header\"/></w:pPr>\
+         <w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p></w:hdr>",
+        escape(mark)
+    )
+}
+
+/// `word/document.xml`: the body, then the section: A4 portrait, 2 cm margins, the footer on
+/// every page but the first (the cover), the header (the illustrative mark, when there is
+/// one) on every page, the cover included.
+fn document(body: &Body, marked: bool) -> String {
+    let header = if marked {
+        "<w:headerReference w:type=\"default\" r:id=\"rId4\"/>\
+         <w:headerReference w:type=\"first\" r:id=\"rId4\"/>"
+    } else {
+        ""
+    };
+    format!(
+        "<w:document {NS}><w:body>{}<w:sectPr>{header}\
          <w:footerReference w:type=\"default\" r:id=\"rId3\"/>\
          <w:pgSz w:w=\"11906\" w:h=\"16838\"/>\
          <w:pgMar w:top=\"1134\" w:right=\"1134\" w:bottom=\"1134\" w:left=\"1134\" w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/>\
@@ -333,14 +363,21 @@ fn document(body: &Body) -> String {
     )
 }
 
-/// `word/_rels/document.xml.rels`: styles, settings, footer, then the body's images and links.
-fn document_rels(body: &Body) -> String {
+/// `word/_rels/document.xml.rels`: styles, settings, footer, the header (when `marked`), then
+/// the body's images and links.
+fn document_rels(body: &Body, marked: bool) -> String {
     let mut out = format!(
         "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
          <Relationship Id=\"rId1\" Type=\"{REL}/styles\" Target=\"styles.xml\"/>\
          <Relationship Id=\"rId2\" Type=\"{REL}/settings\" Target=\"settings.xml\"/>\
          <Relationship Id=\"rId3\" Type=\"{REL}/footer\" Target=\"footer1.xml\"/>"
     );
+    if marked {
+        let _ = write!(
+            out,
+            "<Relationship Id=\"rId4\" Type=\"{REL}/header\" Target=\"header1.xml\"/>"
+        );
+    }
     for image in &body.images {
         let _ = write!(
             out,
@@ -383,6 +420,8 @@ pub(super) struct Meta<'a> {
     /// RFC 3339, to the second (`2026-10-01T00:00:00Z`).
     pub generated: &'a str,
     pub colophon: &'a str,
+    /// The illustrative-data mark, printed in every page's header.
+    pub mark: Option<&'a str>,
 }
 
 /// The `.docx` package: every part deflated, stamped 1980-01-01 00:00 (the ZIP epoch), in a
@@ -398,13 +437,23 @@ pub(super) fn package(body: &Body, meta: &Meta) -> Result<Vec<u8>, RenderError> 
         .compression_method(zip::CompressionMethod::Stored)
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644);
+    let marked = meta.mark.is_some();
+    let content_types = if marked {
+        CONTENT_TYPES.replace("</Types>", &format!("{HEADER_TYPE}</Types>"))
+    } else {
+        CONTENT_TYPES.to_owned()
+    };
     let mut parts: Vec<(String, Vec<u8>, bool)> = vec![
-        ("[Content_Types].xml".into(), xml(CONTENT_TYPES), true),
+        ("[Content_Types].xml".into(), xml(&content_types), true),
         ("_rels/.rels".into(), xml(ROOT_RELS), true),
-        ("word/document.xml".into(), xml(&document(body)), true),
+        (
+            "word/document.xml".into(),
+            xml(&document(body, marked)),
+            true,
+        ),
         (
             "word/_rels/document.xml.rels".into(),
-            xml(&document_rels(body)),
+            xml(&document_rels(body, marked)),
             true,
         ),
         ("word/styles.xml".into(), xml(&styles()), true),
@@ -417,6 +466,9 @@ pub(super) fn package(body: &Body, meta: &Meta) -> Result<Vec<u8>, RenderError> 
         ),
         ("docProps/app.xml".into(), xml(APP), true),
     ];
+    if let Some(mark) = meta.mark {
+        parts.push(("word/header1.xml".into(), xml(&header(mark)), true));
+    }
     // PNGs are compressed already.
     for image in &body.images {
         parts.push((

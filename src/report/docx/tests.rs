@@ -298,3 +298,107 @@ fn columns_fill_the_text_width_and_titles_get_the_room() {
     assert_eq!(widths.iter().sum::<u32>(), TEXT_TWIPS);
     assert!(widths[0] > widths[1]);
 }
+
+/// The rule codes as they would show in running text (as the HTML's and the PDF's tests).
+use crate::report::html::tests::RULE_CODES;
+
+/// The text of each paragraph of `xml` outside the tables, in order.
+fn running_paragraphs(xml: &str) -> Vec<String> {
+    let mut text = String::new();
+    let mut rest = xml;
+    while let Some(start) = rest.find("<w:tbl>") {
+        text.push_str(&rest[..start]);
+        let end = rest[start..].find("</w:tbl>").unwrap() + start + "</w:tbl>".len();
+        rest = &rest[end..];
+    }
+    text.push_str(rest);
+    let text = text
+        .replace("<w:tab/>", "<w:t>\t</w:t>")
+        .replace("<w:t xml:space=\"preserve\">", "<w:t>");
+    text.split("</w:p>")
+        .map(|p| {
+            p.split("<w:t>")
+                .skip(1)
+                .map(|t| t.split("</w:t>").next().unwrap_or(""))
+                .collect::<String>()
+        })
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+#[test]
+fn the_running_text_and_captions_name_rules_in_words_not_codes() {
+    let document = part(&parts(docx()), "word/document.xml");
+    let paragraphs = running_paragraphs(&document);
+    // Up to the methods note (which defines the codes).
+    let methods = paragraphs
+        .iter()
+        .rposition(|p| p.ends_with(". Methods and definitions"))
+        .unwrap();
+
+    for p in &paragraphs[..methods] {
+        for code in RULE_CODES {
+            assert!(!p.contains(code), "`{code}` in: {p}");
+        }
+    }
+    assert!(paragraphs.iter().any(|p| p == "Strategic measures by goal"));
+    // The codes stay as tags in the tables.
+    assert!(document.contains("rule: all_states"));
+}
+
+#[test]
+fn the_cover_is_the_pdfs_without_the_frameworks_code() {
+    let data = sample();
+    let document = part(&parts(docx()), "word/document.xml");
+    let cover = &document[..document.find("<w:pStyle w:val=\"Heading1\"/>").unwrap()];
+    let paragraphs = running_paragraphs(cover);
+
+    assert!(!cover.contains(&data.framework.code), "{cover}");
+    assert!(paragraphs.contains(&data.framework.title));
+    assert!(paragraphs.contains(&"Review report as of 31 December 2027".to_owned()));
+    assert!(paragraphs.contains(&"Basis\tevery status report, validated or not".to_owned()));
+    assert!(paragraphs.contains(&"Period\t2026-01-01 to 2035-12-31".to_owned()));
+    assert!(!cover.contains(">Issued by<"));
+}
+
+#[test]
+fn the_issuer_and_its_logo_are_on_the_cover() {
+    let mut data = sample();
+    data.issued_by = Some("ASEAN Secretariat".into());
+    let png = crate::report::logo::tests::png(40, 20);
+    data.logo = Some(crate::report::Logo::from_png(png.clone()).unwrap());
+
+    let parts = parts(&render(&data).unwrap());
+
+    let document = part(&parts, "word/document.xml");
+    let logo = document.find("descr=\"ASEAN Secretariat\"").unwrap();
+    let issuer = document.find(">Issued by<").unwrap();
+    assert!(logo < issuer, "the logo is above the issuer's name");
+    // 20 mm tall, twice as wide: 1,440,000 × 720,000 EMU.
+    assert!(document.contains("<wp:extent cx=\"1440000\" cy=\"720000\"/>"));
+    let (_, media) = parts
+        .iter()
+        .find(|(n, _)| n == "word/media/logo.png")
+        .unwrap();
+    assert_eq!(media, &png);
+    let rels = part(&parts, "word/_rels/document.xml.rels");
+    assert!(rels.contains("Target=\"media/logo.png\""));
+}
+
+#[test]
+fn illustrative_data_are_marked_in_every_pages_header() {
+    let mut data = sample();
+    let plain = parts(docx());
+    data.illustrative = true;
+
+    let parts = parts(&render(&data).unwrap());
+
+    let header = part(&parts, "word/header1.xml");
+    assert!(header.contains(">Illustrative data — not official<"));
+    let document = part(&parts, "word/document.xml");
+    // The cover (the first page) too.
+    assert!(document.contains("<w:headerReference w:type=\"first\" r:id=\"rId4\"/>"));
+    assert!(document.contains("<w:headerReference w:type=\"default\" r:id=\"rId4\"/>"));
+    assert!(part(&parts, "[Content_Types].xml").contains("/word/header1.xml"));
+    assert!(!plain.iter().any(|(n, _)| n == "word/header1.xml"));
+}

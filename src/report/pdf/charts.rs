@@ -27,16 +27,20 @@ fn options() -> &'static usvg::Options<'static> {
     })
 }
 
-/// The report's charts as trees, in the order of [`Report::figures`].
+/// The report's charts as trees, in the order of [`Report::figures`], and the issuer's logo:
+/// the pictures the PDF draws.
 pub(super) struct Charts {
     trees: Vec<(String, usvg::Tree)>,
+    logo: Option<krilla::image::Image>,
 }
 
 impl Charts {
-    /// Parses every figure's SVG.
+    /// Parses every figure's SVG, and reads the logo's PNG header (the logo was checked when it
+    /// was given; krilla decodes it when the document is written).
     ///
     /// # Errors
-    /// usvg cannot parse one (a bug in the chart, not a data problem).
+    /// usvg cannot parse one (a bug in the chart, not a data problem); krilla cannot read the
+    /// logo.
     pub(super) fn parse(report: &Report) -> Result<Self, ReportError> {
         let trees = report
             .figures
@@ -50,7 +54,17 @@ impl Charts {
                     })
             })
             .collect::<Result<_, _>>()?;
-        Ok(Self { trees })
+        // Not interpolated: PDF/A forbids it.
+        let logo = report
+            .logo
+            .as_ref()
+            .map(|logo| krilla::image::Image::from_png(logo.png.clone().into(), false))
+            .transpose()
+            .map_err(|message| ReportError::Chart {
+                chart: "logo".into(),
+                message,
+            })?;
+        Ok(Self { trees, logo })
     }
 
     /// The width and height figure `index` declares.
@@ -93,5 +107,15 @@ impl Charts {
         let drawn = surface.draw_svg(tree, drawn_size, SvgSettings::default());
         surface.pop();
         drawn.ok_or_else(|| error("krilla-svg cannot draw the SVG"))
+    }
+
+    /// Draws the logo (if any) into the box.
+    pub(super) fn draw_logo(&self, surface: &mut Surface<'_>, x: f32, y: f32, w: f32, h: f32) {
+        let (Some(logo), Some(size)) = (&self.logo, krilla::geom::Size::from_wh(w, h)) else {
+            return;
+        };
+        surface.push_transform(&Transform::from_translate(x, y));
+        surface.draw_image(logo.clone(), size);
+        surface.pop();
     }
 }

@@ -14,28 +14,14 @@ impl<'a> Layout<'a> {
             match section.id {
                 "summary" => self.summary(r),
                 "top" => {
-                    self.intro(&format!(
-                        "Regional (ASEAN) figures for the strategic measures under each {}.",
-                        r.top_level.to_lowercase()
-                    ));
+                    self.intro(&r.text.top_intro);
                     self.place_figure(r, "top")?;
                     let mut rows: Vec<Row> = r.top.iter().map(node_row).collect();
                     rows.push(node_row(&r.overall));
-                    self.table(
-                        &format!(
-                            "Strategic measures by {} (rule: regional)",
-                            r.top_level.to_lowercase()
-                        ),
-                        &node_columns(&r.top_level),
-                        &rows,
-                    );
+                    self.table(&r.text.top_caption, &node_columns(&r.top_level), &rows);
                 }
                 "second" => {
-                    self.intro(&format!(
-                        "Regional (ASEAN) figures for each {}, grouped under its {}.",
-                        r.second_level.to_lowercase(),
-                        r.top_level.to_lowercase()
-                    ));
+                    self.intro(&r.text.second_intro);
                     let mut rows = Vec::new();
                     for group in &r.groups {
                         let heading = if group.title.is_empty() {
@@ -50,41 +36,24 @@ impl<'a> Layout<'a> {
                         rows.extend(group.rows.iter().map(node_row));
                     }
                     self.table(
-                        &format!(
-                            "Strategic measures by {} (rule: regional)",
-                            r.second_level.to_lowercase()
-                        ),
+                        &r.text.second_caption,
                         &node_columns(&r.second_level),
                         &rows,
                     );
                 }
                 "states" => {
-                    self.intro(
-                        "Each participating member state's figures from its own statuses, then the \
-                         cross-state figures under each rule, and the regional status beside \
-                         them, never mixed in.",
-                    );
+                    self.intro(r.text.states_intro);
                     self.place_figure(r, "comparison")?;
                     let rows: Vec<Row> = r.comparison.iter().map(comparison_row).collect();
-                    self.table(
-                        "Member states and cross-state rules",
-                        &comparison_columns(),
-                        &rows,
-                    );
+                    self.table(r.text.states_caption, &comparison_columns(), &rows);
                     if r.figures.iter().any(|f| f.place == "heatmap") {
-                        self.subheading(&format!(
-                            "Completion by member state and {}",
-                            r.top_level.to_lowercase()
-                        ));
+                        self.subheading(&r.text.heat_title);
                         self.intro(&r.heat_intro);
                         self.place_figure(r, "heatmap")?;
                     }
                 }
                 "distribution" => {
-                    self.intro(&format!(
-                        "How the {} strategic measures stand regionally (ASEAN) as of {}.",
-                        r.distribution_total, r.as_of
-                    ));
+                    self.intro(&r.text.distribution_intro);
                     self.place_figure(r, "distribution")?;
                     let mut rows: Vec<Row> = r
                         .distribution
@@ -107,7 +76,7 @@ impl<'a> Layout<'a> {
                         ],
                     });
                     self.table(
-                        "Regional status of the strategic measures (rule: regional)",
+                        r.text.distribution_caption,
                         &[
                             Column::left("Status"),
                             Column::num("Measures"),
@@ -125,19 +94,12 @@ impl<'a> Layout<'a> {
                     if let Some(first) = columns.first_mut() {
                         *first = Column::left("As of");
                     }
-                    self.table(
-                        "Regional figures by quarter (rule: regional)",
-                        &columns,
-                        &rows,
-                    );
+                    self.table(r.text.timeline_caption, &columns, &rows);
                 }
                 "not-started" => {
                     self.intro(&r.not_started_intro);
                     if r.not_started.is_empty() {
-                        self.intro(&format!(
-                            "No strategic measure is not started regionally as of {}.",
-                            r.as_of
-                        ));
+                        self.intro(&r.text.not_started_none);
                     } else {
                         let rows: Vec<Row> = r
                             .not_started
@@ -153,7 +115,7 @@ impl<'a> Layout<'a> {
                             })
                             .collect();
                         self.table(
-                            &format!("Measures not started regionally ({})", rows.len()),
+                            &r.text.not_started_caption,
                             &[
                                 Column::left("Code"),
                                 Column::flex("Strategic measure"),
@@ -167,11 +129,7 @@ impl<'a> Layout<'a> {
                 "stale" => {
                     self.intro(&r.stale_intro);
                     if r.stale.is_empty() {
-                        self.intro(&format!(
-                            "Every strategic measure still open has a report effective in the 12 \
-                             months up to {}.",
-                            r.as_of
-                        ));
+                        self.intro(&r.text.stale_none);
                     } else {
                         let rows: Vec<Row> = r
                             .stale
@@ -187,10 +145,7 @@ impl<'a> Layout<'a> {
                             })
                             .collect();
                         self.table(
-                            &format!(
-                                "Measures without a report in the last 12 months ({})",
-                                rows.len()
-                            ),
+                            &r.text.stale_caption,
                             &[
                                 Column::left("Code"),
                                 Column::flex("Strategic measure"),
@@ -331,32 +286,15 @@ impl<'a> Layout<'a> {
         self.text(LEFT, self.y, 15.0, Face::Regular, MUTED, &r.subtitle);
         self.y += 40.0;
 
-        let mut facts = Vec::new();
-        if let Some((title, at)) = &r.edition {
-            facts.push(("Edition", format!("{title}, frozen as known at {at}")));
-        }
-        if let Some(org) = &r.issued_by {
-            facts.push(("Issued by", org.clone()));
-        }
-        facts.extend([
-            ("Period", r.period.clone()),
-            ("Basis", r.basis.to_owned()),
-            ("Levels", r.levels.clone()),
-        ]);
-        if let Some(note) = &r.note {
-            facts.push(("Note", note.clone()));
-        }
-        facts.push(("Figures as of", r.as_of.clone()));
-        if let Some(known_at) = &r.known_at {
-            facts.push((
-                "As known at",
-                format!("{known_at} (reports recorded later are left out)"),
-            ));
-        }
-        facts.push(("Generated", r.generated.clone()));
-        facts.push(("Data source", r.source.clone()));
+        let facts = r.cover_facts();
+        let logo_at = facts
+            .iter()
+            .position(|(label, _)| matches!(*label, "Issued by" | "Period"));
         let label_w = 100.0;
-        for (label, value) in facts {
+        for (i, (label, value)) in facts.into_iter().enumerate() {
+            if let Some(logo) = r.logo.as_ref().filter(|_| logo_at == Some(i)) {
+                self.logo(logo, LEFT + label_w);
+            }
             let lines = self.wrap(&value, Face::Regular, BODY, WIDTH - label_w);
             self.text(LEFT, self.y, 8.5, Face::Regular, MUTED, label);
             for line in lines {
@@ -570,10 +508,7 @@ impl<'a> Layout<'a> {
     }
 
     pub(super) fn methods(&mut self, r: &Report) {
-        self.intro(
-            "Every figure in this report is computed by the same rules as the service's API; \
-             the counts beside each percentage let any figure be checked by hand.",
-        );
+        self.intro(r.text.methods_intro);
         let term_w = 118.0;
         for d in &r.methods {
             let terms = self.wrap(&d.term, Face::Bold, 8.8, term_w - 10.0);

@@ -166,7 +166,7 @@ fn write(
 /// The marked-content tag a run of operations is drawn in.
 fn content_tag(mark: Mark, first: &Op) -> ContentTag<'static> {
     match mark {
-        Mark::Run(_) if matches!(first, Op::Chart { .. }) => ContentTag::Other,
+        Mark::Run(_) if matches!(first, Op::Chart { .. } | Op::Logo { .. }) => ContentTag::Other,
         Mark::Run(_) => ContentTag::Span(SpanTag::empty()),
         Mark::Decoration => ContentTag::Artifact(Artifact::with_kind(ArtifactType::Layout)),
         Mark::Pagination => {
@@ -256,6 +256,7 @@ pub(super) fn draw_op(
             }
         }
         Op::Chart { x, y, w, h, figure } => charts.draw(surface, *figure, *x, *y, *w, *h)?,
+        Op::Logo { x, y, w, h } => charts.draw_logo(surface, *x, *y, *w, *h),
         // Added to the page once its surface is finished.
         Op::Link { .. } => {}
     }

@@ -48,6 +48,8 @@ pub(super) enum Op {
         h: f32,
         figure: usize,
     },
+    /// The issuer's logo (a PNG, [`Report::logo`]) scaled into this box.
+    Logo { x: f32, y: f32, w: f32, h: f32 },
 }
 
 /// A section's entry in the PDF outline (bookmarks).
@@ -325,5 +327,20 @@ impl<'a> Layout<'a> {
         self.close(node);
         self.y += 12.0;
         Ok(())
+    }
+
+    /// The issuer's logo at `x`, its top a little above the current line's baseline, as a
+    /// figure whose text alternative is the organisation's name; the line moves below it.
+    pub(super) fn logo(&mut self, logo: &CoverLogo, x: f32) {
+        const POINTS_PER_MM: f64 = 72.0 / 25.4;
+        let w = (logo.width_mm * POINTS_PER_MM) as f32;
+        let h = (logo.height_mm * POINTS_PER_MM) as f32;
+        let top = self.y - BODY;
+        let node = self.open(Role::Figure {
+            alt: logo.alt.clone(),
+        });
+        self.push(Op::Logo { x, y: top, w, h });
+        self.close(node);
+        self.y = top + h + BODY + 6.0;
     }
 }

@@ -48,7 +48,7 @@ use krilla::text::{Font, GlyphId, KrillaGlyph};
 
 use super::ReviewData;
 use super::charts::Chart;
-use super::html::{Figure, RateRow, Report, ReportError, RowKind};
+use super::html::{CoverLogo, Figure, RateRow, Report, ReportError, RowKind};
 
 /// Renders the review report as a PDF: A4, the same sections as the HTML in a simpler
 /// layout, the charts (`charts`, in any order) as vector graphics, DejaVu Sans embedded.

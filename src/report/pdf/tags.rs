@@ -211,7 +211,7 @@ impl Structure {
                     None => Mark::Decoration,
                 }
             }
-            Op::Text { .. } | Op::Chart { .. } => {
+            Op::Text { .. } | Op::Chart { .. } | Op::Logo { .. } => {
                 let node = match self.stack.last() {
                     Some(&n) if self.nodes[n].role.holds_content() => n,
                     // Loose text: a paragraph of its own.

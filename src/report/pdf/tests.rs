@@ -593,7 +593,7 @@ fn every_piece_of_content_is_in_the_structure_or_an_artifact() {
         for (i, op) in ops.iter().enumerate() {
             let mark = layout.structure.mark(p, i);
             match op {
-                Op::Text { .. } | Op::Chart { .. } => assert!(
+                Op::Text { .. } | Op::Chart { .. } | Op::Logo { .. } => assert!(
                     matches!(mark, Mark::Run(_) | Mark::Pagination),
                     "{op:?} is {mark:?}"
                 ),
@@ -775,4 +775,43 @@ for role, n in sorted(roles.items()):
     } else {
         eprintln!("qpdf is not installed: skipped `qpdf --check` (pikepdf ran qpdf's checks)");
     }
+}
+
+#[test]
+fn the_issuers_logo_is_an_image_on_the_cover_tagged_as_a_figure_named_for_the_issuer() {
+    let mut data = sample();
+    data.issued_by = Some("ASEAN Secretariat".into());
+    data.logo =
+        Some(crate::report::Logo::from_png(crate::report::logo::tests::png(40, 20)).unwrap());
+
+    let pdf = render(&data, &[]).unwrap();
+
+    let doc = pdf_extract::Document::load_mem(&pdf).unwrap();
+    let images: Vec<_> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter(|s| s.dict.get(b"Subtype").and_then(|t| t.as_name()).ok() == Some(b"Image"))
+        .filter(|s| s.dict.get(b"Width").and_then(|w| w.as_i64()).ok() == Some(40))
+        // The picture (its alpha channel is a second image, its soft mask).
+        .filter(|s| s.dict.get(b"SMask").is_ok())
+        .collect();
+    assert_eq!(images.len(), 1, "one image XObject, 40 pixels wide");
+    assert_eq!(images[0].dict.get(b"Height").unwrap().as_i64().unwrap(), 20);
+    // On the cover (the first page).
+    let first = doc.get_pages()[&1];
+    let content = String::from_utf8_lossy(&doc.get_page_content(first).unwrap()).into_owned();
+    assert!(content.contains(" Do"), "the cover draws an XObject");
+    // Tagged as a figure, the issuer's name its alternate text; still PDF/A-2b.
+    let catalog = doc.catalog().unwrap();
+    let root = resolve(&doc, catalog.get(b"StructTreeRoot").unwrap());
+    let mut elements = Vec::new();
+    struct_elements(&doc, root, &mut elements);
+    assert!(elements.iter().any(|(role, d)| {
+        role == "Figure"
+            && d.get(b"Alt")
+                .map(|alt| resolve(&doc, alt).as_str().unwrap() == b"ASEAN Secretariat")
+                .unwrap_or(false)
+    }));
+    assert!(String::from_utf8_lossy(&pdf).contains("pdfaid:part"));
 }
