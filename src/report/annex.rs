@@ -146,6 +146,17 @@ fn codes(list: &[String]) -> String {
 }
 
 impl AnnexView {
+    /// The annexes' labels and titles ("A", "Strategic measures by member state").
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        [
+            ("A", &self.matrix_title),
+            ("B", &self.profiles_title),
+            ("C", &self.bodies_title),
+        ]
+        .into_iter()
+        .map(|(letter, title)| (letter.to_owned(), title.clone()))
+    }
+
     /// The annexes' entries in a table of contents: "Annex A. Strategic measures by …".
     pub(crate) fn contents(&self) -> impl Iterator<Item = String> + '_ {
         [

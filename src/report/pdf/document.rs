@@ -309,18 +309,31 @@ impl<'a> Layout<'a> {
         self.y += 20.0;
         self.text(LEFT, self.y, 8.5, Face::Bold, MUTED, "CONTENTS");
         self.y += 18.0;
-        for s in &r.sections {
-            self.text(
-                LEFT,
-                self.y,
-                BODY,
-                Face::Regular,
-                MUTED,
-                &s.number.to_string(),
-            );
-            self.text(LEFT + 20.0, self.y, BODY, Face::Regular, INK, &s.title);
-            self.y += BODY_LEADING + 1.0;
+        // The sections, then the annexes ("A", "B", "C"), in two columns.
+        let entries: Vec<(String, String)> = r
+            .sections
+            .iter()
+            .map(|s| (s.number.to_string(), s.title.clone()))
+            .chain(r.annex.entries())
+            .collect();
+        let per_column = entries.len().div_ceil(2);
+        let top = self.y;
+        for (i, (label, title)) in entries.iter().enumerate() {
+            let x = if i < per_column {
+                LEFT
+            } else {
+                LEFT + WIDTH / 2.0
+            };
+            let y = top + (i % per_column.max(1)) as f32 * (BODY_LEADING + 1.0);
+            self.text(x, y, BODY, Face::Regular, MUTED, label);
+            let title = self
+                .wrap(title, Face::Regular, BODY, WIDTH / 2.0 - 30.0)
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            self.text(x + 20.0, y, BODY, Face::Regular, INK, &title);
         }
+        self.y = top + per_column as f32 * (BODY_LEADING + 1.0);
     }
 
     pub(super) fn summary(&mut self, r: &Report) {
