@@ -12,6 +12,7 @@ pub mod html;
 pub mod pdf;
 #[cfg(test)]
 pub(crate) mod sample;
+pub mod summary;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
