@@ -22,6 +22,15 @@ pub struct Inline {
 }
 
 impl Inline {
+    /// The link's address, to print after the text where a line cannot hold a live link;
+    /// none when the text already is the address (an autolink).
+    #[must_use]
+    pub fn address_after(&self) -> Option<&str> {
+        self.link
+            .as_deref()
+            .filter(|url| url.trim_start_matches("mailto:") != self.text)
+    }
+
     fn same_style(&self, other: &Inline) -> bool {
         self.emphasis == other.emphasis
             && self.strong == other.strong
@@ -62,9 +71,7 @@ pub fn plain_text(runs: &[Inline]) -> String {
     let mut out = String::new();
     for run in runs {
         out.push_str(&run.text);
-        if let Some(url) = &run.link
-            && url.trim_start_matches("mailto:") != run.text
-        {
+        if let Some(url) = run.address_after() {
             out.push_str(&format!(" ({url})"));
         }
     }
@@ -249,9 +256,50 @@ fn tidy(runs: Vec<Inline>) -> Vec<Inline> {
     out
 }
 
+/// An executive summary with one of each block, for the formats' tests.
+#[cfg(test)]
+pub(crate) const EXAMPLE: &str = "## Where the plan stands\n\n\
+    The *mid-term* review finds the plan **broadly on course**, see \
+    [the plan](https://asean.org/).\n\n\
+    - Reporting improved in every pillar\n\
+    - Two measures need attention\n\n\
+    1. Agree the next steps\n\
+    2. Report again in June\n\n\
+    <script>alert(1)</script>\n";
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::sample::sample;
+
+    #[test]
+    fn the_html_report_opens_with_the_executive_summary_escaped_and_styled() {
+        let mut data = sample();
+        data.executive_summary = Some(EXAMPLE.into());
+        let html = crate::report::html::render(&data, &[]).unwrap();
+        for expected in [
+            "<h2 id=\"executive-summary-title\"><span class=\"number\">1</span>Executive summary</h2>",
+            "<h2 id=\"summary-title\"><span class=\"number\">2</span>Summary</h2>",
+            "<h3>Where the plan stands</h3>",
+            "<p>The <em>mid-term</em> review finds the plan <strong>broadly on course</strong>, \
+             see <a href=\"https://asean.org/\">the plan</a>.</p>",
+            "<li>Reporting improved in every pillar</li>",
+            "<ol start=\"1\">",
+            "<li>Report again in June</li>",
+            "<p>&#60;script&#62;alert(1)&#60;/script&#62;</p>",
+        ] {
+            assert!(html.contains(expected), "{expected} not in the HTML");
+        }
+        assert!(!html.contains("<script>alert"));
+        assert!(html.find("Executive summary") < html.find("Member states compared"));
+    }
+
+    #[test]
+    fn a_report_without_a_summary_has_no_such_section() {
+        let html = crate::report::html::render(&sample(), &[]).unwrap();
+        assert!(!html.contains("executive-summary"));
+        assert!(html.contains("<span class=\"number\">1</span>Summary</h2>"));
+    }
 
     fn plain(text: &str) -> Inline {
         Inline {

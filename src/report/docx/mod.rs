@@ -12,6 +12,7 @@
 
 mod body;
 mod parts;
+mod summary;
 #[cfg(test)]
 mod tests;
 
@@ -105,6 +106,7 @@ impl Doc {
             self.body
                 .heading(1, &format!("{}. {}", section.number, section.title));
             match section.id {
+                "executive-summary" => self.executive_summary(r),
                 "summary" => self.summary(r),
                 "top" => {
                     self.intro(&format!(
