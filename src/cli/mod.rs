@@ -194,6 +194,9 @@ pub struct ReportArgs {
     /// without it, the cover names no issuer.
     #[arg(long, env = "BLUEPRINT_ORG_NAME")]
     pub org_name: Option<String>,
+    /// An executive summary in Markdown (UTF-8, at most 64 KiB), printed first.
+    #[arg(long, value_name = "FILE.md")]
+    pub summary: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -462,6 +465,7 @@ async fn report(database_url: &str, args: ReportArgs) -> anyhow::Result<()> {
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     bar.set_message("gathering the figures");
+    let summary = args.summary.as_deref().map(read_summary).transpose()?;
     let (tracker, _) = open(database_url).await?;
     let as_of = args.as_of.unwrap_or_else(today);
     let generated_at = args.generated_at.unwrap_or_else(crate::service::now);
@@ -483,6 +487,7 @@ async fn report(database_url: &str, args: ReportArgs) -> anyhow::Result<()> {
                 vec![format],
                 crate::report::Front {
                     issued_by: args.org_name.clone(),
+                    summary: summary.clone(),
                     ..Default::default()
                 },
             )
@@ -497,6 +502,24 @@ async fn report(database_url: &str, args: ReportArgs) -> anyhow::Result<()> {
         writeln!(out, "{}", path.display())?;
     }
     Ok(())
+}
+
+/// The executive summary's Markdown from `path`: UTF-8 text of at most 64 KiB.
+fn read_summary(path: &std::path::Path) -> anyhow::Result<String> {
+    use std::io::Read as _;
+    let limit = crate::report::summary::MAX_CHARS;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(limit as u64 + 1).read_to_end(&mut bytes))
+        .with_context(|| format!("--summary: reading {}", path.display()))?;
+    if bytes.len() > limit {
+        anyhow::bail!(
+            "--summary: {} is longer than 64 KiB; an executive summary is a few pages at most",
+            path.display()
+        );
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("--summary: {} is not UTF-8 text", path.display()))
 }
 
 /// `charts`: the report's charts from its JSON figures, with no database.

@@ -703,6 +703,30 @@ pub struct ObservationFile {
     pub file: Vec<u8>,
 }
 
+/// A review report asked for with a body (to give it an executive summary). Unknown fields
+/// are refused (422).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportRequest {
+    #[schema(value_type = ReportFormat)]
+    pub format: String,
+    /// The date of the figures; today (UTC+9) by default.
+    #[schema(example = "2026-09-30")]
+    pub as_of: Option<NaiveDate>,
+    /// Count only reports recorded at or before this instant (RFC 3339); every report by
+    /// default.
+    #[schema(example = "2026-10-01T00:00:00Z")]
+    pub known_at: Option<DateTime<Utc>>,
+    /// `reported` (default): every report in force; `validated`: only the reports the
+    /// Secretariat validated.
+    #[schema(value_type = Option<crate::domain::Basis>)]
+    pub basis: Option<String>,
+    /// The executive summary in Markdown (CommonMark: headings, paragraphs, lists, emphasis,
+    /// links), printed first; raw HTML is printed as text. Empty: none.
+    #[schema(max_length = 65536, example = "The plan is **broadly on course**.")]
+    pub summary: Option<String>,
+}
+
 /// What an indicator export holds.
 #[derive(ToSchema)]
 #[schema(rename_all = "kebab-case")]

@@ -10,6 +10,10 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
+/// The longest executive summary taken, in characters (a file of at most 64 KiB): a few pages
+/// of narrative, far from anything that would slow the rendering.
+pub const MAX_CHARS: usize = 65_536;
+
 /// A piece of text with its style, inside a block.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Inline {

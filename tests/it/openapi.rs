@@ -17,7 +17,7 @@ use crate::support::TestApp;
 
 /// Every (method, path) the router serves under `/api/v1`, and `/healthz` (`src/server/mod.rs`);
 /// the web pages (`src/web`, merged beside the API) are not part of it.
-const ROUTES: [(&str, &str); 71] = [
+const ROUTES: [(&str, &str); 72] = [
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/api/v1/frameworks"),
@@ -30,6 +30,7 @@ const ROUTES: [(&str, &str); 71] = [
     ("get", "/api/v1/frameworks/{fw}/compare"),
     ("get", "/api/v1/frameworks/{fw}/timeline"),
     ("get", "/api/v1/frameworks/{fw}/report"),
+    ("post", "/api/v1/frameworks/{fw}/report"),
     ("get", "/api/v1/frameworks/{fw}/charts/{file}"),
     ("post", "/api/v1/frameworks/{fw}/status"),
     ("post", "/api/v1/frameworks/{fw}/status/import"),
