@@ -18,6 +18,9 @@
 //!   listed on [`Tracker::review`];
 //! - a download re-renders the file and answers it only when its SHA-256 is the stored one; a
 //!   mismatch is an internal error (500), never a quietly different document;
+//! - an edition takes no executive summary of its own (it is the figures as known, frozen):
+//!   it prints the illustrative one exactly when an ordinary report would
+//!   ([`super::review::apply_front`] with an empty front), at freezing and at every re-render;
 //! - the headline figures compared in "since" are the framework-wide completion rate,
 //!   implementation rate and progress index under each rule (regional, all_states,
 //!   mean_of_states, cells).
@@ -136,6 +139,7 @@ impl Tracker {
         let mut data = self
             .review(framework, as_of, Some(known_at), basis, known_at)
             .await?;
+        super::review::apply_front(crate::report::Front::default(), &mut data);
         data.edition = Some(EditionStamp {
             title: title.to_owned(),
         });
