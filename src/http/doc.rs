@@ -409,7 +409,7 @@ pub const OMITTED_MEMBERS: [(&str, &str); 1] = [("Problem", "errors")];
 /// The schemas of request bodies: their optional members may be left out. Every other schema is
 /// an answer, whose members are always sent (`null` when empty) unless marked
 /// `x-omitted-when-null`.
-pub const REQUEST_SCHEMAS: [&str; 28] = [
+pub const REQUEST_SCHEMAS: [&str; 29] = [
     "ClaimRequest",
     "ClaimFile",
     "EditionRequest",
@@ -438,6 +438,7 @@ pub const REQUEST_SCHEMAS: [&str; 28] = [
     "ValidateReports",
     "ReturnReports",
     "StatusFile",
+    "ReportRequest",
 ];
 
 /// One status report to record. Unknown fields are refused (422).
