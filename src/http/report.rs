@@ -1,6 +1,8 @@
 //! `POST …/report`: the review report asked for with a JSON body, for what does not fit a
 //! query string (the executive summary, in Markdown); answered like `GET …/report`
-//! ([`super::api::report_file`]). Public like the GET: it reads, it stores nothing.
+//! ([`super::api::report_file`]). A read like the GET, though sent as a `POST`: public, or for
+//! a login on a private server (the server's check of private reads sees only `GET`s, so the
+//! handler asks for it itself); it stores nothing.
 
 use axum::extract::State;
 use axum::response::Response;
@@ -8,10 +10,10 @@ use axum::response::Response;
 use super::api::{ReportAsk, report_file};
 use super::doc;
 use super::fields::Fields;
-use crate::domain::{Basis, FieldIssue};
+use crate::domain::{Action, Basis, FieldIssue};
 use crate::edge::AppState;
 use crate::edge::Problem;
-use crate::edge::extract::{ApiPath as Path, JsonBody};
+use crate::edge::extract::{ApiPath as Path, JsonBody, Reader};
 use crate::report::bundle::Format;
 use crate::report::summary::MAX_CHARS;
 use crate::service::{ServiceError, today};
@@ -32,7 +34,7 @@ const FORMATS: [(&str, Format); 5] = [
     operation_id = "reportWithSummary",
     tag = "figures",
     summary = "The review report of a framework, with an executive summary",
-    description = "The report of `GET …/report`, asked for with a JSON body so that it can carry an executive summary in Markdown (at most 65,536 characters), printed first as section 1 in every format (HTML, PDF, DOCX; CSV and JSON give the figures only). Raw HTML in the summary is printed as text; links keep only http, https and mailto addresses. Nothing is stored.",
+    description = "The report of `GET …/report`, asked for with a JSON body so that it can carry an executive summary in Markdown (at most 65,536 characters), printed first as section 1 in every format (HTML, PDF, DOCX; CSV and JSON give the figures only). Raw HTML in the summary is printed as text; links keep only http, https and mailto addresses. A read like the GET: public, or for a token or session on a private server. Nothing is stored.",
     params(doc::Fw),
     request_body = doc::ReportRequest,
     responses(
@@ -48,8 +50,10 @@ const FORMATS: [(&str, Format); 5] = [
 pub async fn report_with_summary(
     State(state): State<AppState>,
     Path(fw): Path<String>,
+    Reader(reader): Reader,
     JsonBody(body): JsonBody,
 ) -> Result<Response, Problem> {
+    state.tracker.authorize(reader.as_ref(), Action::Read)?;
     let mut f = Fields::of(&body, &["format", "as_of", "known_at", "basis", "summary"])?;
     let format = f.text("format", true).and_then(|name| {
         let found = FORMATS.iter().find(|(n, _)| *n == name).map(|(_, f)| *f);
