@@ -198,6 +198,9 @@ pub struct ReportArgs {
     /// its name (at most 20 mm tall).
     #[arg(long, env = "BLUEPRINT_LOGO")]
     pub logo: Option<std::path::PathBuf>,
+    /// An executive summary in Markdown (UTF-8, at most 64 KiB), printed first.
+    #[arg(long, value_name = "FILE.md")]
+    pub summary: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -475,6 +478,7 @@ async fn report(database_url: &str, args: ReportArgs) -> anyhow::Result<()> {
     );
     let issuer = front(args.org_name.clone(), args.logo.as_deref())?;
     bar.set_message("gathering the figures");
+    let summary = args.summary.as_deref().map(read_summary).transpose()?;
     let (tracker, _) = open(database_url).await?;
     let as_of = args.as_of.unwrap_or_else(today);
     let generated_at = args.generated_at.unwrap_or_else(crate::service::now);
@@ -494,7 +498,10 @@ async fn report(database_url: &str, args: ReportArgs) -> anyhow::Result<()> {
                 basis,
                 generated_at,
                 vec![format],
-                issuer.clone(),
+                crate::report::Front {
+                    summary: summary.clone(),
+                    ..issuer.clone()
+                },
             )
             .await
             .map_err(explain)?;
@@ -507,6 +514,24 @@ async fn report(database_url: &str, args: ReportArgs) -> anyhow::Result<()> {
         writeln!(out, "{}", path.display())?;
     }
     Ok(())
+}
+
+/// The executive summary's Markdown from `path`: UTF-8 text of at most 64 KiB.
+fn read_summary(path: &std::path::Path) -> anyhow::Result<String> {
+    use std::io::Read as _;
+    let limit = crate::report::summary::MAX_CHARS;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(limit as u64 + 1).read_to_end(&mut bytes))
+        .with_context(|| format!("--summary: reading {}", path.display()))?;
+    if bytes.len() > limit {
+        anyhow::bail!(
+            "--summary: {} is longer than 64 KiB; an executive summary is a few pages at most",
+            path.display()
+        );
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("--summary: {} is not UTF-8 text", path.display()))
 }
 
 /// `charts`: the report's charts from its JSON figures, with no database.

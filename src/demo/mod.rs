@@ -18,6 +18,10 @@ use crate::domain::{NewStatusReport, Scope, StateCode, Status};
 /// The last effective date of the scenario: it never claims anything later, so it stays valid
 /// whatever day it is loaded.
 pub const DEMO_CUTOFF: &str = "2026-09-30";
+/// The executive summary printed on a report of illustrative figures when none was given
+/// (see `service::review::apply_front`): marked illustrative, and quoting no figure, only
+/// section titles, so that the computed report cannot contradict it.
+pub const EXECUTIVE_SUMMARY: &str = include_str!("executive-summary.md");
 /// The account that records the scenario.
 pub const DEMO_USER: &str = "demo";
 

@@ -99,22 +99,8 @@ pub async fn create_user(
         .await?;
     let mut f = Fields::of(&body, &["name", "role", "state", "password", "email"])?;
     let name = f.text("name", true);
-    let role = f.text("role", true).and_then(|r| match r.parse::<Role>() {
-        Ok(role) => Some(role),
-        Err(e) => {
-            f.issues.push(FieldIssue::invalid("role", e.0));
-            None
-        }
-    });
-    let state_code = f
-        .text("state", false)
-        .and_then(|s| match s.parse::<StateCode>() {
-            Ok(code) => Some(code),
-            Err(e) => {
-                f.issues.push(FieldIssue::invalid("state", e.0));
-                None
-            }
-        });
+    let role = f.parsed::<Role>("role", true);
+    let state_code = f.parsed::<StateCode>("state", false);
     let password = f.text("password", false).map(Secret::new);
     let email = f.text("email", false);
     let more = account_issues(

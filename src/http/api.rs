@@ -499,16 +499,43 @@ pub async fn report(
             }
         },
     };
+    let ask = ReportAsk {
+        as_of,
+        known_at,
+        basis: basis_param(&params)?,
+        format,
+        front: crate::report::Front::default(),
+    };
+    report_file(&state, &fw, ask).await
+}
+
+/// What a report request asks for, from the query (`GET`) or the body (`POST`).
+pub(super) struct ReportAsk {
+    pub as_of: chrono::NaiveDate,
+    pub known_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub basis: Basis,
+    pub format: Format,
+    pub front: crate::report::Front,
+}
+
+/// The report asked for, as the answer: HTML and JSON inline, the other formats as a
+/// download, named after the framework and date.
+pub(super) async fn report_file(state: &AppState, fw: &str, ask: ReportAsk) -> ApiResult {
+    let format = ask.format;
     let mut files = state
         .tracker
         .report_files(
-            &fw,
-            as_of,
-            known_at,
-            basis_param(&params)?,
+            fw,
+            ask.as_of,
+            ask.known_at,
+            ask.basis,
             now(),
             vec![format],
-            state.tracker.front().clone(),
+            // The service's issuer (`serve --org-name --logo`), the request's summary.
+            crate::report::Front {
+                summary: ask.front.summary,
+                ..state.tracker.front().clone()
+            },
         )
         .await?;
     let Some(file) = files.pop() else {

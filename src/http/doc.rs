@@ -409,7 +409,7 @@ pub const OMITTED_MEMBERS: [(&str, &str); 1] = [("Problem", "errors")];
 /// The schemas of request bodies: their optional members may be left out. Every other schema is
 /// an answer, whose members are always sent (`null` when empty) unless marked
 /// `x-omitted-when-null`.
-pub const REQUEST_SCHEMAS: [&str; 28] = [
+pub const REQUEST_SCHEMAS: [&str; 29] = [
     "ClaimRequest",
     "ClaimFile",
     "EditionRequest",
@@ -438,6 +438,7 @@ pub const REQUEST_SCHEMAS: [&str; 28] = [
     "ValidateReports",
     "ReturnReports",
     "StatusFile",
+    "ReportRequest",
 ];
 
 /// One status report to record. Unknown fields are refused (422).
@@ -701,6 +702,30 @@ pub struct ObservationFile {
     /// 32 MiB (`curl -F file=@observations.csv`).
     #[schema(format = Binary, value_type = String)]
     pub file: Vec<u8>,
+}
+
+/// A review report asked for with a body (to give it an executive summary). Unknown fields
+/// are refused (422).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportRequest {
+    #[schema(value_type = ReportFormat)]
+    pub format: String,
+    /// The date of the figures; today (UTC+9) by default.
+    #[schema(example = "2026-09-30")]
+    pub as_of: Option<NaiveDate>,
+    /// Count only reports recorded at or before this instant (RFC 3339); every report by
+    /// default.
+    #[schema(example = "2026-10-01T00:00:00Z")]
+    pub known_at: Option<DateTime<Utc>>,
+    /// `reported` (default): every report in force; `validated`: only the reports the
+    /// Secretariat validated.
+    #[schema(value_type = Option<crate::domain::Basis>)]
+    pub basis: Option<String>,
+    /// The executive summary in Markdown (CommonMark: headings, paragraphs, lists, emphasis,
+    /// links), printed first; raw HTML is printed as text. Empty: none.
+    #[schema(max_length = 65536, example = "The plan is **broadly on course**.")]
+    pub summary: Option<String>,
 }
 
 /// What an indicator export holds.

@@ -165,6 +165,22 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A text field read with its type's parser, whose error message says what is wrong.
+    pub fn parsed<T>(&mut self, name: &str, required: bool) -> Option<T>
+    where
+        T: std::str::FromStr,
+        T::Err: std::fmt::Display,
+    {
+        let text = self.text(name, required)?;
+        match text.parse::<T>() {
+            Ok(value) => Some(value),
+            Err(e) => {
+                self.problem(name, e.to_string());
+                None
+            }
+        }
+    }
+
     pub fn flag(&mut self, name: &str) -> bool {
         match self.body.get(name) {
             None | Some(Value::Null) => false,

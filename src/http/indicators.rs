@@ -123,15 +123,7 @@ pub async fn define_indicator(
     let code = f.text("code", true);
     let title = f.text("title", true);
     let unit = f.text("unit", true);
-    let direction = f
-        .text("direction", true)
-        .and_then(|d| match d.parse::<Direction>() {
-            Ok(direction) => Some(direction),
-            Err(e) => {
-                f.issues.push(FieldIssue::invalid("direction", e.0));
-                None
-            }
-        });
+    let direction = f.parsed::<Direction>("direction", true);
     let node = f.text("node", true);
     let decimals = f
         .int("decimals", false)

@@ -11,5 +11,6 @@ pub mod fields;
 pub mod indicator_transfer;
 pub mod indicators;
 pub mod openapi;
+pub mod report;
 pub mod rounds;
 pub mod transfer;

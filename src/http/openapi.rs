@@ -20,7 +20,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{admin, api, claims, doc, indicator_transfer, indicators, rounds, transfer};
+use super::{admin, api, claims, doc, indicator_transfer, indicators, report, rounds, transfer};
 use crate::edge::AppState;
 
 #[derive(OpenApi)]
@@ -106,7 +106,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::progress))
         .routes(routes!(api::compare))
         .routes(routes!(api::timeline))
-        .routes(routes!(api::report))
+        .routes(routes!(api::report, report::report_with_summary))
         .routes(routes!(api::chart))
         .routes(routes!(api::record_status))
         .routes(routes!(transfer::import_status))

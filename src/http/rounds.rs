@@ -237,15 +237,7 @@ pub async fn plan_rounds(
     JsonBody(body): JsonBody,
 ) -> ApiResult {
     let mut f = Fields::of(&body, &["every", "from", "to", "open_days", "due_days"])?;
-    let every = f
-        .text("every", true)
-        .and_then(|e| match e.parse::<RoundEvery>() {
-            Ok(every) => Some(every),
-            Err(message) => {
-                f.issues.push(FieldIssue::invalid("every", message));
-                None
-            }
-        });
+    let every = f.parsed::<RoundEvery>("every", true);
     let from = f.date("from", false);
     let to = f.date("to", false);
     let open_days = days(&mut f, "open_days");

@@ -11,6 +11,7 @@ use askama::Template;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::charts::Chart;
+use super::summary::{self, Block};
 use super::{MeasureLine, ReviewData};
 use crate::domain::{StateCode, Status};
 use crate::engine::{MeanRate, Rate, Rule, percent, percent_of};
@@ -336,6 +337,8 @@ pub(crate) struct Report {
     pub source: String,
     pub note: Option<String>,
     pub sections: Vec<Section>,
+    /// The authors' executive summary (section "executive-summary", first), when given.
+    pub executive_summary: Vec<Block>,
     pub headlines: Vec<Headline>,
     /// The summary's paragraphs, the figures written out with their counts.
     pub summary: Vec<String>,
@@ -570,6 +573,14 @@ impl Report {
             ("claims", "Official figures checked".to_owned()),
             ("methods", "Methods and definitions".to_owned()),
         ]);
+        let executive_summary = data
+            .executive_summary
+            .as_deref()
+            .map(summary::blocks)
+            .unwrap_or_default();
+        if !executive_summary.is_empty() {
+            titles.insert(0, ("executive-summary", "Executive summary".to_owned()));
+        }
         let sections = titles
             .into_iter()
             .enumerate()
@@ -703,6 +714,7 @@ impl Report {
             source: data.source.clone(),
             note: fw.note.clone(),
             sections,
+            executive_summary,
             headlines: headlines(o, data.measure_list().incomplete),
             summary: summary(data),
             caveat: incomplete_list(data),

@@ -15,6 +15,7 @@ pub mod logo;
 pub mod pdf;
 #[cfg(test)]
 pub(crate) mod sample;
+pub mod summary;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};

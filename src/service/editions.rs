@@ -20,7 +20,10 @@
 //!   mismatch is an internal error (500), never a quietly different document;
 //! - the issuer on its cover (the organisation's name and logo, `serve --org-name --logo`) is
 //!   the one configured when it was frozen, stored with it: a re-render never reads today's
-//!   configuration; the executive summary is not part of an edition;
+//!   configuration;
+//! - an edition takes no executive summary of its own (it is the figures as known, frozen):
+//!   it prints the illustrative one exactly when an ordinary report would
+//!   ([`super::review::apply_front`] with no summary), at freezing and at every re-render;
 //! - the headline figures compared in "since" are the framework-wide completion rate,
 //!   implementation rate and progress index under each rule (regional, all_states,
 //!   mean_of_states, cells).
@@ -140,7 +143,7 @@ impl Tracker {
         let mut data = self
             .review(framework, as_of, Some(known_at), basis, known_at)
             .await?;
-        issuer.apply(&mut data);
+        super::review::apply_front(issuer, &mut data);
         data.edition = Some(EditionStamp {
             title: title.to_owned(),
         });

@@ -457,6 +457,21 @@ impl Tracker {
     }
 }
 
+/// Sets what the report's issuer gave ([`Front`]) on its data.
+///
+/// Decision (issue 19): a report of illustrative figures (the demo scenario, synthetic data:
+/// [`ReviewData::illustrative`]) that was given no executive summary prints the demo's
+/// illustrative one ([`crate::demo::EXECUTIVE_SUMMARY`]), so that the demo shows where a
+/// review's narrative goes; a summary given always wins, and a report of real figures never
+/// gets one it was not given. Review editions take no summary of their own and come through
+/// here at freezing and at every re-render alike, so a download re-renders the frozen bytes.
+pub(crate) fn apply_front(front: Front, data: &mut ReviewData) {
+    front.apply(data);
+    if data.illustrative && data.executive_summary.is_none() {
+        data.executive_summary = Some(crate::demo::EXECUTIVE_SUMMARY.to_owned());
+    }
+}
+
 impl Tracker {
     /// The review report in `formats`, rendered off the async threads.
     ///
@@ -480,7 +495,7 @@ impl Tracker {
         let mut data = self
             .review(framework, as_of, known_at, basis, generated_at)
             .await?;
-        front.apply(&mut data);
+        apply_front(front, &mut data);
         tokio::task::spawn_blocking(move || -> Result<Vec<ReportFile>, RenderError> {
             let svgs = if formats.iter().any(|f| bundle::needs_svgs(*f)) {
                 bundle::chart_svgs(&data)?

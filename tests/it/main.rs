@@ -19,6 +19,7 @@ mod claims;
 mod connections;
 mod demo_indicators;
 mod durability;
+mod executive_summary;
 mod faults;
 mod figures;
 mod focal_home;

@@ -17,7 +17,7 @@ use crate::support::TestApp;
 
 /// Every (method, path) the router serves under `/api/v1`, and `/healthz` (`src/server/mod.rs`);
 /// the web pages (`src/web`, merged beside the API) are not part of it.
-const ROUTES: [(&str, &str); 71] = [
+const ROUTES: [(&str, &str); 72] = [
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/api/v1/frameworks"),
@@ -30,6 +30,7 @@ const ROUTES: [(&str, &str); 71] = [
     ("get", "/api/v1/frameworks/{fw}/compare"),
     ("get", "/api/v1/frameworks/{fw}/timeline"),
     ("get", "/api/v1/frameworks/{fw}/report"),
+    ("post", "/api/v1/frameworks/{fw}/report"),
     ("get", "/api/v1/frameworks/{fw}/charts/{file}"),
     ("post", "/api/v1/frameworks/{fw}/status"),
     ("post", "/api/v1/frameworks/{fw}/status/import"),
@@ -196,6 +197,22 @@ fn source_of(module: &str) -> String {
 
 /// Whether a handler (`api::record_status`) takes the `Caller` extractor, that is, needs a
 /// bearer token.
+/// Reads sent as a `POST` because they carry a body (the report with its executive summary):
+/// public like every read, and the handler itself refuses an anonymous reader on a private
+/// server (the server's check sees only `GET`s).
+const READS_BY_POST: [&str; 1] = ["/api/v1/frameworks/{fw}/report"];
+
+/// Whether `handler` takes the reader and asks the tracker whether it may read.
+fn reads_as_the_server_allows(handler: &str) -> bool {
+    let (module, name) = handler.split_once("::").unwrap();
+    let source = source(&format!("src/http/{module}.rs"));
+    let body = source
+        .split(&format!("pub async fn {name}("))
+        .nth(1)
+        .unwrap();
+    body.contains("Reader(reader): Reader") && body.contains("Action::Read")
+}
+
 fn takes_a_token(handler: &str) -> bool {
     let (module, name) = handler.split_once("::").unwrap();
     let source = source(&format!("src/http/{module}.rs"));
@@ -593,6 +610,16 @@ async fn every_route_of_the_router_is_described_and_nothing_else() {
                     "{method} {path}: writes are limited"
                 );
             }
+        } else if method == "post" && READS_BY_POST.contains(&path.as_str()) {
+            assert_eq!(security, &read_security(), "{method} {path}: a read");
+            assert_eq!(
+                responses["401"]["$ref"], "#/components/responses/PrivateRead",
+                "{method} {path}: 401 on a private server"
+            );
+            assert!(
+                reads_as_the_server_allows(handler),
+                "{method} {path}: {handler} checks the private server's rule itself"
+            );
         } else {
             assert_eq!(method, "get", "{path}: every write needs a token");
             if path == "/healthz" || path == "/readyz" {
@@ -720,6 +747,18 @@ async fn real_answers_on_the_demo_data_match_their_response_schemas() {
     for path in gets {
         x.send(base, "get", path, None, None, 200).await;
     }
+    // The report with an executive summary: a read with a body, public like the GET.
+    let summary = json!({"format": "html", "as_of": "2026-09-30", "basis": "validated",
+        "known_at": "2026-10-01T00:00:00Z", "summary": "## Reading\n\nThe plan is on course."});
+    x.send(
+        base,
+        "post",
+        &format!("{fw}/report"),
+        None,
+        Some(&summary),
+        200,
+    )
+    .await;
 
     // Accounts and tokens.
     let me = x
@@ -1631,6 +1670,13 @@ async fn a_private_server_answers_reads_to_a_token_or_the_session_cookie() {
     x.keep("get", "/api/v1/me", 401, me).await;
     x.send(&private, "get", "/healthz", None, None, 200).await;
     x.send(&private, "get", "/readyz", None, None, 200).await;
+    // A read sent as a POST (the report with an executive summary) too.
+    let report = "/api/v1/frameworks/ascc-strategic-plan/report";
+    let body = json!({"format": "json", "as_of": "2026-09-30", "summary": "Hello"});
+    x.send(&private, "post", report, None, Some(&body), 401)
+        .await;
+    x.send(&private, "post", report, Some(&t.viewer), Some(&body), 200)
+        .await;
 
     check_answers(&doc, &x);
 }

@@ -13,6 +13,7 @@
 mod annex;
 mod body;
 mod parts;
+mod summary;
 #[cfg(test)]
 mod tests;
 
@@ -107,6 +108,7 @@ impl Doc {
             self.body
                 .heading(1, &format!("{}. {}", section.number, section.title));
             match section.id {
+                "executive-summary" => self.executive_summary(r),
                 "summary" => self.summary(r),
                 "top" => {
                     self.intro(&r.text.top_intro);

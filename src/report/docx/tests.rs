@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use super::*;
 use crate::report::sample::sample;
 
-fn parts(docx: &[u8]) -> Vec<(String, Vec<u8>)> {
+pub(super) fn parts(docx: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
     (0..archive.len())
         .map(|i| {
@@ -21,7 +21,7 @@ fn parts(docx: &[u8]) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-fn part(parts: &[(String, Vec<u8>)], name: &str) -> String {
+pub(super) fn part(parts: &[(String, Vec<u8>)], name: &str) -> String {
     let (_, bytes) = parts
         .iter()
         .find(|(n, _)| n == name)

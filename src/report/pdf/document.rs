@@ -12,6 +12,7 @@ impl<'a> Layout<'a> {
         for section in &r.sections {
             self.heading(section.number, &section.title, section.new_page);
             match section.id {
+                "executive-summary" => self.executive_summary(r),
                 "summary" => self.summary(r),
                 "top" => {
                     self.intro(&r.text.top_intro);

@@ -107,6 +107,7 @@ mod document;
 mod draw;
 mod fonts;
 mod layout;
+mod summary;
 mod table;
 mod tags;
 #[cfg(test)]
