@@ -168,7 +168,19 @@ with zipfile.ZipFile(sys.argv[1]) as z:
         if name.endswith((".xml", ".rels")):
             etree.fromstring(z.read(name))
 d = docx.Document(sys.argv[1])
+# An officer's edit: a sentence added, a table cell rewritten; saved and opened again.
+import io
+e = docx.Document(sys.argv[1])
+e.add_paragraph("Noted by the Senior Officials Committee.")
+e.tables[0].rows[0].cells[0].text = "Edited"
+out = io.BytesIO()
+e.save(out)
+out.seek(0)
+again = docx.Document(out)
+edited = (again.paragraphs[-1].text == "Noted by the Senior Officials Committee."
+          and again.tables[0].rows[0].cells[0].text == "Edited")
 print(json.dumps({
+    "edited": edited,
     "headings": [[p.style.name, p.text] for p in d.paragraphs if p.style.name.startswith("Heading")],
     "first_rows": [[c.text for c in t.rows[0].cells] for t in d.tables],
     "images": len(d.inline_shapes),
@@ -177,7 +189,7 @@ print(json.dumps({
 "#;
 
 #[test]
-fn python_docx_reads_the_headings_tables_and_pictures() {
+fn python_docx_reads_the_headings_tables_and_pictures_and_saves_an_edit() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("review.docx");
     std::fs::write(&file, docx()).unwrap();
@@ -193,6 +205,7 @@ fn python_docx_reads_the_headings_tables_and_pictures() {
         String::from_utf8_lossy(&output.stderr)
     );
     let read: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(read["edited"], true, "an edit saved by python-docx reads back");
 
     let data = sample();
     let placeholders: Vec<(Chart, String)> = Chart::ALL
