@@ -433,3 +433,102 @@ fn profile(
         latest,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::StateCode;
+    use crate::engine::{Rule, Tally};
+    use crate::report::sample::sample;
+    use crate::report::{AnnexMeasure, Change, StateProfile};
+
+    fn at(status: Option<Status>, date: &str) -> Standing {
+        Standing {
+            status,
+            effective: date.parse().ok(),
+        }
+    }
+
+    fn profile_of(not_started: &[&str], no_report: &[&str], changes: usize) -> StateProfile {
+        let owned = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        StateProfile {
+            state: "VNM".parse::<StateCode>().unwrap(),
+            overall: Tally {
+                completed: 1,
+                ongoing: 1,
+                not_started: 1,
+                ..Tally::default()
+            }
+            .rate(Rule::Scope),
+            by_top: Vec::new(),
+            not_started: owned(not_started),
+            no_report: owned(no_report),
+            changes: (0..changes)
+                .map(|i| Change {
+                    code: format!("1.1.{i}"),
+                    before: at(None, ""),
+                    after: at(Some(Status::Ongoing), "2026-09-30"),
+                })
+                .collect(),
+            latest: Vec::new(),
+        }
+    }
+
+    fn sentences(p: StateProfile) -> String {
+        let mut data = sample();
+        data.annexes.states = vec![p.state.clone()];
+        data.annexes.previous = "2026-06-30".parse().ok();
+        data.annexes.measures = vec![AnnexMeasure {
+            code: "1.1.1".into(),
+            title: "A measure".into(),
+            top: "SG1".into(),
+            lead_bodies: Vec::new(),
+            cells: vec![at(Some(Status::Completed), "2026-06-30"), at(None, "")],
+        }];
+        data.annexes.profiles = vec![p];
+        let view = AnnexView::new(&data, "Goal");
+        let p = &view.profiles[0];
+        format!("{} {}", p.paragraphs.join(" "), p.changes_text)
+    }
+
+    #[test]
+    fn a_profiles_sentences_read_right_for_none_one_and_many() {
+        let none = sentences(profile_of(&[], &[], 0));
+        assert!(none.contains("None of its reports says that work on a measure has not started."));
+        assert!(none.contains("Every measure has a report of its own in force."));
+        assert!(none.contains("No measure changed status since 30 June 2026."));
+
+        let one = sentences(profile_of(&["1.1.1"], &["1.1.2"], 1));
+        assert!(one.contains("Its reports say that work has not started on 1 measure: 1.1.1."));
+        assert!(one.contains(
+            "1 measure has no report of its own in force (counted as not started): 1.1.2."
+        ));
+        assert!(one.contains("1 measure changed status since 30 June 2026:"));
+
+        let many = sentences(profile_of(&["1.1.1", "1.1.3"], &["1.1.2", "1.1.4"], 2));
+        assert!(many.contains("on 2 measures: 1.1.1, 1.1.3."));
+        assert!(many.contains("2 measures have no report of its own in force"));
+        assert!(many.contains("2 measures changed status since 30 June 2026:"));
+        assert!(many.contains(
+            "Of the 3 strategic measures, 3 apply to Viet Nam. From its own statuses: completion \
+             33.3% (1 of 3 applicable measures), implementation 66.7% (2 of 3 applicable \
+             measures)."
+        ));
+    }
+
+    #[test]
+    fn the_matrix_writes_no_report_apart_from_not_started() {
+        assert_eq!(symbol(at(None, "")), "\u{2014}");
+        assert_eq!(words(at(None, "")), "No report");
+        assert_eq!(
+            symbol(at(Some(Status::NotStarted), "2026-06-30")),
+            "\u{25cb}"
+        );
+        assert_eq!(
+            words(at(Some(Status::NotStarted), "2026-06-30")),
+            "Not started"
+        );
+        let c = cell(at(Some(Status::Completed), "2026-06-30"));
+        assert_eq!((c.symbol, c.month.as_str()), ("\u{25cf}", "Jun 2026"));
+    }
+}

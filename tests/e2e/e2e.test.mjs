@@ -394,6 +394,26 @@ test('downloading a review report (PDF and CSV) from the reports page', async ()
   await page.context().close();
 });
 
+test('the review report in the browser: executive summary, annex A with all 112 measures, 11 profiles, at 1280 and 390 px', async () => {
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
+    const page = await newPage(viewport);
+    await page.goto(`${BASE}/api/v1/frameworks/${PLAN}/report?as_of=${DEMO_DATE}`);
+    await page.getByRole('heading', { level: 2, name: /Executive summary/ }).waitFor();
+    const matrix = page.getByRole('table', { name: 'Status in force by measure and scope' });
+    // One row header per measure (the group rows are row-group headers).
+    assert.equal(await matrix.locator('tbody th[scope="row"]').count(), 112);
+    assert.equal(await page.locator('article.profile').count(), 11);
+    await page.locator('#profile-VNM').getByRole('heading', { name: /Viet Nam/ }).waitFor();
+    // The symbols are spelled out for screen readers; "no report" apart from "not started".
+    const cells = await matrix.locator('td .sr').allInnerTexts();
+    assert.ok(cells.includes('No report') && cells.includes('Not started'));
+    await checkA11y(page, `review report ${viewport.width}`);
+    await page.locator('#annex-a').scrollIntoViewIfNeeded();
+    await shot(page, `review-annex-a-${viewport.width}`, { fullPage: false });
+    await page.context().close();
+  }
+});
+
 test('the login page, a wrong password, and the Secretariat choosing any scope', async () => {
   const page = await newPage();
   await page.goto(`${BASE}/login`);

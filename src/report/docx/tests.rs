@@ -205,7 +205,10 @@ fn python_docx_reads_the_headings_tables_and_pictures_and_saves_an_edit() {
         String::from_utf8_lossy(&output.stderr)
     );
     let read: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(read["edited"], true, "an edit saved by python-docx reads back");
+    assert_eq!(
+        read["edited"], true,
+        "an edit saved by python-docx reads back"
+    );
 
     let data = sample();
     let placeholders: Vec<(Chart, String)> = Chart::ALL
