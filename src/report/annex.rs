@@ -231,41 +231,61 @@ impl AnnexView {
             .iter()
             .filter(|m| !m.lead_bodies.is_empty())
             .count() as u64;
+        let all = counted(measures, "strategic measure", "strategic measures");
         let bodies_intro = if with_leads == 0 {
             format!(
-                "The {} with their titles. No lead sectoral body is recorded for any of \
-                 them: the mapping of sectoral bodies to measures is not part of the official \
-                 reference data, and can be imported with the framework's measure list (its \
-                 `lead_bodies` column).",
-                counted(measures, "strategic measure", "strategic measures")
+                "{} with {}. No lead sectoral body is recorded for any of them: the mapping \
+                 of sectoral bodies to measures is not part of the official reference data; it \
+                 can be loaded with the framework's measure list, a list of lead bodies for \
+                 each measure.",
+                super::html::capitalised(&all),
+                if measures == 1 {
+                    "its title"
+                } else {
+                    "their titles"
+                },
             )
         } else {
             format!(
-                "The {} with their titles and lead sectoral bodies ({} with a lead body \
-                 recorded; a dash where none is).",
-                counted(measures, "strategic measure", "strategic measures"),
-                count_words(with_leads)
+                "{} with {} and lead sectoral bodies: {} a lead body recorded, a dash where \
+                 none is.",
+                super::html::capitalised(&all),
+                if measures == 1 {
+                    "its title"
+                } else {
+                    "their titles"
+                },
+                match with_leads {
+                    1 => "1 has".to_owned(),
+                    n => format!("{} have", count_words(n)),
+                },
             )
         };
+        let mut head = vec!["Measure", "Title"];
+        if with_leads > 0 {
+            head.push("Lead sectoral bodies");
+        }
         let bodies = PlainTable {
-            caption: "Strategic measures and their lead sectoral bodies".to_owned(),
-            head: ["Measure", "Title", "Lead sectoral bodies"]
-                .map(str::to_owned)
-                .to_vec(),
-            numeric: vec![false, false, false],
+            caption: if with_leads > 0 {
+                "Strategic measures and their lead sectoral bodies".to_owned()
+            } else {
+                "Strategic measures".to_owned()
+            },
+            numeric: vec![false; head.len()],
+            head: head.into_iter().map(str::to_owned).collect(),
             rows: a
                 .measures
                 .iter()
                 .map(|m| {
-                    vec![
-                        m.code.clone(),
-                        m.title.clone(),
-                        if m.lead_bodies.is_empty() {
+                    let mut row = vec![m.code.clone(), m.title.clone()];
+                    if with_leads > 0 {
+                        row.push(if m.lead_bodies.is_empty() {
                             "\u{2014}".to_owned()
                         } else {
                             m.lead_bodies.join(", ")
-                        },
-                    ]
+                        });
+                    }
+                    row
                 })
                 .collect(),
         };
@@ -313,8 +333,12 @@ fn profile(
     let o = &p.overall;
     let mut paragraphs = vec![format!(
         "Of the {}, {} to {name}. From its own statuses: completion {}, implementation {}.",
-        counted(o.measures, "strategic measure", "strategic measures"),
+        match o.measures {
+            1 => "1 strategic measure".to_owned(),
+            n => format!("{} strategic measures", count_words(n)),
+        },
         match o.applicable {
+            0 => "none applies".to_owned(),
             1 => "1 applies".to_owned(),
             n => format!("{} apply", count_words(n)),
         },

@@ -479,7 +479,7 @@ impl SectionText {
             heat_title: format!("Completion by member state and {top}"),
             distribution_intro: format!(
                 "How the strategic measures stand regionally (ASEAN) as of {}: {} in all.",
-                data.as_of,
+                long_date(data.as_of),
                 counted(data.overall.measures, "measure", "measures")
             ),
             distribution_caption: "Regional status of the strategic measures",
@@ -489,8 +489,9 @@ impl SectionText {
                 data.not_started.len()
             ),
             not_started_none: format!(
-                "No strategic measure is not started regionally as of {}.",
-                data.as_of
+                "As of {}, work has started regionally on every strategic measure that \
+                 applies.",
+                long_date(data.as_of)
             ),
             stale_caption: format!(
                 "Measures without a report in the last 12 months ({})",
@@ -499,7 +500,7 @@ impl SectionText {
             stale_none: format!(
                 "Every strategic measure still open has a report effective in the 12 months up \
                  to {}.",
-                data.as_of
+                long_date(data.as_of)
             ),
             methods_intro: "Every figure in this report is computed by the same rules as the \
                             service's API; the counts beside each percentage let any figure be \
@@ -743,21 +744,22 @@ impl Report {
             timeline_intro: format!(
                 "Regional (ASEAN) figures at every quarter end from the framework's start \
                  ({}) to {}, as recorded up to the report date.",
-                fw.start_date, data.as_of
+                long_date(fw.start_date),
+                long_date(data.as_of)
             ),
             not_started: data.not_started.iter().map(measure_row).collect(),
             not_started_intro: format!(
                 "Strategic measures whose regional (ASEAN) status is not started as of {}, \
                  with the participating member states where they are not started either, \
                  and the effective date of the measure's latest report in any scope.",
-                data.as_of
+                long_date(data.as_of)
             ),
             stale: data.stale.iter().map(measure_row).collect(),
             stale_intro: format!(
                 "Strategic measures with no report in any scope effective in the 12 months \
                  up to {}: their figures may be out of date. Measures completed or not \
                  applicable regionally are left out: they need no new report.",
-                data.as_of
+                long_date(data.as_of)
             ),
             indicators: indicators_text(data),
             indicator_tables: indicator_tables(data),

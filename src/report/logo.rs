@@ -29,9 +29,15 @@ pub enum LogoError {
     NoHeader,
     #[error("the PNG is {width} × {height} pixels; it needs a width and a height")]
     Empty { width: u32, height: u32 },
+    #[error("the PNG is {width} × {height} pixels; a logo may have at most {max} pixels", max = MAX_LOGO_PIXELS)]
+    TooLarge { width: u32, height: u32 },
     #[error("the PNG cannot be read: {0}")]
     Damaged(String),
 }
+
+/// The most pixels a logo may have (4096 × 4096): its decoded image (at most 8 bytes a pixel)
+/// is allocated whole, so the header's size is checked before anything is decoded.
+pub const MAX_LOGO_PIXELS: u64 = 4096 * 4096;
 
 impl Logo {
     /// A logo from PNG bytes: the signature, the header's width and height, and the whole image
@@ -57,6 +63,9 @@ impl Logo {
         let (width, height) = (be(&header[8..12]), be(&header[12..16]));
         if width == 0 || height == 0 {
             return Err(LogoError::Empty { width, height });
+        }
+        if u64::from(width) * u64::from(height) > MAX_LOGO_PIXELS {
+            return Err(LogoError::TooLarge { width, height });
         }
         let damaged = |e: png::DecodingError| LogoError::Damaged(e.to_string());
         let mut reader = png::Decoder::new_with_limits(
@@ -151,6 +160,21 @@ pub(crate) mod tests {
             Err(LogoError::Empty {
                 width: 0,
                 height: 4
+            })
+        );
+    }
+
+    #[test]
+    fn a_header_claiming_a_huge_image_is_refused_before_decoding() {
+        let mut huge = png(4, 4);
+        huge[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+        huge[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+
+        assert_eq!(
+            Logo::from_png(huge),
+            Err(LogoError::TooLarge {
+                width: 100_000,
+                height: 100_000
             })
         );
     }

@@ -162,7 +162,9 @@ pub struct EditionStamp {
 /// Decisions where the issue is silent:
 /// - "the previous period" is the quarter before the one holding the as-of date (as of
 ///   30 September 2026, the previous period ends on 30 June 2026; as of 15 November 2026, on
-///   30 September 2026): the timeline's step. No previous period before the framework starts.
+///   30 September 2026): the timeline's step. In the framework's first quarter, it is the day
+///   before the framework starts (nothing was in force then, so every report is a change);
+///   none for a date before the framework starts.
 /// - A state's "latest reports" are its status reports in force as of the date with the
 ///   latest effective dates ([`LATEST_REPORTS`] at most).
 /// - A goal's "mean of states" is the unweighted mean of the participants' own rates under it,

@@ -26,13 +26,22 @@ pub struct Inline {
 }
 
 impl Inline {
-    /// The link's address, to print after the text where a line cannot hold a live link;
-    /// none when the text already is the address (an autolink).
+    /// The address to print after run `i` of `runs`: its link's, once, after the link's last
+    /// run (a link's text may be several runs of different styles), unless the link's whole
+    /// text already is the address (an autolink).
     #[must_use]
-    pub fn address_after(&self) -> Option<&str> {
-        self.link
-            .as_deref()
-            .filter(|url| url.trim_start_matches("mailto:") != self.text)
+    pub fn address_after_run(runs: &[Inline], i: usize) -> Option<&str> {
+        let run = runs.get(i)?;
+        let url = run.link.as_deref()?;
+        if runs.get(i + 1).is_some_and(|next| next.link == run.link) {
+            return None;
+        }
+        let first = runs[..i]
+            .iter()
+            .rposition(|r| r.link != run.link)
+            .map_or(0, |k| k + 1);
+        let text: String = runs[first..=i].iter().map(|r| r.text.as_str()).collect();
+        (url.trim_start_matches("mailto:") != text).then_some(url)
     }
 
     fn same_style(&self, other: &Inline) -> bool {
@@ -73,9 +82,9 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
 #[must_use]
 pub fn plain_text(runs: &[Inline]) -> String {
     let mut out = String::new();
-    for run in runs {
+    for (i, run) in runs.iter().enumerate() {
         out.push_str(&run.text);
-        if let Some(url) = run.address_after() {
+        if let Some(url) = Inline::address_after_run(runs, i) {
             out.push_str(&format!(" ({url})"));
         }
     }
@@ -438,6 +447,18 @@ mod tests {
                 Block::Paragraph(vec![plain("Goal \u{00b7} Note")]),
                 Block::Paragraph(vec![plain("A \u{00b7} fine")]),
             ]
+        );
+    }
+
+    #[test]
+    fn a_link_of_several_styles_prints_its_address_once() {
+        let b = blocks("See [**the** plan](https://asean.org/plan) and <https://asean.org>.");
+        let Some(Block::Paragraph(runs)) = b.first() else {
+            panic!("a paragraph: {b:?}");
+        };
+        assert_eq!(
+            plain_text(runs),
+            "See the plan (https://asean.org/plan) and https://asean.org."
         );
     }
 }

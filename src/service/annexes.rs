@@ -51,7 +51,11 @@ pub(super) fn annexes(input: &AnnexInputs<'_>) -> Annexes {
         .chain(input.participants.iter().cloned().map(Scope::State))
         .collect();
     let now = engine::measure_cells(o, input.selection, input.index, &scopes, input.at);
-    let previous = previous_period_end(input.at.as_of).filter(|d| *d >= input.start);
+    // In the framework's first quarter, the previous period is the day before it starts (when
+    // nothing was in force): every measure reported since counts as a change.
+    let previous = previous_period_end(input.at.as_of)
+        .map(|d| input.start.pred_opt().map_or(d, |eve| d.max(eve)))
+        .filter(|d| *d < input.at.as_of);
     let before = previous.map(|as_of| {
         engine::measure_cells(
             o,

@@ -36,7 +36,8 @@ impl Tracker {
     /// submissions, indicators (`created_at`), targets, observations and their reviews,
     /// claims. What is read as it is now, and so can change an edition's bytes: the
     /// framework's tree, title and note (reference data loaded in place), the participations,
-    /// an indicator's retirement (no `retired_at`), the member states' names, the data source
+    /// an indicator's retirement (no `retired_at`), the member states' names, the sectoral
+    /// bodies' names and which bodies lead which measures (annex C), the data source
     /// line (whether the demo is loaded), and data written with a recording time in the past
     /// (the demo scenario back-dates its history). A new version of the renderer changes the
     /// bytes too; the download then refuses rather than send a different document.

@@ -283,3 +283,44 @@ async fn the_strategic_plan_report_has_all_112_measures_and_11_profiles_in_pdf_a
         assert!(text.contains(name), "the DOCX has no profile of {name}");
     }
 }
+
+/// In the framework's first quarter, the previous period is the day before it starts: every
+/// report since is a change (nothing was in force then).
+#[tokio::test]
+async fn in_the_first_quarter_every_report_is_a_change_since_the_eve_of_the_framework() {
+    let app = TestApp::spawn().await;
+    let t = app.tokens().await;
+    let response = app
+        .post(
+            "/api/v1/frameworks/ascc-strategic-plan/status",
+            Some(&t.vnm),
+            &json!({"reports": [report("1.1.1", "VNM", "ongoing", "2026-02-15")]}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+
+    let data = app
+        .get_json("/api/v1/frameworks/ascc-strategic-plan/report?as_of=2026-03-31&format=json")
+        .await;
+    let a = &data["annexes"];
+    assert_eq!(a["previous"], "2025-12-31");
+    let vnm = a["profiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["state"] == "VNM")
+        .unwrap();
+    assert_eq!(
+        vnm["changes"],
+        json!([{"code": "1.1.1",
+                "before": {"status": null, "effective": null},
+                "after": {"status": "ongoing", "effective": "2026-02-15"}}])
+    );
+    let html = app
+        .get("/api/v1/frameworks/ascc-strategic-plan/report?as_of=2026-03-31")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(text_of(&html).contains("1 measure changed status since 31 December 2025:"));
+}

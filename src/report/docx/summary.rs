@@ -35,7 +35,7 @@ impl Doc {
 /// The summary's runs as Word runs.
 fn word_runs(runs: &[Inline]) -> Vec<Run> {
     let mut out = Vec::with_capacity(runs.len());
-    for run in runs {
+    for (i, run) in runs.iter().enumerate() {
         let mut word = Run::plain(&run.text);
         word.bold = run.strong;
         word.italic = run.emphasis;
@@ -43,7 +43,7 @@ fn word_runs(runs: &[Inline]) -> Vec<Run> {
             word.style = Some("Hyperlink");
         }
         out.push(word);
-        if let Some(url) = run.address_after() {
+        if let Some(url) = Inline::address_after_run(runs, i) {
             out.push(Run::plain(&format!(" ({url})")));
         }
     }
