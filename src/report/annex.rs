@@ -73,6 +73,8 @@ pub(crate) struct MatrixGroup {
 pub(crate) struct Profile {
     /// "Viet Nam".
     pub name: String,
+    /// "Viet Nam (VNM)", its heading in print.
+    pub heading: String,
     /// "VNM".
     pub code: String,
     /// The anchor in HTML ("profile-VNM").
@@ -92,6 +94,8 @@ pub(crate) struct Profile {
 #[derive(Debug, Clone)]
 pub(crate) struct AnnexView {
     pub matrix_title: String,
+    /// The matrix's table caption.
+    pub matrix_caption: &'static str,
     pub matrix_intro: String,
     /// (symbol, words), in the order the legend gives them.
     pub legend: Vec<(&'static str, &'static str)>,
@@ -302,6 +306,7 @@ impl AnnexView {
 
         Self {
             matrix_title: "Strategic measures by member state".to_owned(),
+            matrix_caption: "Status in force by measure and scope",
             matrix_intro,
             legend: LEGEND.to_vec(),
             matrix_head,
@@ -447,6 +452,7 @@ fn profile(
             .collect(),
     });
     Profile {
+        heading: format!("{name} ({code})"),
         name,
         code: code.to_owned(),
         id: format!("profile-{code}"),

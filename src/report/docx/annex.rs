@@ -41,8 +41,7 @@ impl Doc {
                 }
             }));
         }
-        self.body
-            .table("Status in force by measure and scope", &columns, &rows);
+        self.body.table(a.matrix_caption, &columns, &rows);
 
         self.body.page_break();
         self.body
@@ -52,7 +51,7 @@ impl Doc {
             if i > 0 {
                 self.body.page_break();
             }
-            self.body.heading(2, &format!("{} ({})", p.name, p.code));
+            self.body.heading(2, &p.heading);
             for text in &p.paragraphs {
                 self.body.text(None, text);
             }

@@ -34,7 +34,7 @@ impl Layout<'_> {
                 }
             }));
         }
-        self.table("Status in force by measure and scope", &columns, &rows);
+        self.table(a.matrix_caption, &columns, &rows);
 
         self.labelled_heading("Annex B", &a.profiles_title, true);
         self.intro(&a.profiles_intro);
@@ -42,7 +42,7 @@ impl Layout<'_> {
             if i > 0 {
                 self.new_page();
             }
-            self.subheading(&format!("{} ({})", p.name, p.code));
+            self.subheading(&p.heading);
             for text in &p.paragraphs {
                 self.paragraph(text, Face::Regular, BODY, INK, 0.0);
             }
