@@ -51,9 +51,12 @@ pub async fn report_with_summary(
     State(state): State<AppState>,
     Path(fw): Path<String>,
     Reader(reader): Reader,
-    JsonBody(body): JsonBody,
+    body: Result<JsonBody, Problem>,
 ) -> Result<Response, Problem> {
+    // Who may read first, as the GET answers: a private server answers 401 to an anonymous
+    // request whatever its body.
     state.tracker.authorize(reader.as_ref(), Action::Read)?;
+    let JsonBody(body) = body?;
     let mut f = Fields::of(&body, &["format", "as_of", "known_at", "basis", "summary"])?;
     let format = f.text("format", true).and_then(|name| {
         let found = FORMATS.iter().find(|(n, _)| *n == name).map(|(_, f)| *f);

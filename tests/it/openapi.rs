@@ -1675,6 +1675,8 @@ async fn a_private_server_answers_reads_to_a_token_or_the_session_cookie() {
     let body = json!({"format": "json", "as_of": "2026-09-30", "summary": "Hello"});
     x.send(&private, "post", report, None, Some(&body), 401)
         .await;
+    // Whatever the body: who may read is asked first.
+    x.send(&private, "post", report, None, None, 401).await;
     x.send(&private, "post", report, Some(&t.viewer), Some(&body), 200)
         .await;
 
