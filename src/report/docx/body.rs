@@ -85,8 +85,15 @@ impl Run {
                 if j > 0 {
                     out.push_str("<w:tab/>");
                 }
-                if !piece.is_empty() {
-                    let _ = write!(out, "<w:t xml:space=\"preserve\">{}</w:t>", escape(piece));
+                // A soft hyphen becomes Word's optional hyphen: a break, with a hyphen shown,
+                // only where the line needs one.
+                for (k, part) in piece.split(SOFT_HYPHEN).enumerate() {
+                    if k > 0 {
+                        out.push_str("<w:softHyphen/>");
+                    }
+                    if !part.is_empty() {
+                        let _ = write!(out, "<w:t xml:space=\"preserve\">{}</w:t>", escape(part));
+                    }
                 }
             }
         }
@@ -115,12 +122,89 @@ pub(super) struct Column {
 }
 
 impl Column {
+    /// A column headed `head`, its long words given their hyphenation points (see
+    /// [`hyphenated`]).
     pub fn new(head: &str, kind: Kind) -> Self {
         Self {
-            head: head.to_owned(),
+            head: hyphenated(head),
             kind,
         }
     }
+}
+
+/// U+00AD, written as `<w:softHyphen/>`.
+pub(super) const SOFT_HYPHEN: char = '\u{AD}';
+
+/// The long words of the tables' headers with their hyphenation points (British usage), so
+/// that a narrow numeric column breaks "Imple-mentation" rather than "Implementa / tion".
+const HYPHENATION: [(&str, &[&str]); 22] = [
+    ("applicable", &["appli", "cable"]),
+    ("carried", &["car", "ried"]),
+    ("completed", &["com", "pleted"]),
+    ("completion", &["com", "ple", "tion"]),
+    ("coverage", &["cov", "er", "age"]),
+    ("forward", &["for", "ward"]),
+    ("implementation", &["imple", "men", "ta", "tion"]),
+    ("implemented", &["imple", "ment", "ed"]),
+    ("indicators", &["in", "di", "ca", "tors"]),
+    ("measures", &["mea", "sures"]),
+    ("member", &["mem", "ber"]),
+    ("observations", &["ob", "ser", "va", "tions"]),
+    ("ongoing", &["on", "going"]),
+    ("participants", &["par", "tic", "i", "pants"]),
+    ("percentage", &["per", "cent", "age"]),
+    ("previous", &["pre", "vi", "ous"]),
+    ("progress", &["pro", "gress"]),
+    ("reported", &["re", "port", "ed"]),
+    ("reports", &["re", "ports"]),
+    ("statuses", &["sta", "tuses"]),
+    ("started", &["start", "ed"]),
+    ("sectoral", &["sec", "tor", "al"]),
+];
+
+/// `head` with a soft hyphen at each hyphenation point of its words found in
+/// [`HYPHENATION`] (matched without regard to case; other words are left whole).
+pub(super) fn hyphenated(head: &str) -> String {
+    let mut out = String::with_capacity(head.len() + 8);
+    for (i, word) in head.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let lower = word.to_lowercase();
+        match HYPHENATION.iter().find(|(w, _)| *w == lower) {
+            // The word's own letters (its case kept), cut at the dictionary's lengths.
+            Some((_, parts)) if word.is_ascii() => {
+                let mut rest = word;
+                for (k, part) in parts.iter().enumerate() {
+                    let (piece, tail) = rest.split_at(part.len().min(rest.len()));
+                    if k > 0 {
+                        out.push(SOFT_HYPHEN);
+                    }
+                    out.push_str(piece);
+                    rest = tail;
+                }
+                out.push_str(rest);
+            }
+            _ => out.push_str(word),
+        }
+    }
+    out
+}
+
+/// The widest unbreakable piece of a header, in characters: its words, cut at their soft
+/// hyphens (a piece that ends at one counts the hyphen shown there).
+fn head_chars(head: &str) -> u32 {
+    head.split_whitespace()
+        .flat_map(|word| {
+            let pieces: Vec<&str> = word.split(SOFT_HYPHEN).collect();
+            let last = pieces.len() - 1;
+            pieces
+                .into_iter()
+                .enumerate()
+                .map(move |(k, p)| p.chars().count() as u32 + u32::from(k < last))
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 /// How a table row stands out.
@@ -492,12 +576,13 @@ struct Picture<'a> {
 }
 
 /// The columns' widths in twips, filling the text width. A number or a short text gets what
-/// its longest cell needs, then what its header's longest word needs if there is room
-/// (estimated from the character count: DejaVu Sans averages about 0.62 em); the flexible
+/// its longest cell needs, then what its header's widest piece (a word, or a part of one
+/// cut at a soft hyphen) needs if there is room (estimated from the character count:
+/// DejaVu Sans averages about 0.62 em); the flexible
 /// columns (titles) share what is left, at least `MIN_FLEX` when the cells allow.
 pub(super) fn widths(columns: &[Column], rows: &[Row]) -> Vec<u32> {
     const CELL: u32 = 110; // twips a character at 8 pt (bold totals included)
-    const HEAD: u32 = 87; // at 7 pt
+    const HEAD: u32 = 92; // at 7 pt, bold (DejaVu Sans Bold averages about 0.66 em)
     const NOTE: u32 = 81; // at 6.5 pt (a cell's note under its text)
     const PAD: u32 = 200; // both cell margins and some slack
     const MIN_FLEX: u32 = 2600;
@@ -509,14 +594,7 @@ pub(super) fn widths(columns: &[Column], rows: &[Row]) -> Vec<u32> {
             if column.kind == Kind::Flex {
                 return (0, 0);
             }
-            let head = column
-                .head
-                .split_whitespace()
-                .map(|w| w.chars().count() as u32)
-                .max()
-                .unwrap_or(0)
-                * HEAD
-                + PAD;
+            let head = head_chars(&column.head) * HEAD + PAD;
             let cells = rows
                 .iter()
                 .filter(|row| row.style != RowStyle::Group)

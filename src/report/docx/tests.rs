@@ -279,24 +279,7 @@ fn the_bundle_names_the_docx_after_the_framework_and_date() {
 #[test]
 fn columns_fill_the_text_width_and_titles_get_the_room() {
     use body::{Column, Kind, Row, RowStyle, TEXT_TWIPS};
-    let mut columns = vec![
-        Column::new("Code", Kind::Left),
-        Column::new("Goal", Kind::Flex),
-    ];
-    columns.extend(
-        [
-            "Measures",
-            "Applicable",
-            "Completed",
-            "Ongoing",
-            "Not started",
-            "N/A",
-            "Completion",
-            "Implementation",
-            "Progress index",
-        ]
-        .map(|h| Column::new(h, Kind::Num)),
-    );
+    let columns = super::node_columns("Goal");
     let rows = vec![Row {
         style: RowStyle::Normal,
         cells: vec!["SG1".into(), "A long title".into(), "112".into()],
@@ -313,6 +296,60 @@ fn columns_fill_the_text_width_and_titles_get_the_room() {
     let widths = body::widths(&two, &[]);
     assert_eq!(widths.iter().sum::<u32>(), TEXT_TWIPS);
     assert!(widths[0] > widths[1]);
+}
+
+#[test]
+fn long_header_words_break_at_their_hyphenation_points() {
+    use body::{Row, RowStyle, SOFT_HYPHEN};
+    assert_eq!(
+        body::hyphenated("Implementation"),
+        format!("Imple{SOFT_HYPHEN}men{SOFT_HYPHEN}ta{SOFT_HYPHEN}tion")
+    );
+    assert_eq!(
+        body::hyphenated("Not started"),
+        format!("Not start{SOFT_HYPHEN}ed")
+    );
+    assert_eq!(body::hyphenated("N/A"), "N/A");
+    assert_eq!(
+        body::hyphenated("Naïve measures"),
+        format!("Naïve mea{SOFT_HYPHEN}sures")
+    );
+    // The comparison table, its widest cells (the pooled cells' counts): each header's
+    // widest piece ("Imple-", "pleted") fits its column, so no word breaks where it has no
+    // hyphenation point.
+    let columns = super::comparison_columns();
+    let cells = [
+        "cells", "1,232", "1,182", "74", "947", "161", "50", "6.3%", "86.4%", "32.6%",
+    ];
+    let rows = vec![Row {
+        style: RowStyle::Normal,
+        cells: cells.map(Into::into).to_vec(),
+    }];
+    let widths = body::widths(&columns, &rows);
+    for (column, width) in columns.iter().zip(&widths).skip(1) {
+        // A piece before a soft hyphen is printed with its hyphen.
+        let widest = column
+            .head
+            .split(' ')
+            .flat_map(|word| {
+                let pieces: Vec<&str> = word.split(SOFT_HYPHEN).collect();
+                let n = pieces.len();
+                pieces
+                    .into_iter()
+                    .enumerate()
+                    .map(move |(k, p)| p.chars().count() as u32 + u32::from(k + 1 < n))
+            })
+            .max()
+            .unwrap();
+        assert!(*width >= widest * 92 + 200, "{:?}: {width}", column.head);
+    }
+    assert!(widths[0] >= 2600, "{widths:?}");
+    // In the document, Word's optional hyphen.
+    let xml = part(&parts(docx()), "word/document.xml");
+    assert!(
+        xml.contains("Imple</w:t><w:softHyphen/>"),
+        "no optional hyphen in a header"
+    );
 }
 
 /// The rule codes as they would show in running text (as the HTML's and the PDF's tests).
