@@ -1,4 +1,4 @@
-//! The four DejaVu faces of the report, and their metrics: glyph ids and advance widths.
+//! The DejaVu faces of the report, and their metrics: glyph ids and advance widths.
 
 use skrifa::instance::{LocationRef, Size};
 use skrifa::raw::TableProvider;
@@ -6,7 +6,7 @@ use skrifa::{FontRef, GlyphId as SkrifaGlyphId, MetadataProvider};
 
 use super::*;
 
-/// The four faces the report uses.
+/// The faces the report uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Face {
     Regular,
@@ -14,10 +14,26 @@ pub(super) enum Face {
     /// DejaVu Sans Condensed, for tables.
     Narrow,
     NarrowBold,
+    /// DejaVu Sans Oblique, for emphasis in the executive summary.
+    Italic,
+    BoldItalic,
+    /// DejaVu Sans Mono, for code in the executive summary.
+    Mono,
 }
 
+/// How many faces there are.
+pub(super) const FACES: usize = 7;
+
 impl Face {
-    pub(super) const ALL: [Face; 4] = [Face::Regular, Face::Bold, Face::Narrow, Face::NarrowBold];
+    pub(super) const ALL: [Face; FACES] = [
+        Face::Regular,
+        Face::Bold,
+        Face::Narrow,
+        Face::NarrowBold,
+        Face::Italic,
+        Face::BoldItalic,
+        Face::Mono,
+    ];
 
     pub(super) fn index(self) -> usize {
         self as usize
@@ -29,6 +45,20 @@ impl Face {
             Face::Bold => dejavu::sans::bold(),
             Face::Narrow => dejavu::sans_condensed::regular(),
             Face::NarrowBold => dejavu::sans_condensed::bold(),
+            Face::Italic => dejavu::sans::oblique(),
+            Face::BoldItalic => dejavu::sans::bold_oblique(),
+            Face::Mono => dejavu::sans_mono::regular(),
+        }
+    }
+
+    /// The body face a run of the executive summary is set in.
+    pub(super) fn of_run(strong: bool, emphasis: bool, code: bool) -> Face {
+        match (code, strong, emphasis) {
+            (true, _, _) => Face::Mono,
+            (false, true, true) => Face::BoldItalic,
+            (false, true, false) => Face::Bold,
+            (false, false, true) => Face::Italic,
+            (false, false, false) => Face::Regular,
         }
     }
 }
@@ -109,33 +139,36 @@ impl Metrics {
     }
 }
 
-/// The metrics of the four faces, parsed once per process.
-pub(super) fn metrics() -> Result<&'static [Metrics; 4], ReportError> {
-    static METRICS: OnceLock<Option<[Metrics; 4]>> = OnceLock::new();
+/// The metrics of the faces, parsed once per process.
+pub(super) fn metrics() -> Result<&'static [Metrics; FACES], ReportError> {
+    static METRICS: OnceLock<Option<[Metrics; FACES]>> = OnceLock::new();
     METRICS
         .get_or_init(|| {
-            let [a, b, c, d] = Face::ALL.map(|f| Metrics::parse(f.bytes()));
-            Some([a?, b?, c?, d?])
+            let parsed: Option<Vec<Metrics>> = Face::ALL
+                .iter()
+                .map(|f| Metrics::parse(f.bytes()))
+                .collect();
+            parsed?.try_into().ok()
         })
         .as_ref()
         .ok_or_else(|| ReportError::Font("the compiled-in DejaVu fonts cannot be read".into()))
 }
 
 pub(super) struct Fonts {
-    pub(super) metrics: &'static [Metrics; 4],
-    pub(super) fonts: [Font; 4],
+    pub(super) metrics: &'static [Metrics; FACES],
+    pub(super) fonts: [Font; FACES],
 }
 
 impl Fonts {
     pub(super) fn load() -> Result<Self, ReportError> {
         let metrics = metrics()?;
-        let [a, b, c, d] = Face::ALL.map(|f| Font::new(f.bytes().into(), 0));
-        match (a, b, c, d) {
-            (Some(a), Some(b), Some(c), Some(d)) => Ok(Self {
-                metrics,
-                fonts: [a, b, c, d],
-            }),
-            _ => Err(ReportError::Font(
+        let fonts: Option<Vec<Font>> = Face::ALL
+            .iter()
+            .map(|f| Font::new(f.bytes().into(), 0))
+            .collect();
+        match fonts.and_then(|f| f.try_into().ok()) {
+            Some(fonts) => Ok(Self { metrics, fonts }),
+            None => Err(ReportError::Font(
                 "krilla cannot read the compiled-in DejaVu fonts".into(),
             )),
         }

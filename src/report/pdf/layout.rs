@@ -62,7 +62,7 @@ pub(super) struct Bookmark {
 
 /// The pages laid out so far, where the next line goes, and the outline.
 pub(super) struct Layout<'a> {
-    pub(super) metrics: &'a [Metrics; 4],
+    pub(super) metrics: &'a [Metrics; FACES],
     /// The charts, for their sizes (and, when drawing, the charts themselves).
     pub(super) charts: &'a Charts,
     pub(super) pages: Vec<Vec<Op>>,
@@ -75,7 +75,7 @@ pub(super) struct Layout<'a> {
 }
 
 impl<'a> Layout<'a> {
-    pub(super) fn new(metrics: &'a [Metrics; 4], charts: &'a Charts) -> Self {
+    pub(super) fn new(metrics: &'a [Metrics; FACES], charts: &'a Charts) -> Self {
         Self {
             metrics,
             charts,
