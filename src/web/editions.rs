@@ -10,7 +10,7 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 
@@ -18,7 +18,8 @@ use super::browse::{default_framework, visible};
 use super::desk::{SummaryLine, field_error, summary_of};
 use super::layout::{
     Choice, Chrome, Pairs, ReportLine, Section, basis_choices, basis_label, error_page,
-    framework_choices, long_date, query_string, render, render_with, sentence, service_error,
+    file_response, framework_choices, long_date, query_string, render, render_with, sentence,
+    service_error,
 };
 use super::record::posted_session;
 use super::{Peer, Session};
@@ -396,20 +397,8 @@ pub async fn download(
             "An edition is kept as PDF, HTML or JSON.",
         );
     };
-    let file = match state.tracker.edition_file(id, *format).await {
-        Ok(f) => f,
-        Err(e) => return service_error(chrome, e),
-    };
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", file.name))
-        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
-    let media = HeaderValue::from_str(file.media_type)
-        .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
-    (
-        [
-            (header::CONTENT_TYPE, media),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        file.bytes,
-    )
-        .into_response()
+    match state.tracker.edition_file(id, *format).await {
+        Ok(file) => file_response(file, false),
+        Err(e) => service_error(chrome, e),
+    }
 }

@@ -119,6 +119,23 @@ impl Chrome {
 }
 
 /// Renders a template as an HTML page (an error page if rendering fails).
+/// A rendered file as a download (`attachment`), or `inline` to open in the browser.
+pub fn file_response(file: crate::report::bundle::ReportFile, inline: bool) -> Response {
+    let how = if inline { "inline" } else { "attachment" };
+    let disposition = HeaderValue::from_str(&format!("{how}; filename=\"{}\"", file.name))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    let media = HeaderValue::from_str(file.media_type)
+        .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
+    (
+        [
+            (header::CONTENT_TYPE, media),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        file.bytes,
+    )
+        .into_response()
+}
+
 pub fn render(template: &impl Template) -> Response {
     match template.render() {
         Ok(html) => Html(html).into_response(),

@@ -101,7 +101,10 @@ pub fn routes() -> Router<AppState> {
         .route("/compare/chart.svg", get(compare::chart))
         .route("/compare/figures.csv", get(compare::csv))
         .route("/reports", get(reports::page))
-        .route("/reports/download", get(reports::download))
+        .route(
+            "/reports/download",
+            get(reports::download).post(reports::download_with_summary),
+        )
         .route("/claims", get(claims::page))
         .route("/editions", get(editions::list).post(editions::freeze))
         .route("/editions/{id}", get(editions::page))

@@ -391,6 +391,24 @@ test('downloading a review report (PDF and CSV) from the reports page', async ()
     page.getByRole('button', { name: 'Download the report' }).click(),
   ]);
   assert.match(readFileSync(await csv.path(), 'utf8'), /completion_rate/);
+  // An executive summary typed into the form goes first in the report (HTML opens here).
+  await page.goto(`${BASE}/reports?framework=${PLAN}&as_of=${DEMO_DATE}`);
+  await page.getByRole('radio', { name: /^HTML/ }).check();
+  await page.getByLabel(/^Executive summary/).fill('## Our reading\n\nThe plan is **broadly on course**.');
+  await Promise.all([
+    page.waitForURL(`${BASE}/reports/download`),
+    page.getByRole('button', { name: 'Download the report' }).click(),
+  ]);
+  await page.getByRole('heading', { name: 'Our reading' }).waitFor();
+  assert.equal(await page.locator('strong', { hasText: 'broadly on course' }).count(), 1);
+  // Over the limit: the form again, the problem at its top and beside the box, the text kept.
+  await page.goto(`${BASE}/reports?framework=${PLAN}&as_of=${DEMO_DATE}`);
+  const long = 'word '.repeat(13200);
+  await page.getByLabel(/^Executive summary/).fill(long);
+  await page.getByRole('button', { name: 'Download the report' }).click();
+  await page.getByRole('alert').filter({ hasText: 'No report was made' }).waitFor();
+  assert.equal((await page.getByLabel(/^Executive summary/).inputValue()).length, long.length);
+  await checkA11y(page, 'reports, a summary over the limit');
   await page.context().close();
 });
 

@@ -554,6 +554,114 @@ async fn the_report_download_goes_to_the_api_report() {
     );
 }
 
+/// The reports page's form, as a browser posts it (its lines end in CR LF).
+fn report_form<'a>(format: &'a str, summary: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("framework", PLAN),
+        ("as_of", "2026-09-30"),
+        ("basis", "reported"),
+        ("format", format),
+        ("summary", summary),
+    ]
+}
+
+const WEB_SUMMARY: &str = "## Our reading\r\n\r\nThe plan is **broadly on course**.\r\n";
+
+#[tokio::test]
+async fn the_reports_form_carries_an_executive_summary_into_the_report() {
+    let app = TestApp::spawn_with_demo().await;
+    let page = text(app.get("/reports?framework=ascc-strategic-plan").await).await;
+    assert!(page.contains("<form class=\"card\" method=\"post\" action=\"/reports/download\">"));
+    assert!(page.contains("<textarea id=\"summary\" name=\"summary\""));
+
+    // Without a summary: on to the API's address, as the GET goes.
+    let plain = app
+        .post_form("/reports/download", "", &report_form("pdf", " \r\n"))
+        .await;
+    assert_eq!(plain.status(), 303);
+    assert_eq!(
+        plain.headers()["location"],
+        "/api/v1/frameworks/ascc-strategic-plan/report?as_of=2026-09-30&basis=reported&format=pdf"
+    );
+
+    // With one: the report itself, the summary as its section 1.
+    let html = app
+        .post_form("/reports/download", "", &report_form("html", WEB_SUMMARY))
+        .await;
+    assert_eq!(html.status(), 200);
+    assert!(content_type(&html).starts_with("text/html"));
+    assert_eq!(
+        html.headers()["content-disposition"],
+        "inline; filename=\"review-ascc-strategic-plan-2026-09-30.html\""
+    );
+    let html = text(html).await;
+    assert!(html.contains("<h3>Our reading</h3>"));
+    assert!(html.contains("<p>The plan is <strong>broadly on course</strong>.</p>"));
+    // The demo's illustrative summary gives way to the one typed in.
+    assert!(!html.contains("Illustrative executive summary."));
+
+    let docx = app
+        .post_form("/reports/download", "", &report_form("docx", WEB_SUMMARY))
+        .await;
+    assert_eq!(docx.status(), 200);
+    assert_eq!(
+        docx.headers()["content-disposition"],
+        "attachment; filename=\"review-ascc-strategic-plan-2026-09-30.docx\""
+    );
+    let bytes = docx.bytes().await.unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut document = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("word/document.xml").unwrap(),
+        &mut document,
+    )
+    .unwrap();
+    assert!(document.contains("broadly on course"));
+
+    // Too long: the form again, the text kept, the problem beside it, nothing rendered.
+    let long = format!("Too long. {}", "a".repeat(65_536));
+    let refused = app
+        .post_form("/reports/download", "", &report_form("pdf", &long))
+        .await;
+    assert_eq!(refused.status(), 422);
+    let page = text(refused).await;
+    assert!(page.contains("aria-invalid=\"true\">Too long. aaaa"));
+    assert!(page.contains("No report was made: please correct this"));
+    assert_eq!(
+        element_text(&page, "summary-error").as_deref(),
+        Some(
+            "<span class=\"visually-hidden\">Error:</span> The summary has 65,546 characters; \
+             it may have at most 65,536 (a few pages). Shorten it, or add the rest to the Word \
+             document."
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_private_servers_reports_form_asks_for_a_login_first() {
+    let app = TestApp::spawn_with_settings(blueprint_tracker::service::Settings {
+        private: true,
+        ..blueprint_tracker::service::Settings::default()
+    })
+    .await;
+    let anonymous = app
+        .post_form("/reports/download", "", &report_form("html", WEB_SUMMARY))
+        .await;
+    assert_eq!(anonymous.status(), 303);
+    assert_eq!(anonymous.headers()["location"], "/login?next=%2Freports");
+
+    let (cookie, _) = app.web_login("reader", Role::Viewer, None).await;
+    let read = app
+        .post_form(
+            "/reports/download",
+            &cookie,
+            &report_form("html", WEB_SUMMARY),
+        )
+        .await;
+    assert_eq!(read.status(), 200);
+    assert!(text(read).await.contains("broadly on course"));
+}
+
 #[tokio::test]
 async fn a_private_server_sends_a_browser_to_the_login_and_still_styles_it() {
     let app = TestApp::spawn_with_settings(blueprint_tracker::service::Settings {

@@ -1,5 +1,5 @@
 //! The shared layout of every chart, in pixels: title, subtitle, legend, plotting rectangle and
-//! its axes, footer; the drawing primitives the five charts are made of.
+//! its axes, footer; the drawing primitives the charts are made of.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
