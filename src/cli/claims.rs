@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
 
-use super::{explain, open};
+use super::{explain, front, open};
 use crate::engine::claims::ClaimCheck;
 use crate::engine::percent_of;
 use crate::report::bundle::Format as FileFormat;
@@ -111,6 +111,14 @@ pub struct CreateArgs {
     /// reported (default) or validated.
     #[arg(long)]
     pub basis: Option<String>,
+    /// The organisation issuing the edition, printed on its cover and kept with it ("ASEAN
+    /// Secretariat"), as `serve --org-name` gives the editions frozen through the server.
+    #[arg(long, env = "BLUEPRINT_ORG_NAME")]
+    pub org_name: Option<String>,
+    /// The issuing organisation's logo, a PNG file of at most 1 MiB, printed on the cover and
+    /// kept with the edition.
+    #[arg(long, env = "BLUEPRINT_LOGO")]
+    pub logo: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -298,6 +306,7 @@ pub async fn edition(database_url: &str, command: EditionCommand) -> anyhow::Res
     let mut out = std::io::stdout().lock();
     match command {
         EditionCommand::Create(a) => {
+            let tracker = tracker.with_front(front(a.org_name, a.logo.as_deref())?);
             let request = EditionRequest {
                 title: a.title,
                 as_of: a.as_of,
@@ -318,6 +327,9 @@ pub async fn edition(database_url: &str, command: EditionCommand) -> anyhow::Res
                 e.known_at
                     .to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
             )?;
+            if let Some(by) = &tracker.front().issued_by {
+                writeln!(out, "issued by {by}")?;
+            }
             writeln!(out, "pdf sha256 {}", e.pdf_sha256)?;
             writeln!(out, "html sha256 {}", e.html_sha256)?;
         }

@@ -224,3 +224,91 @@ async fn an_edition_keeps_the_issuer_it_was_frozen_with_after_the_configuration_
     let today = String::from_utf8(today[0].bytes.clone()).unwrap();
     assert!(today.contains("<dt>Issued by</dt><dd>Another Organisation</dd>"));
 }
+
+#[tokio::test]
+async fn the_edition_command_freezes_with_the_issuer_and_logo_it_is_given() {
+    let app = TestApp::spawn().await;
+    let dir = tempfile::tempdir().unwrap();
+    let logo = dir.path().join("logo.png");
+    std::fs::write(&logo, logo_png(40, 20)).unwrap();
+    let edition = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_blueprint-tracker"))
+            .arg("edition")
+            .args(args)
+            .env("DATABASE_URL", &app.database_url)
+            .env("RUST_LOG", "warn")
+            .env_remove("BLUEPRINT_ORG_NAME")
+            .env_remove("BLUEPRINT_LOGO")
+            .output()
+            .unwrap()
+    };
+
+    let created = edition(&[
+        "create",
+        "--framework",
+        FW,
+        "--title",
+        "Mid-year review 2026",
+        "--as-of",
+        "2026-06-30",
+        "--org-name",
+        "ASEAN Secretariat",
+        "--logo",
+        logo.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&created.stdout);
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    assert!(stdout.contains("issued by ASEAN Secretariat"), "{stdout}");
+    let id = stdout
+        .strip_prefix("edition ")
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+
+    // Downloaded without any configuration, the edition still carries both.
+    let html = dir.path().join("edition.html");
+    let downloaded = edition(&[
+        "download",
+        &id,
+        "--format",
+        "html",
+        "--out",
+        html.to_str().unwrap(),
+    ]);
+    assert!(
+        downloaded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&downloaded.stderr)
+    );
+    let html = std::fs::read_to_string(html).unwrap();
+    assert!(html.contains("<dt>Issued by</dt><dd>ASEAN Secretariat</dd>"));
+    assert!(html.contains("alt=\"ASEAN Secretariat\""));
+
+    // A bad logo stops the command before anything is frozen.
+    let bad = dir.path().join("bad.png");
+    std::fs::write(&bad, b"not a png").unwrap();
+    let refused = edition(&[
+        "create",
+        "--framework",
+        FW,
+        "--title",
+        "Another",
+        "--as-of",
+        "2026-06-30",
+        "--logo",
+        bad.to_str().unwrap(),
+    ]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("bad.png"));
+    let listed = edition(&["list"]);
+    assert_eq!(
+        String::from_utf8_lossy(&listed.stdout)
+            .matches("Another")
+            .count(),
+        0
+    );
+}
