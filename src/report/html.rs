@@ -327,8 +327,10 @@ pub(crate) struct Report {
     pub as_of: String,
     /// "Review report as of 31 December 2027".
     pub subtitle: String,
-    /// "2026-01-01 to 2035-12-31".
+    /// "1 January 2026 to 31 December 2035": the cover writes dates out.
     pub period: String,
+    /// "31 December 2027".
+    pub as_of_long: String,
     /// "goal / objective / measure".
     pub levels: String,
     /// "2028-01-15 09:00 UTC".
@@ -708,7 +710,8 @@ impl Report {
             kicker: kind,
             edition,
             claims: super::claims::blocks(&data.claims),
-            period: format!("{} to {}", fw.start_date, fw.end_date),
+            period: format!("{} to {}", long_date(fw.start_date), long_date(fw.end_date)),
+            as_of_long: long_date(data.as_of),
             levels: fw.levels.join(" / "),
             generated: instant(data.generated_at),
             known_at: data.known_at.map(instant),
@@ -812,7 +815,7 @@ impl Report {
         if let Some(note) = &self.note {
             facts.push(("Note", note.clone()));
         }
-        facts.push(("Figures as of", self.as_of.clone()));
+        facts.push(("Figures as of", self.as_of_long.clone()));
         if let Some(known_at) = &self.known_at {
             facts.push((
                 "As known at",
@@ -1951,7 +1954,7 @@ pub(crate) mod tests {
         for expected in [
             "<h1>ASEAN Socio-Cultural Community Strategic Plan</h1>",
             "Review report as of 31 December 2027",
-            "<time datetime=\"2027-12-31\">2027-12-31</time>",
+            "<time datetime=\"2027-12-31\">31 December 2027</time>",
             "2028-01-15 09:00 UTC",
             "blueprint-tracker status reports (sample data for tests)",
             // the summary figures with their counts

@@ -410,7 +410,7 @@ fn the_cover_is_the_pdfs_without_the_frameworks_code() {
     assert!(paragraphs.contains(&data.framework.title));
     assert!(paragraphs.contains(&"Review report as of 31 December 2027".to_owned()));
     assert!(paragraphs.contains(&"Basis\tevery status report, validated or not".to_owned()));
-    assert!(paragraphs.contains(&"Period\t2026-01-01 to 2035-12-31".to_owned()));
+    assert!(paragraphs.contains(&"Period\t1 January 2026 to 31 December 2035".to_owned()));
     assert!(!cover.contains(">Issued by<"));
 }
 
