@@ -133,6 +133,8 @@ pub struct EditionListArgs {
 pub enum EditionFormat {
     Pdf,
     Html,
+    /// The Word copy, for editing (rendered from the edition's checked figures).
+    Docx,
     Json,
 }
 
@@ -361,15 +363,21 @@ pub async fn edition(database_url: &str, command: EditionCommand) -> anyhow::Res
             let format = match a.format {
                 EditionFormat::Pdf => FileFormat::Pdf,
                 EditionFormat::Html => FileFormat::Html,
+                EditionFormat::Docx => FileFormat::Docx,
                 EditionFormat::Json => FileFormat::Json,
             };
             let file = tracker.edition_file(a.id, format).await.map_err(explain)?;
             let path = a.out.unwrap_or_else(|| PathBuf::from(&file.name));
             std::fs::write(&path, &file.bytes)
                 .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
+            let what = if format == FileFormat::Docx {
+                "an editable Word copy of the edition, from its figures as frozen"
+            } else {
+                "identical to the edition as frozen"
+            };
             writeln!(
                 out,
-                "wrote {} ({} bytes, identical to the edition as frozen)",
+                "wrote {} ({} bytes, {what})",
                 path.display(),
                 file.bytes.len()
             )?;

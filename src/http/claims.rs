@@ -60,6 +60,7 @@ pub struct ClaimFile {
 pub enum EditionFormat {
     Pdf,
     Html,
+    Docx,
     Json,
 }
 
@@ -384,11 +385,11 @@ pub async fn edition_since(State(state): State<AppState>, Path(id): Path<i64>) -
     path = "/editions/{id}/report",
     operation_id = "editionReport",
     tag = "claims",
-    summary = "An edition's PDF, HTML or JSON, byte for byte as frozen",
-    description = "Re-rendered from the edition's `as_of`, `basis` and `known_at`, and sent only when its SHA-256 is the one stored (`pdf_sha256`, `html_sha256`; the JSON is compared with the figures stored): otherwise 500 and nothing is sent. Named `edition-ID-FW-DATE.EXT`.",
-    params(EditionId, ("format" = Option<EditionFormat>, Query, description = "pdf (default), html or json.")),
+    summary = "An edition's PDF, HTML or JSON, byte for byte as frozen, or its Word copy",
+    description = "Re-rendered from the edition's `as_of`, `basis` and `known_at`, and sent only when its SHA-256 is the one stored (`pdf_sha256`, `html_sha256`; the JSON is compared with the figures stored): otherwise 500 and nothing is sent. The Word copy (`docx`, for editing) has no hash of its own: it is sent when the edition's figures re-render to those frozen. Named `edition-ID-FW-DATE.EXT`.",
+    params(EditionId, ("format" = Option<EditionFormat>, Query, description = "pdf (default), html, docx or json.")),
     responses(
-        (status = 200, description = "The file (PDF as an attachment, HTML and JSON inline).", content(("application/pdf"), ("text/html"), ("application/json")), headers(("Content-Disposition" = String, description = "`attachment; filename=\"edition-1-FW-DATE.pdf\"`"))),
+        (status = 200, description = "The file (PDF and DOCX as attachments, HTML and JSON inline).", content(("application/pdf"), ("text/html"), ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"), ("application/json")), headers(("Content-Disposition" = String, description = "`attachment; filename=\"edition-1-FW-DATE.pdf\"`"))),
         (status = 400, description = "An unknown `format` (`invalid_query`); the id is not a number (`invalid_path`).", body = doc::ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "There is no such edition.", body = doc::ProblemDoc, content_type = "application/problem+json"),
     ),
@@ -403,17 +404,17 @@ pub async fn edition_report(
     let format = match params.text("format") {
         None => Format::Pdf,
         Some(f) => match f.parse::<Format>() {
-            Ok(format @ (Format::Pdf | Format::Html | Format::Json)) => format,
+            Ok(format @ (Format::Pdf | Format::Html | Format::Docx | Format::Json)) => format,
             _ => {
                 return Err(Problem::bad_query(
                     "format",
-                    format!("`{f}` is not an edition's format: use pdf, html or json"),
+                    format!("`{f}` is not an edition's format: use pdf, html, docx or json"),
                 ));
             }
         },
     };
     let file = state.tracker.edition_file(id, format).await?;
-    let disposition = if format == Format::Pdf {
+    let disposition = if matches!(format, Format::Pdf | Format::Docx) {
         format!("attachment; filename=\"{}\"", file.name.replace('"', ""))
     } else {
         format!("inline; filename=\"{}\"", file.name.replace('"', ""))

@@ -125,21 +125,37 @@ struct Rendered {
     pdf: ReportFile,
     html: ReportFile,
     json: ReportFile,
+    /// The Word copy, rendered only when asked for.
+    docx: Option<ReportFile>,
+}
+
+/// What an edition is rendered from: its framework, title, as-of date, basis and instant.
+struct Frozen<'a> {
+    framework: &'a str,
+    title: &'a str,
+    as_of: NaiveDate,
+    basis: Basis,
+    known_at: DateTime<Utc>,
 }
 
 impl Tracker {
     /// Renders the review of `framework` as of `as_of` on `basis` as known at `known_at`
     /// (also its "generated at"), its cover stamped with the edition's `title` and `issuer`
-    /// (the issuer's name and logo, as when it was frozen): PDF, HTML and JSON.
+    /// (the issuer's name and logo, as when it was frozen): PDF, HTML and JSON, and the DOCX
+    /// when `with_docx`.
     async fn render_edition(
         &self,
-        framework: &str,
-        title: &str,
-        as_of: NaiveDate,
-        basis: Basis,
-        known_at: DateTime<Utc>,
+        frozen: Frozen<'_>,
         issuer: Front,
+        with_docx: bool,
     ) -> ServiceResult<Rendered> {
+        let Frozen {
+            framework,
+            title,
+            as_of,
+            basis,
+            known_at,
+        } = frozen;
         let mut data = self
             .review(framework, as_of, Some(known_at), basis, known_at)
             .await?;
@@ -158,11 +174,13 @@ impl Tracker {
             let pdf = one(Format::Pdf)?;
             let html = one(Format::Html)?;
             let json = one(Format::Json)?;
+            let docx = with_docx.then(|| one(Format::Docx)).transpose()?;
             Ok::<_, bundle::RenderError>(Rendered {
                 data,
                 pdf,
                 html,
                 json,
+                docx,
             })
         })
         .await
@@ -218,7 +236,17 @@ impl Tracker {
         let issued_by = issuer.issued_by.clone().filter(|s| !s.trim().is_empty());
         let logo_png = issuer.logo.as_ref().map(|logo| logo.png.clone());
         let rendered = self
-            .render_edition(&fw.code, &title, request.as_of, basis, known_at, issuer)
+            .render_edition(
+                Frozen {
+                    framework: &fw.code,
+                    title: &title,
+                    as_of: request.as_of,
+                    basis,
+                    known_at,
+                },
+                issuer,
+                false,
+            )
             .await?;
         let figures = String::from_utf8(rendered.json.bytes)
             .map_err(|e| ServiceError::Internal(format!("the report's JSON: {e}")))?;
@@ -278,18 +306,26 @@ impl Tracker {
         Ok(self.stored_edition(id).await?.edition)
     }
 
-    /// An edition's PDF, HTML or JSON, re-rendered and checked against what was frozen, named
-    /// `edition-ID-FW-DATE.EXT`.
+    /// An edition's PDF, HTML or JSON, re-rendered and checked against what was frozen, or its
+    /// Word copy (DOCX), named `edition-ID-FW-DATE.EXT`.
+    ///
+    /// Decision: the Word copy is for editing (an officer's draft starts from it), so it has no
+    /// stored hash of its own; it is rendered from the edition's figures and sent only when
+    /// those re-render to the figures frozen (the JSON, byte for byte), as the PDF and HTML are
+    /// checked against theirs.
     ///
     /// # Errors
     /// `NotFound`; `InvalidQuery` for another format; `Internal` when the re-rendered bytes
     /// differ from the frozen ones; rendering or the store fails.
     pub async fn edition_file(&self, id: i64, format: Format) -> ServiceResult<ReportFile> {
-        if !matches!(format, Format::Pdf | Format::Html | Format::Json) {
+        if !matches!(
+            format,
+            Format::Pdf | Format::Html | Format::Json | Format::Docx
+        ) {
             return Err(ServiceError::InvalidQuery {
                 field: "format".into(),
                 message: format!(
-                    "an edition is kept as pdf, html or json, not {}",
+                    "an edition is kept as pdf, html, docx or json, not {}",
                     format.name()
                 ),
             });
@@ -309,7 +345,17 @@ impl Tracker {
             summary: None,
         };
         let rendered = self
-            .render_edition(&e.framework, &e.title, e.as_of, e.basis, e.known_at, issuer)
+            .render_edition(
+                Frozen {
+                    framework: &e.framework,
+                    title: &e.title,
+                    as_of: e.as_of,
+                    basis: e.basis,
+                    known_at: e.known_at,
+                },
+                issuer,
+                format == Format::Docx,
+            )
             .await?;
         let (file, intact) = match format {
             Format::Pdf => {
@@ -319,6 +365,17 @@ impl Tracker {
             Format::Html => {
                 let ok = sha256(&rendered.html.bytes) == e.html_sha256;
                 (rendered.html, ok)
+            }
+            Format::Docx => {
+                let ok = rendered.json.bytes == stored.figures.as_bytes();
+                match rendered.docx {
+                    Some(docx) => (docx, ok),
+                    None => {
+                        return Err(ServiceError::Render(
+                            "the Word copy was not rendered".into(),
+                        ));
+                    }
+                }
             }
             _ => {
                 let ok = rendered.json.bytes == stored.figures.as_bytes();

@@ -31,9 +31,10 @@ use crate::report::bundle::Format;
 use crate::service::{EditionRequest, ServiceError, SessionUser, Tracker, today};
 
 /// The formats an edition is kept in, with their labels.
-const FILES: [(Format, &str); 3] = [
+const FILES: [(Format, &str); 4] = [
     (Format::Pdf, "PDF"),
     (Format::Html, "HTML"),
+    (Format::Docx, "Word (an editable copy)"),
     (Format::Json, "JSON"),
 ];
 
@@ -382,7 +383,8 @@ pub async fn page(
     })
 }
 
-/// `GET /editions/{id}/download/{format}`: the frozen PDF, HTML or JSON as an attachment.
+/// `GET /editions/{id}/download/{format}`: the frozen PDF, HTML or JSON, or the Word copy, as an
+/// attachment.
 pub async fn download(
     State(state): State<AppState>,
     Session(session): Session,
@@ -394,7 +396,7 @@ pub async fn download(
             chrome,
             StatusCode::NOT_FOUND,
             "Not found",
-            "An edition is kept as PDF, HTML or JSON.",
+            "An edition is kept as PDF, HTML or JSON, with a Word copy.",
         );
     };
     match state.tracker.edition_file(id, *format).await {

@@ -249,7 +249,7 @@ async fn an_edition_frozen_in_the_form_still_downloads_its_bytes_after_a_late_co
         "{list}"
     );
     assert!(list_html.contains(&format!(r#"<code title="{}">"#, edition.pdf_sha256)));
-    for format in ["pdf", "html", "json"] {
+    for format in ["pdf", "html", "docx", "json"] {
         assert!(list_html.contains(&format!(
             r#"href="/editions/{}/download/{format}""#,
             edition.id
@@ -308,6 +308,17 @@ async fn an_edition_frozen_in_the_form_still_downloads_its_bytes_after_a_late_co
         .get_bytes(&format!("/editions/{}/download/html", edition.id))
         .await;
     assert_eq!(sha256(&html), edition.html_sha256);
+    let docx = app
+        .get(&format!("/editions/{}/download/docx", edition.id))
+        .await;
+    assert_eq!(docx.status(), 200);
+    assert_eq!(
+        docx.headers()["content-disposition"],
+        format!(
+            "attachment; filename=\"edition-{}-{PLAN}-2026-09-30.docx\"",
+            edition.id
+        )
+    );
     assert_eq!(
         app.get(&format!("/editions/{}/download/csv", edition.id))
             .await

@@ -1059,6 +1059,26 @@ async fn an_edition_downloads_the_same_bytes_after_a_correction_and_a_restart() 
     );
     assert_eq!(sha256(&html), edition["html_sha256"]);
     let (_, _, json_file) = download(&app, id, "json").await;
+    // The Word copy, for editing: from the edition's figures, the edition's title on it.
+    let (kind, disposition, docx) = download(&app, id, "docx").await;
+    assert_eq!(
+        kind,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    );
+    assert_eq!(
+        disposition,
+        format!("attachment; filename=\"edition-{id}-{FW}-2025-05-31.docx\"")
+    );
+    let mut document = String::new();
+    std::io::Read::read_to_string(
+        &mut zip::ZipArchive::new(std::io::Cursor::new(docx.clone()))
+            .unwrap()
+            .by_name("word/document.xml")
+            .unwrap(),
+        &mut document,
+    )
+    .unwrap();
+    assert!(document.contains("Mid-2025 review"), "the edition's title");
 
     // A back-dated correction, recorded after the edition.
     let correction = app
@@ -1070,7 +1090,12 @@ async fn an_edition_downloads_the_same_bytes_after_a_correction_and_a_restart() 
         .await;
     assert_eq!(correction.status(), 201);
     let correction: Value = correction.json().await.unwrap();
-    for (format, before) in [("pdf", &pdf), ("html", &html), ("json", &json_file)] {
+    for (format, before) in [
+        ("pdf", &pdf),
+        ("html", &html),
+        ("json", &json_file),
+        ("docx", &docx),
+    ] {
         assert_eq!(&download(&app, id, format).await.2, before, "{format}");
     }
     let since = app.get_json(&format!("/api/v1/editions/{id}/since")).await;
@@ -1113,6 +1138,21 @@ async fn an_edition_downloads_the_same_bytes_after_a_correction_and_a_restart() 
         "invalid_query",
     )
     .await;
+
+    // Figures tampered with in the database: no file at all, the Word copy included.
+    let db = Database::connect(&app.database_url).await.unwrap();
+    db.execute_unprepared(&format!(
+        "UPDATE editions SET figures = replace(figures, '\"completed\"', '\"Completed\"') WHERE id = {id}"
+    ))
+    .await
+    .unwrap();
+    db.close().await.unwrap();
+    for format in ["json", "docx"] {
+        let refused = app
+            .get(&format!("/api/v1/editions/{id}/report?format={format}"))
+            .await;
+        assert_eq!(refused.status(), 500, "{format}");
+    }
     assert_problem(app.get("/api/v1/editions/999").await, 404, "not_found").await;
     assert_problem(
         app.get("/api/v1/editions/999/report?format=pdf").await,
