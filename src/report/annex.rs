@@ -150,6 +150,16 @@ fn codes(list: &[String]) -> String {
 }
 
 impl AnnexView {
+    /// The legend as one line ("● completed  ·  ◐ ongoing  ·  …"), as the PDF and the DOCX
+    /// print it above the matrix.
+    pub fn legend_line(&self) -> String {
+        self.legend
+            .iter()
+            .map(|(sym, word)| format!("{sym} {word}"))
+            .collect::<Vec<_>>()
+            .join("  ·  ")
+    }
+
     /// The annexes' labels and titles ("A", "Strategic measures by member state").
     pub(crate) fn entries(&self) -> impl Iterator<Item = (String, String)> + '_ {
         [

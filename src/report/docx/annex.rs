@@ -10,12 +10,7 @@ impl Doc {
         self.body
             .heading(1, &format!("Annex A. {}", a.matrix_title));
         self.intro(&a.matrix_intro);
-        let legend: Vec<String> = a
-            .legend
-            .iter()
-            .map(|(sym, word)| format!("{sym} {word}"))
-            .collect();
-        self.body.text(None, &legend.join("  ·  "));
+        self.body.text(None, &a.legend_line());
         let mut columns = vec![Column::new(&a.matrix_head[0], Kind::Left)];
         columns.extend(
             a.matrix_head

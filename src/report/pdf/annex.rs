@@ -8,12 +8,7 @@ impl Layout<'_> {
     pub(super) fn annexes(&mut self, a: &AnnexView) {
         self.labelled_heading("Annex A", &a.matrix_title, true);
         self.intro(&a.matrix_intro);
-        let legend: Vec<String> = a
-            .legend
-            .iter()
-            .map(|(sym, word)| format!("{sym} {word}"))
-            .collect();
-        self.paragraph(&legend.join("  ·  "), Face::Regular, BODY, INK, 0.0);
+        self.paragraph(&a.legend_line(), Face::Regular, BODY, INK, 0.0);
         let mut columns = vec![Column::left(&a.matrix_head[0])];
         columns.extend(a.matrix_head.iter().skip(1).map(|h| Column::centred(h)));
         let mut rows = Vec::new();

@@ -11,10 +11,10 @@ const ITEM_INDENT: f32 = 14.0;
 
 /// Text in one face, and the address it links to.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) struct Piece {
-    pub(super) face: Face,
-    pub(super) text: String,
-    pub(super) link: Option<String>,
+struct Piece {
+    face: Face,
+    text: String,
+    link: Option<String>,
 }
 
 /// A word (no space inside it): its pieces, several when its style changes inside it
@@ -131,7 +131,7 @@ impl Layout<'_> {
     /// The runs broken into lines no wider than `width`: each line its pieces, a space
     /// between words kept with the piece before it (with the one after when the one before
     /// is a link, so that a link's box covers its text only).
-    pub(super) fn rich_wrap(&self, runs: &[Inline], width: f32) -> Vec<Vec<Piece>> {
+    fn rich_wrap(&self, runs: &[Inline], width: f32) -> Vec<Vec<Piece>> {
         let mut lines: Vec<Vec<Piece>> = Vec::new();
         let mut line: Vec<Piece> = Vec::new();
         let mut used = 0.0;
@@ -272,7 +272,7 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert!(links.len() >= 8, "{links:?}");
+        assert_eq!(links.len(), 8, "{links:?}");
         let width = |face: Face, text: &str| m[face.index()].width(text, super::super::BODY);
         assert!(
             links
